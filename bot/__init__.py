@@ -1,0 +1,1 @@
+"""IsoCross application shell: command layer, Telegram and console adapters, feeds, jobs."""

@@ -1,0 +1,141 @@
+"""`python -m engine evaluate [FILE]`: a portfolio as JSON in, its evaluation as JSON out.
+
+Bad input exits with code 2 and one JSON line naming the field; never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from engine.errors import EngineError, InvalidInput
+from engine.margin import Evaluation, PositionResult, evaluate
+from engine.models import Portfolio, build
+from engine.tiers import load_tier_book
+
+__all__ = ["evaluation_to_json", "portfolio_from_json", "register", "run"]
+
+EXIT_BAD_INPUT = 2
+
+
+def register(commands: Any) -> None:
+    parser = commands.add_parser("evaluate", help="evaluate a portfolio given as JSON")
+    parser.add_argument("file", nargs="?", help="JSON file (default: standard input)")
+    parser.add_argument(
+        "--tiers-dir",
+        action="append",
+        default=[],
+        type=Path,
+        help="extra folder of tier files (newer tables win)",
+    )
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        text = Path(args.file).read_text(encoding="utf-8") if args.file else sys.stdin.read()
+        data = json.loads(text, parse_float=Decimal, parse_int=Decimal)
+        portfolio = portfolio_from_json(data)
+        result = evaluate(portfolio, load_tier_book(args.tiers_dir))
+    except OSError as exc:
+        return _fail({"code": "unreadable_input", "detail": exc.strerror or str(exc)})
+    except ValueError as exc:
+        if isinstance(exc, EngineError):
+            return _fail(exc.as_dict())
+        return _fail({"code": "invalid_json", "detail": str(exc)})
+    print(json.dumps(evaluation_to_json(result), indent=2))
+    return 0
+
+
+def _fail(error: dict[str, object]) -> int:
+    print(json.dumps({"error": error}), file=sys.stdout)
+    return EXIT_BAD_INPUT
+
+
+_TIER_FIELDS = ("notional_floor", "notional_cap", "qty_floor", "qty_cap")
+
+
+def portfolio_from_json(data: Any) -> Portfolio:
+    """Map the documented input format onto the engine's models."""
+    if not isinstance(data, dict):
+        raise InvalidInput(field="$", reason="not_an_object")
+    positions = data.get("positions", [])
+    if not isinstance(positions, list):
+        raise InvalidInput(field="positions", reason="not_a_list")
+    mapped = dict(data)
+    mapped["positions"] = [_position(p, n) for n, p in enumerate(positions)]
+    return build(Portfolio, mapped)
+
+
+def _position(raw: Any, index: int) -> dict[str, Any]:
+    if not isinstance(raw, dict):
+        raise InvalidInput(field=f"positions.{index}", reason="not_an_object")
+    position = dict(raw)
+    if "tiers" in position:
+        position["tiers"] = _tiers(position["tiers"], f"positions.{index}.tiers")
+    return position
+
+
+def _tiers(raw: Any, field: str) -> dict[str, Any]:
+    """Accept `{notional_floor, notional_cap, ...}` or `{qty_floor, qty_cap, ...}` rows."""
+    if not isinstance(raw, list) or not raw or not all(isinstance(t, dict) for t in raw):
+        raise InvalidInput(field=field, reason="not_a_tier_list")
+    by_qty = "qty_floor" in raw[0] or "qty_cap" in raw[0]
+    lower, upper = ("qty_floor", "qty_cap") if by_qty else ("notional_floor", "notional_cap")
+    tiers = []
+    for n, row in enumerate(raw):
+        if lower not in row or upper not in row:
+            raise InvalidInput(field=f"{field}.{n}", reason="missing_bounds", expected=lower)
+        rest = {k: v for k, v in row.items() if k not in _TIER_FIELDS}
+        tiers.append({"floor": row[lower], "cap": row[upper], **rest})
+    return {"basis": "quantity" if by_qty else "notional", "tiers": tiers, "source": "input"}
+
+
+def _text(value: Decimal | None) -> str | None:
+    return None if value is None else format(value.normalize(), "f")
+
+
+def _position_json(result: PositionResult) -> dict[str, Any]:
+    return {
+        "id": result.position.id,
+        "symbol": result.position.symbol,
+        "side": result.position.side.value,
+        "margin_mode": result.position.margin_mode.value,
+        "status": result.status.value,
+        "liquidation_price": _text(result.liquidation_price),
+        "bankruptcy_price": _text(result.bankruptcy_price),
+        "mark_price": _text(result.mark_price),
+        "notional": _text(result.notional),
+        "initial_margin": _text(result.initial_margin),
+        "isolated_margin": _text(result.isolated_margin),
+        "maintenance_margin": _text(result.maintenance_margin),
+        "unrealized_pnl": _text(result.unrealized_pnl),
+        "roe": _text(result.roe),
+        "margin_ratio": _text(result.margin_ratio),
+        "distance_to_liquidation": _text(result.distance_to_liquidation),
+        "fallback_tiers": result.fallback_tiers,
+    }
+
+
+def evaluation_to_json(result: Evaluation) -> dict[str, Any]:
+    """Every number as a decimal string, so no consumer reads a float."""
+    account = result.account
+    return {
+        "positions": [_position_json(p) for p in result.positions],
+        "account": {
+            "wallet_balance": _text(account.wallet_balance),
+            "equity": _text(account.equity),
+            "unrealized_pnl": _text(account.unrealized_pnl),
+            "maintenance_margin": _text(account.maintenance_margin),
+            "margin_ratio": _text(account.margin_ratio),
+            "available_balance": _text(account.available_balance),
+            "cross_wallet": _text(account.cross_wallet),
+            "cross_equity": _text(account.cross_equity),
+            "cross_maintenance_margin": _text(account.cross_maintenance_margin),
+            "cross_margin_ratio": _text(account.cross_margin_ratio),
+        },
+    }

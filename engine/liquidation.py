@@ -1,0 +1,92 @@
+"""Liquidation and bankruptcy prices, isolated and cross, from the shared solver.
+
+Isolated: the position's own wallet is the whole balance,
+    wallet + sign*q*(P - entry) = MM(P)        (liquidation)
+    wallet + sign*q*(P - entry) = 0            (bankruptcy)
+Cross: every cross position shares the cross wallet; with the other symbols
+held at their marks, the legs of one symbol (one, or two in hedge mode) solve
+    cross_wallet + upnl_others + sum_legs sign*q*(P - entry) = MM_others + sum_legs MM(P)
+which is Binance's published one-way/hedge formula (WB, TMM1, UPNL1, cum) and
+the same condition Bybit and OKX state as "margin ratio reaches 100%".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from engine.legs import Leg, Prepared
+from engine.numbers import ONE, ZERO
+from engine.solver import solve
+
+__all__ = [
+    "CrossTotals",
+    "cross_prices",
+    "cross_totals",
+    "isolated_bankruptcy",
+    "isolated_liquidation",
+    "isolated_price_at_ratio",
+]
+
+
+def isolated_liquidation(leg: Leg) -> Decimal | None:
+    """The mark at which the isolated wallet plus PnL equals maintenance."""
+    return isolated_price_at_ratio(leg, ONE)
+
+
+def isolated_price_at_ratio(leg: Leg, ratio: Decimal) -> Decimal | None:
+    """The mark at which MM / (wallet + PnL) reaches `ratio` (1 is liquidation)."""
+    wallet = leg.isolated_wallet or ZERO
+    return solve((leg.curve,), leg.signed_qty, wallet - leg.cost, ZERO, leg.mark, ratio)
+
+
+def isolated_bankruptcy(leg: Leg) -> Decimal | None:
+    """The mark at which the isolated wallet is used up."""
+    wallet = leg.isolated_wallet or ZERO
+    return solve((), leg.signed_qty, wallet - leg.cost, ZERO, leg.mark)
+
+
+@dataclass(frozen=True, slots=True)
+class CrossTotals:
+    """The cross account at current marks, summed once for every symbol's solve."""
+
+    wallet: Decimal
+    unrealized_pnl: Decimal
+    maintenance: Decimal
+
+    @property
+    def equity(self) -> Decimal:
+        return self.wallet + self.unrealized_pnl
+
+
+def cross_totals(prepared: Prepared) -> CrossTotals:
+    upnl = ZERO
+    maintenance = ZERO
+    for leg in prepared.legs:
+        if leg.isolated_wallet is None:
+            upnl += leg.unrealized_pnl
+            maintenance += leg.maintenance
+    return CrossTotals(prepared.cross_wallet, upnl, maintenance)
+
+
+def cross_prices(
+    legs: Sequence[Leg], totals: CrossTotals, ratio: Decimal = ONE
+) -> tuple[Decimal | None, Decimal | None]:
+    """(liquidation-or-ratio price, bankruptcy price) shared by one symbol's cross legs."""
+    signed_qty = ZERO
+    cost = ZERO
+    own_upnl = ZERO
+    own_maintenance = ZERO
+    for leg in legs:
+        signed_qty += leg.signed_qty
+        cost += leg.cost
+        own_upnl += leg.unrealized_pnl
+        own_maintenance += leg.maintenance
+    constant = totals.wallet + (totals.unrealized_pnl - own_upnl) - cost
+    others = totals.maintenance - own_maintenance
+    mark = legs[0].mark
+    curves = tuple(leg.curve for leg in legs)
+    price = solve(curves, signed_qty, constant, others, mark, ratio)
+    bankruptcy = solve((), signed_qty, constant, ZERO, mark)
+    return price, bankruptcy

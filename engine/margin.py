@@ -1,0 +1,202 @@
+"""A portfolio's figures as an exchange would show them: per position and per account.
+
+Margin ratio here is always maintenance / margin balance (Binance's and
+Bybit's convention: 100% means liquidation). OKX displays the reciprocal;
+the figure is the same risk read the other way up.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from enum import StrEnum
+
+from engine.legs import Leg, Prepared, prepare
+from engine.liquidation import (
+    CrossTotals,
+    cross_prices,
+    cross_totals,
+    isolated_bankruptcy,
+    isolated_liquidation,
+)
+from engine.models import Portfolio, Position
+from engine.numbers import ZERO
+from engine.tiers import TierBook
+
+__all__ = [
+    "AccountResult",
+    "Evaluation",
+    "PositionResult",
+    "Status",
+    "evaluate",
+    "evaluate_prepared",
+]
+
+
+class Status(StrEnum):
+    OK = "ok"
+    LIQUIDATED = "liquidated"  # the mark is already at or past the liquidation price
+    NO_LIQUIDATION = "no_liquidation"  # no positive price liquidates it
+
+
+@dataclass(frozen=True, slots=True)
+class PositionResult:
+    position: Position
+    mark_price: Decimal
+    notional: Decimal
+    initial_margin: Decimal
+    isolated_margin: Decimal | None
+    maintenance_margin: Decimal
+    unrealized_pnl: Decimal
+    roe: Decimal
+    margin_balance: Decimal
+    margin_ratio: Decimal | None  # None when the balance is zero or less
+    bankruptcy_price: Decimal | None
+    liquidation_price: Decimal | None
+    distance_to_liquidation: Decimal | None  # fraction of the mark; negative once past
+    status: Status
+    fallback_tiers: bool
+
+
+@dataclass(frozen=True, slots=True)
+class AccountResult:
+    wallet_balance: Decimal
+    unrealized_pnl: Decimal
+    equity: Decimal
+    maintenance_margin: Decimal
+    margin_ratio: Decimal | None
+    available_balance: Decimal
+    cross_wallet: Decimal
+    cross_equity: Decimal
+    cross_maintenance_margin: Decimal
+    cross_margin_ratio: Decimal | None
+
+
+@dataclass(frozen=True, slots=True)
+class Evaluation:
+    positions: tuple[PositionResult, ...]
+    account: AccountResult
+
+    def by_id(self, position_id: str) -> PositionResult:
+        for result in self.positions:
+            if result.position.id == position_id:
+                return result
+        raise KeyError(position_id)
+
+
+def evaluate(portfolio: Portfolio, book: TierBook) -> Evaluation:
+    """Every figure of every position and of the account, at the current marks."""
+    return evaluate_prepared(prepare(portfolio, book))
+
+
+def evaluate_prepared(prepared: Prepared) -> Evaluation:
+    totals = cross_totals(prepared)
+    cross_ratio = ratio(totals.maintenance, totals.equity)
+    cross_results = _cross_prices_by_symbol(prepared, totals)
+    results = []
+    for leg in prepared.legs:
+        if leg.isolated_wallet is None:
+            liquidation, bankruptcy = cross_results[leg.position.symbol]
+            results.append(
+                _result(prepared, leg, totals.equity, cross_ratio, liquidation, bankruptcy)
+            )
+        else:
+            balance = leg.isolated_wallet + leg.unrealized_pnl
+            results.append(
+                _result(
+                    prepared,
+                    leg,
+                    balance,
+                    ratio(leg.maintenance, balance),
+                    isolated_liquidation(leg),
+                    isolated_bankruptcy(leg),
+                )
+            )
+    return Evaluation(tuple(results), _account(prepared, results, totals, cross_ratio))
+
+
+def ratio(maintenance: Decimal, balance: Decimal) -> Decimal | None:
+    """maintenance / balance, or None when the balance is gone."""
+    return maintenance / balance if balance > ZERO else None
+
+
+def _cross_prices_by_symbol(
+    prepared: Prepared, totals: CrossTotals
+) -> dict[str, tuple[Decimal | None, Decimal | None]]:
+    by_symbol: dict[str, list[Leg]] = defaultdict(list)
+    for leg in prepared.legs:
+        if leg.isolated_wallet is None:
+            by_symbol[leg.position.symbol].append(leg)
+    return {symbol: cross_prices(legs, totals) for symbol, legs in by_symbol.items()}
+
+
+def _result(
+    prepared: Prepared,
+    leg: Leg,
+    balance: Decimal,
+    margin_ratio: Decimal | None,
+    liquidation: Decimal | None,
+    bankruptcy: Decimal | None,
+) -> PositionResult:
+    position = leg.position
+    mark = leg.mark
+    opening_margin = position.qty * position.entry_price / position.leverage
+    liquidated = (
+        balance <= leg.maintenance
+        if leg.isolated_wallet is not None
+        else (margin_ratio is None or margin_ratio >= 1)
+    )
+    if liquidated:
+        status = Status.LIQUIDATED
+    elif liquidation is None:
+        status = Status.NO_LIQUIDATION
+    else:
+        status = Status.OK
+    distance = None
+    if liquidation is not None:
+        distance = (mark - liquidation) / mark * position.side.sign
+    return PositionResult(
+        position=position,
+        mark_price=mark,
+        notional=position.qty * mark,
+        initial_margin=position.qty * mark / position.leverage
+        + prepared.rules.fee_to_close(position, prepared.fee),
+        isolated_margin=leg.isolated_wallet,
+        maintenance_margin=leg.maintenance,
+        unrealized_pnl=leg.unrealized_pnl,
+        roe=leg.unrealized_pnl / opening_margin,
+        margin_balance=balance,
+        margin_ratio=margin_ratio,
+        bankruptcy_price=bankruptcy,
+        liquidation_price=liquidation,
+        distance_to_liquidation=distance,
+        status=status,
+        fallback_tiers=leg.table.fallback,
+    )
+
+
+def _account(
+    prepared: Prepared,
+    results: Sequence[PositionResult],
+    totals: CrossTotals,
+    cross_ratio: Decimal | None,
+) -> AccountResult:
+    wallet = prepared.portfolio.wallet_balance
+    upnl = sum((r.unrealized_pnl for r in results), ZERO)
+    maintenance = sum((r.maintenance_margin for r in results), ZERO)
+    cross_initial = sum((r.initial_margin for r in results if r.isolated_margin is None), ZERO)
+    equity = wallet + upnl
+    return AccountResult(
+        wallet_balance=wallet,
+        unrealized_pnl=upnl,
+        equity=equity,
+        maintenance_margin=maintenance,
+        margin_ratio=ratio(maintenance, equity),
+        available_balance=max(ZERO, totals.equity - cross_initial),
+        cross_wallet=totals.wallet,
+        cross_equity=totals.equity,
+        cross_maintenance_margin=totals.maintenance,
+        cross_margin_ratio=cross_ratio,
+    )

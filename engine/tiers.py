@@ -1,0 +1,185 @@
+"""Maintenance-margin tier tables: the shipped dated files, and how to choose among them.
+
+Files live in `engine/data/tiers/` as `<exchange>_<YYYY-MM-DD>.json`; a newer
+file (for example one written by `python -m engine tiers refresh`) wins symbol
+by symbol, so a partial refresh never loses the symbols it did not fetch.
+A symbol no file knows gets the exchange's documented fallback table, marked
+`fallback=True` so the bot can say the figures are approximate.
+
+OKX publishes tiers in contracts; the loader converts them to base-asset
+quantity with the contract value, so the engine only knows notional and
+quantity bounds.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from engine.errors import TierDataError
+from engine.models import Exchange, Tier, TierTable, build
+from engine.numbers import to_decimal
+from engine.symbols import canonical_symbol
+
+__all__ = ["TierBook", "load_tier_book", "parse_tier_file", "shipped_tier_dir"]
+
+FALLBACK_KEY = "_fallback"
+
+
+@dataclass(frozen=True)
+class RawTable:
+    """A symbol's entry as read, validated into a TierTable on first use."""
+
+    entry: Mapping[str, Any]
+    basis: str
+    as_of: str
+    source: str
+    origin: str
+    name: str
+    fallback: bool = False
+
+    def build(self) -> TierTable:
+        table = _table(self.entry, self.basis, self.as_of, self.source, self.origin, self.name)
+        return table.model_copy(update={"fallback": True}) if self.fallback else table
+
+
+@dataclass(frozen=True)
+class TierFile:
+    """One file's entries by canonical symbol, and its fallback entry."""
+
+    exchange: Exchange
+    as_of: str
+    entries: Mapping[str, RawTable]
+    fallback: RawTable | None
+
+
+@dataclass
+class TierBook:
+    """Every exchange's tables, newest per symbol, with a fallback per exchange.
+
+    Entries are validated the first time a symbol is asked for, so loading a
+    file of hundreds of symbols costs one JSON parse.
+    """
+
+    entries: dict[Exchange, dict[str, RawTable]] = field(default_factory=dict)
+    fallbacks: dict[Exchange, RawTable] = field(default_factory=dict)
+    _built: dict[tuple[Exchange, str], TierTable] = field(default_factory=dict, repr=False)
+
+    def add(self, tier_file: TierFile) -> None:
+        """Merge a file: a symbol's entry is replaced only by a newer one."""
+        book = self.entries.setdefault(tier_file.exchange, {})
+        for symbol, raw in tier_file.entries.items():
+            current = book.get(symbol)
+            if current is None or raw.as_of >= current.as_of:
+                book[symbol] = raw
+        fallback = self.fallbacks.get(tier_file.exchange)
+        if tier_file.fallback is not None and (
+            fallback is None or tier_file.fallback.as_of >= fallback.as_of
+        ):
+            self.fallbacks[tier_file.exchange] = tier_file.fallback
+        self._built.clear()
+
+    def table(self, exchange: Exchange, symbol: str) -> TierTable:
+        """The table for `symbol`, else the exchange's fallback (marked `fallback`)."""
+        key = (exchange, symbol)
+        built = self._built.get(key)
+        if built is not None:
+            return built
+        raw = self.entries.get(exchange, {}).get(symbol) or self.fallbacks.get(exchange)
+        if raw is None:
+            raise TierDataError(reason="no_table", exchange=exchange.value, symbol=symbol)
+        built = self._built[key] = raw.build()
+        return built
+
+    def knows(self, exchange: Exchange, symbol: str) -> bool:
+        return symbol in self.entries.get(exchange, {})
+
+    def symbols(self, exchange: Exchange) -> list[str]:
+        return sorted(self.entries.get(exchange, {}))
+
+
+def shipped_tier_dir() -> Path:
+    """The folder of tier files inside the installed package."""
+    return Path(str(resources.files("engine") / "data" / "tiers"))
+
+
+def load_tier_book(directories: Iterable[Path] = ()) -> TierBook:
+    """Read the shipped files, then any extra folders; newer tables win."""
+    book = TierBook()
+    paths = sorted(shipped_tier_dir().glob("*.json"))
+    for directory in directories:
+        paths.extend(sorted(Path(directory).glob("*.json")))
+    for path in paths:
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise TierDataError(reason="unreadable", file=path.name, detail=str(exc)) from None
+        book.add(parse_tier_file(data, origin=path.name))
+    return book
+
+
+def parse_tier_file(data: Mapping[str, Any], origin: str = "") -> TierFile:
+    """Read one file's header and entries; tables are validated when first used."""
+    try:
+        exchange = Exchange(data["exchange"])
+        as_of = str(data["as_of"])
+        basis = str(data.get("basis", "notional"))
+        source = str(data.get("source", ""))
+        entries = dict(data["symbols"])
+    except (KeyError, ValueError, TypeError):
+        raise TierDataError(reason="bad_header", file=origin) from None
+    if basis not in _BASES:
+        raise TierDataError(reason="bad_basis", file=origin)
+    raws = {
+        canonical_symbol(name): RawTable(
+            entry, basis, str(entry.get("as_of", as_of)), source, origin, name
+        )
+        for name, entry in entries.items()
+    }
+    fallback = None
+    fallback_entry = data.get(FALLBACK_KEY)
+    if fallback_entry is not None:
+        fallback_basis = str(fallback_entry.get("basis", basis))
+        if fallback_basis not in _BASES:
+            raise TierDataError(reason="bad_basis", file=origin)
+        fallback = RawTable(
+            fallback_entry, fallback_basis, as_of, source, origin, FALLBACK_KEY, fallback=True
+        )
+    return TierFile(exchange=exchange, as_of=as_of, entries=raws, fallback=fallback)
+
+
+_BASES = ("notional", "contracts")
+
+
+def _table(
+    entry: Mapping[str, Any], basis: str, as_of: str, source: str, origin: str, name: str
+) -> TierTable:
+    try:
+        scale = to_decimal(entry.get("contract_value", "1"), "contract_value")
+        tiers = [_tier(raw, scale) for raw in entry["tiers"]]
+        return build(
+            TierTable,
+            {
+                "basis": "quantity" if basis == "contracts" else "notional",
+                "tiers": tiers,
+                "source": str(entry.get("source", source)),
+                "as_of": str(entry.get("as_of", as_of)),
+            },
+        )
+    except (KeyError, TypeError, AttributeError, ValueError) as exc:
+        raise TierDataError(reason="bad_table", file=origin, symbol=name, detail=str(exc)) from None
+
+
+def _tier(raw: Mapping[str, Any], scale: Decimal) -> Tier:
+    return Tier(
+        floor=to_decimal(raw["floor"], "floor") * scale,
+        cap=to_decimal(raw["cap"], "cap") * scale,
+        mmr=to_decimal(raw["mmr"], "mmr"),
+        maintenance_amount=to_decimal(raw.get("maintenance_amount", "0"), "maintenance_amount"),
+        max_leverage=to_decimal(raw["max_leverage"], "max_leverage"),
+    )

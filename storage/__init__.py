@@ -1,0 +1,1 @@
+"""IsoCross persistence: aiosqlite schema, migrations and repositories."""

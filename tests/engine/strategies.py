@@ -1,0 +1,71 @@
+"""Hypothesis strategies for realistic positions on the shipped tier tables."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from hypothesis import strategies as st
+
+from engine.models import Exchange, Portfolio, build
+from engine.tiers import TierBook, load_tier_book
+
+_BOOK = load_tier_book()
+
+SYMBOLS = {
+    Exchange.BINANCE: ["BTCUSDT", "ETHUSDT", "SOLUSDT", "DOGEUSDT", "1000PEPEUSDT", "NEWCOINUSDT"],
+    Exchange.BYBIT: ["BTCUSDT", "VOXELUSDT", "ETHUSDT"],
+    Exchange.OKX: ["BTCUSDT", "SUIUSDT", "ETHUSDT"],
+    Exchange.CUSTOM: ["BTCUSDT"],
+}
+PRICES = {"BTCUSDT": 60000, "ETHUSDT": 3000, "SOLUSDT": 150, "DOGEUSDT": 0.15}
+
+
+def book() -> TierBook:
+    return _BOOK
+
+
+def decimals(low: int, high: int, places: int) -> st.SearchStrategy[Decimal]:
+    """Decimals with `places` decimal places between low and high, built from integers."""
+    scale = 10**places
+    return st.integers(low * scale, high * scale).map(lambda n: Decimal(n) / scale)
+
+
+@st.composite
+def position_data(draw: st.DrawFn, exchange: Exchange, mode: str = "isolated") -> dict[str, Any]:
+    symbol = draw(st.sampled_from(SYMBOLS[exchange]))
+    base_price = Decimal(str(PRICES.get(symbol, 2)))
+    entry = base_price * draw(decimals(5, 20, 2)) / 10
+    mark = entry * draw(decimals(80, 120, 2)) / 100
+    notional = draw(decimals(10, 2_000_000, 0))
+    qty = (notional / entry).quantize(Decimal("0.001")) or Decimal("0.001")
+    table = _BOOK.table(exchange, symbol) if exchange is not Exchange.CUSTOM else None
+    max_leverage = 100
+    if table is not None:
+        size = qty if table.basis == "quantity" else qty * entry
+        max_leverage = int(table.tier_for(size).max_leverage)
+    leverage = draw(st.integers(1, max(1, max_leverage)))
+    return {
+        "id": "p",
+        "symbol": symbol,
+        "side": draw(st.sampled_from(["long", "short"])),
+        "qty": qty,
+        "entry_price": entry,
+        "mark_price": mark,
+        "leverage": leverage,
+        "margin_mode": mode,
+    }
+
+
+def portfolio_of(exchange: Exchange, wallet: Decimal, *positions: dict[str, Any]) -> Portfolio:
+    data: dict[str, Any] = {
+        "exchange": exchange.value,
+        "wallet_balance": wallet,
+        "positions": list(positions),
+    }
+    if exchange is Exchange.CUSTOM:
+        data["custom"] = {"mmr": "0.006", "maintenance_amount": "5", "fee_rate": "0.0004"}
+    return build(Portfolio, data)
+
+
+exchanges = st.sampled_from(list(Exchange))
