@@ -21,6 +21,7 @@ from pydantic import (
 
 from engine.errors import EngineError, InvalidInput, PositionModeConflict, TierDataError
 from engine.numbers import ONE, ZERO, to_decimal
+from engine.symbols import canonical_symbol
 
 __all__ = [
     "CustomRates",
@@ -68,6 +69,15 @@ def _decimal(value: object, info: ValidationInfo) -> Decimal:
 
 
 Dec = Annotated[Decimal, BeforeValidator(_decimal)]
+
+
+def _symbol(value: object) -> str:
+    if not isinstance(value, str):
+        raise InvalidInput(field="symbol", reason="not_text")
+    return canonical_symbol(value)
+
+
+Symbol = Annotated[str, BeforeValidator(_symbol)]
 
 
 def _positive(value: Decimal, field: str) -> None:
@@ -143,7 +153,7 @@ class Position(_Frozen):
     `extra_margin` is what the trader added (or removed, if negative) on top."""
 
     id: str = ""
-    symbol: str
+    symbol: Symbol
     side: Side
     qty: Dec
     entry_price: Dec

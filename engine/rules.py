@@ -114,7 +114,7 @@ def custom_table(rates: CustomRates) -> TierTable:
         maintenance_amount=rates.maintenance_amount,
         max_leverage=rates.max_leverage,
     )
-    if rates.maintenance_amount == ZERO or rate == ZERO:
+    if ZERO in (rates.maintenance_amount, rate):
         return TierTable(tiers=(top,), source="custom")
     knee = rates.maintenance_amount / rate
     free = Tier(floor=ZERO, cap=knee, mmr=ZERO, max_leverage=rates.max_leverage)

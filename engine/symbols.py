@@ -21,6 +21,8 @@ def canonical_symbol(text: str) -> str:
         if symbol.endswith(suffix):
             symbol = symbol[: -len(suffix)]
     symbol = _SEPARATORS.sub("", symbol)
+    if not symbol:
+        raise InvalidInput(field="symbol", reason="empty")
     if not symbol.endswith(QUOTE) or symbol == QUOTE:
         symbol += QUOTE
     if not _VALID.fullmatch(symbol):

@@ -10,7 +10,6 @@ from hypothesis import strategies as st
 from engine.curves import value_at
 from engine.legs import prepare
 from engine.margin import Status, evaluate
-from engine.models import Exchange
 from engine.scenarios import Shock, ShockKind, run_scenario
 from tests.engine.strategies import book, decimals, exchanges, portfolio_of, position_data
 
@@ -94,8 +93,7 @@ def test_higher_leverage_at_the_same_quantity_moves_liquidation_closer(
 ) -> None:
     exchange = data.draw(exchanges)
     raw = data.draw(position_data(exchange))
-    if raw["leverage"] < 2:
-        raw["leverage"] = 2
+    raw["leverage"] = max(raw["leverage"], 2)
     lower = {**raw, "leverage": raw["leverage"] - 1}
     high = evaluate(portfolio_of(exchange, Decimal(10**7), raw), book()).positions[0]
     low = evaluate(portfolio_of(exchange, Decimal(10**7), lower), book()).positions[0]

@@ -25,7 +25,8 @@ def test_binance_cross_one_way_two_positions(book: TierBook) -> None:
     # ::test_liquidation_price_binance ("From calc example").
     # WB = 1,535,443.01; BTC long 109.488 @ 32,481.98 (mark 31,967.27, MMR 2.5%, cum 16,300);
     # ETH long 3,683.979 @ 1,456.84 (mark 1,335.18, MMR 10%, cum 135,365).
-    # ETH: TMM1 = 71,200.811444 (quoted rounded, 71,200.81144), UPNL1 = -56,354.57 -> LP 1,153.26; BTC: LP 26,316.89.
+    # ETH: TMM1 = 71,200.811444 (quoted rounded, 71,200.81144), UPNL1 = -56,354.57
+    # -> LP 1,153.26; BTC: LP 26,316.89.
     pf = portfolio(
         "1535443.01",
         position(

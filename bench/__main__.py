@@ -1,0 +1,27 @@
+"""`make bench`: every benchmark's medians, beside the reference loop."""
+
+from __future__ import annotations
+
+import platform
+
+from bench import engine_bench
+from bench.timing import reference
+from engine.tiers import load_tier_book
+
+
+def main() -> None:
+    print(f"IsoCross benchmarks on {platform.python_implementation()} {platform.python_version()}")
+    print("medians over 15 repeats; 'x ref' = time / reference loop, steadier under load\n")
+    ref = reference()
+    print(ref.line(ref.median_us))
+    book = load_tier_book()
+    figures = engine_bench.run(book)
+    for figure in figures:
+        print(figure.line(ref.median_us))
+    cross = figures[-1]
+    print(f"\npositions evaluated per second (10-position cross): {10e6 / cross.median_us:,.0f}")
+    print(f"reference loop after the run: {reference().median_us:.2f} us")
+
+
+if __name__ == "__main__":
+    main()

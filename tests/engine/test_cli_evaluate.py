@@ -1,0 +1,122 @@
+"""`python -m engine evaluate` as a real subprocess: JSON in, JSON out, exit 2 on bad input."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+PORTFOLIO: dict[str, Any] = {
+    "exchange": "binance",
+    "position_mode": "one_way",
+    "wallet_balance": "10000",
+    "positions": [
+        {
+            "id": "btc",
+            "symbol": "btc",
+            "side": "long",
+            "qty": 0.5,
+            "entry_price": "62000",
+            "leverage": 10,
+            "margin_mode": "isolated",
+        },
+        {
+            "id": "eth",
+            "symbol": "ETH/USDT",
+            "side": "short",
+            "qty": "3",
+            "entry_price": "3100",
+            "leverage": "20",
+            "margin_mode": "cross",
+            "mark_price": "3000",
+            "tiers": [
+                {
+                    "notional_floor": "0",
+                    "notional_cap": "1000000",
+                    "mmr": "0.005",
+                    "maintenance_amount": "0",
+                    "max_leverage": "50",
+                }
+            ],
+        },
+    ],
+}
+
+
+def _run(stdin: str, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "engine", "evaluate", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+def test_evaluate_prints_every_figure_as_decimal_text() -> None:
+    done = _run(json.dumps(PORTFOLIO))
+    assert done.returncode == 0, done.stdout + done.stderr
+    out = json.loads(done.stdout)
+    btc, eth = out["positions"]
+    assert btc["status"] == "ok"
+    assert btc["liquidation_price"].startswith("56024.096385")
+    assert btc["bankruptcy_price"] == "55800"
+    assert btc["initial_margin"] == "3100"
+    assert eth["liquidation_price"].startswith("5373.134328")
+    assert out["account"]["equity"] == "10300"
+    assert out["account"]["available_balance"] == "6750"
+    assert all(isinstance(v, str) for v in out["account"].values())
+
+
+def test_evaluate_reads_a_file_too(tmp_path: Path) -> None:
+    path = tmp_path / "pf.json"
+    path.write_text(json.dumps(PORTFOLIO))
+    assert json.loads(_run("", str(path)).stdout)["account"]["equity"] == "10300"
+
+
+@pytest.mark.parametrize(
+    ("mutate", "field", "code"),
+    [
+        (lambda p: p["positions"][0].update(qty="-1"), "positions.0.qty", "invalid_input"),
+        (lambda p: p["positions"][1].update(side="up"), "positions.1.side", "invalid_input"),
+        (lambda p: p.update(exchange="ftx"), "exchange", "invalid_input"),
+        (lambda p: p["positions"][0].update(leverage="500"), "leverage", "leverage_too_high"),
+        (
+            lambda p: p["positions"][1].update(tiers=[{"mmr": "1"}]),
+            "positions.1.tiers.0",
+            "invalid_input",
+        ),
+    ],
+    ids=["negative-qty", "bad-side", "unknown-exchange", "leverage", "tier-bounds"],
+)
+def test_bad_input_exits_2_with_one_json_line_naming_the_field(
+    mutate: Any, field: str, code: str
+) -> None:
+    data = json.loads(json.dumps(PORTFOLIO))
+    mutate(data)
+    done = _run(json.dumps(data))
+    assert done.returncode == 2
+    assert done.stderr == ""
+    lines = done.stdout.strip().splitlines()
+    assert len(lines) == 1
+    error = json.loads(lines[0])["error"]
+    assert error["code"] == code and error["field"] == field
+
+
+@pytest.mark.parametrize("text", ["", "{", "[1, 2]", '{"wallet_balance": NaN}'])
+def test_malformed_json_exits_2_without_a_traceback(text: str) -> None:
+    done = _run(text)
+    assert done.returncode == 2
+    assert "Traceback" not in done.stdout + done.stderr
+    assert "error" in json.loads(done.stdout)
+
+
+def test_missing_file_exits_2() -> None:
+    done = _run("", "/nonexistent/portfolio.json")
+    assert done.returncode == 2
+    assert json.loads(done.stdout)["error"]["code"] == "unreadable_input"
