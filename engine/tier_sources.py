@@ -28,13 +28,14 @@ __all__ = [
     "binance_tier_file",
     "bybit_page",
     "bybit_tier_file",
-    "decimal_text",
     "okx_contract_values",
     "okx_data",
     "okx_tier_file",
 ]
 
-_USDT_PERP = re.compile(r"[A-Z0-9]{1,16}" + QUOTE)
+# A USDT perpetual's native symbol: letters or digits (any script: exchanges list "币安人生USDT")
+# then USDT, with no separator, so "BTCUSDT_260327" and "BTCUSDT-26DEC25" (deliveries) are out.
+_USDT_PERP = re.compile(r"[^\W_]+" + QUOTE)
 # Bybit documents imr = 1 / maxLeverage; its own example quotes rates in percent
 # ("0.5", "1" at 100x) while live responses quote fractions ("0.005", "0.01").
 _FRACTION_BAND = (Decimal("0.5"), Decimal(2))
@@ -52,9 +53,19 @@ class _Row:
     leverage: Decimal
 
 
-def decimal_text(value: Decimal) -> str:
+def _decimal_text(value: Decimal) -> str:
     """Plain decimal text without exponent or trailing zeros: "100.00" -> "100"."""
     return format(value.normalize(), "f")
+
+
+def _perpetual(symbol: str) -> str | None:
+    """The canonical key of a USDT perpetual, or None for any other contract or odd name."""
+    if not _USDT_PERP.fullmatch(symbol):
+        return None
+    try:
+        return canonical_symbol(symbol)
+    except EngineError:
+        return None
 
 
 def _tier_file(
@@ -79,20 +90,20 @@ def _entry(
     floor = ZERO
     for row in sorted(rows, key=lambda r: r.cap):
         if row.cap <= floor:
-            raise TierDataError(reason="not_contiguous", symbol=native, cap=decimal_text(row.cap))
+            raise TierDataError(reason="not_contiguous", symbol=native, cap=_decimal_text(row.cap))
         tiers.append(
             {
-                "floor": decimal_text(floor),
-                "cap": decimal_text(row.cap),
-                "mmr": decimal_text(row.mmr),
-                "maintenance_amount": decimal_text(row.amount),
-                "max_leverage": decimal_text(row.leverage),
+                "floor": _decimal_text(floor),
+                "cap": _decimal_text(row.cap),
+                "mmr": _decimal_text(row.mmr),
+                "maintenance_amount": _decimal_text(row.amount),
+                "max_leverage": _decimal_text(row.leverage),
             }
         )
         floor = row.cap
     entry: dict[str, Any] = {"native": native}
     if contract_value is not None:
-        entry["contract_value"] = decimal_text(contract_value)
+        entry["contract_value"] = _decimal_text(contract_value)
     entry["tiers"] = tiers
     return entry
 
@@ -117,6 +128,17 @@ def _text(row: Any, key: str) -> str:
     return value
 
 
+def _api_error(exchange: str, response: Any, code: str, message: str) -> TierDataError:
+    """The exchange's own error code and message, cut short: they are all a reader gets."""
+    body = response if isinstance(response, Mapping) else {}
+    return TierDataError(
+        reason="api_error",
+        exchange=exchange,
+        code=str(body.get(code)),
+        message=str(body.get(message, ""))[:80],
+    )
+
+
 def _list(value: Any, field: str) -> list[Any]:
     if not isinstance(value, list):
         raise TierDataError(reason="bad_response", field=field)
@@ -129,8 +151,7 @@ def _list(value: Any, field: str) -> list[Any]:
 def bybit_page(response: Any) -> tuple[list[Any], str]:
     """One page of GET /v5/market/risk-limit: its rows, and the next page's cursor ("" if last)."""
     if not isinstance(response, Mapping) or response.get("retCode") != 0:
-        code = response.get("retCode") if isinstance(response, Mapping) else None
-        raise TierDataError(reason="api_error", exchange="bybit", code=str(code))
+        raise _api_error("bybit", response, "retCode", "retMsg")
     result = response.get("result")
     if not isinstance(result, Mapping):
         raise TierDataError(reason="bad_response", field="result")
@@ -170,7 +191,7 @@ def bybit_tier_file(rows: Iterable[Any], *, as_of: str, source: str) -> dict[str
     by_symbol: dict[str, list[_Row]] = {}
     for row in rows:
         symbol = _text(row, "symbol")
-        if _USDT_PERP.fullmatch(symbol):
+        if _perpetual(symbol) is not None:
             by_symbol.setdefault(symbol, []).append(_bybit_row(row, symbol))
     symbols = {canonical_symbol(s): _entry(s, tiers) for s, tiers in by_symbol.items()}
     return _tier_file("bybit", "notional", as_of, source, symbols)
@@ -182,8 +203,7 @@ def bybit_tier_file(rows: Iterable[Any], *, as_of: str, source: str) -> dict[str
 def okx_data(response: Any) -> list[Any]:
     """The `data` list of an OKX v5 response, or TierDataError when `code` is not "0"."""
     if not isinstance(response, Mapping) or response.get("code") != "0":
-        code = response.get("code") if isinstance(response, Mapping) else None
-        raise TierDataError(reason="api_error", exchange="okx", code=str(code))
+        raise _api_error("okx", response, "code", "msg")
     return _list(response.get("data"), "data")
 
 
@@ -275,10 +295,9 @@ def binance_tier_file(response: Any, *, as_of: str, source: str) -> dict[str, An
     symbols = {}
     for item in items:
         symbol = _text(item, "symbol")
-        if not _USDT_PERP.fullmatch(symbol) or not _binance_default(item, symbol):
+        key = _perpetual(symbol)
+        if key is None or not _binance_default(item, symbol):
             continue
         brackets = _list(item.get("brackets"), f"{symbol}.brackets")
-        symbols[canonical_symbol(symbol)] = _entry(
-            symbol, [_binance_row(b, symbol) for b in brackets]
-        )
+        symbols[key] = _entry(symbol, [_binance_row(b, symbol) for b in brackets])
     return _tier_file("binance", "notional", as_of, source, symbols)

@@ -21,7 +21,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from engine.errors import TierDataError
+from engine.errors import InvalidInput, TierDataError
 from engine.models import Exchange, Tier, TierTable, build
 from engine.numbers import to_decimal
 from engine.symbols import canonical_symbol
@@ -136,7 +136,7 @@ def parse_tier_file(data: Mapping[str, Any], origin: str = "") -> TierFile:
     if basis not in _BASES:
         raise TierDataError(reason="bad_basis", file=origin)
     raws = {
-        canonical_symbol(name): RawTable(
+        _symbol_key(name, origin): RawTable(
             entry, basis, str(entry.get("as_of", as_of)), source, origin, name
         )
         for name, entry in entries.items()
@@ -154,6 +154,13 @@ def parse_tier_file(data: Mapping[str, Any], origin: str = "") -> TierFile:
 
 
 _BASES = ("notional", "contracts")
+
+
+def _symbol_key(name: str, origin: str) -> str:
+    try:
+        return canonical_symbol(name)
+    except InvalidInput:
+        raise TierDataError(reason="bad_symbol", file=origin, symbol=name[:40]) from None
 
 
 def _table(
