@@ -1,1 +1,47 @@
-"""IsoCross persistence: aiosqlite schema, migrations and repositories."""
+"""IsoCross persistence: one SQLite file, migrations, and per-user repositories.
+
+Depends on the standard library, aiosqlite, pydantic and `engine` only. Money
+is stored as decimal text and read back as `Decimal`; every query is scoped by
+the owner's Telegram user id.
+"""
+
+from storage._history import HISTORY_LIMIT, Change
+from storage.alerts import AlertRepository, AlertSettings, OutboxMessage, Urgency
+from storage.db import Database
+from storage.errors import Conflict, NotFound, SchemaError, StorageError
+from storage.migrations import Migration, latest_version, load_migrations, migrate
+from storage.portfolios import (
+    MAX_PORTFOLIOS,
+    PortfolioRepository,
+    PortfolioSummary,
+    StoredPortfolio,
+    StoredPosition,
+)
+from storage.users import DEFAULT_PORTFOLIO, SETTINGS, User, UserRepository
+
+__all__ = [
+    "DEFAULT_PORTFOLIO",
+    "HISTORY_LIMIT",
+    "MAX_PORTFOLIOS",
+    "SETTINGS",
+    "AlertRepository",
+    "AlertSettings",
+    "Change",
+    "Conflict",
+    "Database",
+    "Migration",
+    "NotFound",
+    "OutboxMessage",
+    "PortfolioRepository",
+    "PortfolioSummary",
+    "SchemaError",
+    "StorageError",
+    "StoredPortfolio",
+    "StoredPosition",
+    "Urgency",
+    "User",
+    "UserRepository",
+    "latest_version",
+    "load_migrations",
+    "migrate",
+]

@@ -1,0 +1,219 @@
+"""What a portfolio holds, as rows, as JSON snapshots, and as engine models.
+
+Every write replaces the whole contents (balance + positions) with a new
+state that the engine has validated, so renumbering after a close, undo and
+ordinary edits all take the same, single path.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from dataclasses import dataclass
+from decimal import Decimal
+from enum import StrEnum
+from typing import Any
+
+import aiosqlite
+
+from engine.models import Portfolio, Position, PositionMode, build
+from engine.numbers import to_decimal
+from storage.db import fetch_all, fetch_one
+from storage.errors import NotFound
+
+__all__ = [
+    "Leg",
+    "PortfolioRef",
+    "State",
+    "active_ref",
+    "load_active",
+    "load_state",
+    "normalize",
+    "position_from_record",
+    "state_from_json",
+    "state_to_json",
+    "validate",
+    "write_state",
+]
+
+POSITION_FIELDS = (
+    "symbol",
+    "side",
+    "qty",
+    "entry_price",
+    "leverage",
+    "margin_mode",
+    "isolated_margin",
+    "extra_margin",
+    "mark_price",
+)
+_NOW = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')"
+# positions carry no user id: reach them only through a portfolio the user owns
+_OWNED = "(SELECT id FROM portfolios WHERE id = ? AND user_id = ?)"
+
+
+@dataclass(frozen=True, slots=True)
+class PortfolioRef:
+    """A portfolio id together with its owner, so no query can forget the owner."""
+
+    user_id: int
+    id: int
+
+
+@dataclass(frozen=True, slots=True)
+class Leg:
+    position: Position
+    created_at: str | None = None  # None until stored: SQLite stamps it
+
+
+@dataclass(frozen=True, slots=True)
+class State:
+    wallet_balance: Decimal
+    legs: tuple[Leg, ...] = ()
+
+
+def normalize(position: Position) -> Position:
+    """Validate again (`model_copy` skips validation) and drop what is not stored:
+    the id (the stored number replaces it) and tiers (they come from the tier book)."""
+    fields = {name: getattr(position, name) for name in POSITION_FIELDS}
+    return build(Position, fields)
+
+
+def validate(state: State, mode: PositionMode) -> None:
+    """Raise the engine's error if the state is not a valid portfolio under `mode`."""
+    positions = [
+        leg.position.model_copy(update={"id": str(seq)}) for seq, leg in enumerate(state.legs, 1)
+    ]
+    build(
+        Portfolio,
+        {"position_mode": mode, "wallet_balance": state.wallet_balance, "positions": positions},
+    )
+
+
+def _text(value: object) -> str | None:
+    """Decimal as its exact text (never float), enums as their value."""
+    if value is None:
+        return None
+    if isinstance(value, StrEnum):
+        return value.value
+    return str(value)
+
+
+def _record(position: Position) -> dict[str, str | None]:
+    return {field: _text(getattr(position, field)) for field in POSITION_FIELDS}
+
+
+def position_from_record(record: sqlite3.Row | dict[str, Any], seq: int) -> Position:
+    """A stored position back as an engine model, its id the number the user sees."""
+    return build(Position, {"id": str(seq), **{field: record[field] for field in POSITION_FIELDS}})
+
+
+def state_to_json(state: State) -> str:
+    """The undo snapshot: every number as a decimal string."""
+    legs = [{**_record(leg.position), "created_at": leg.created_at} for leg in state.legs]
+    return json.dumps({"wallet_balance": str(state.wallet_balance), "positions": legs})
+
+
+def state_from_json(text: str) -> State:
+    data = json.loads(text)
+    return State(
+        to_decimal(data["wallet_balance"], "wallet_balance"),
+        tuple(
+            Leg(position_from_record(item, seq), item.get("created_at"))
+            for seq, item in enumerate(data["positions"], 1)
+        ),
+    )
+
+
+async def active_ref(
+    conn: aiosqlite.Connection, user_id: int
+) -> tuple[PortfolioRef, str, PositionMode]:
+    """The user's active portfolio (reference and name) and the user's position mode."""
+    row = await fetch_one(
+        conn,
+        "SELECT p.id, p.name, u.position_mode FROM users u"
+        " JOIN portfolios p ON p.id = u.active_portfolio_id AND p.user_id = u.id"
+        " WHERE u.id = ?",
+        (user_id,),
+    )
+    if row is None:
+        raise NotFound(what="user", user_id=user_id)
+    return PortfolioRef(user_id, row["id"]), row["name"], PositionMode(row["position_mode"])
+
+
+async def load_active(
+    conn: aiosqlite.Connection, user_id: int
+) -> tuple[PortfolioRef, str, PositionMode, State]:
+    """The active portfolio, its name, the user's position mode and its contents, in ONE
+    query: every statement is a round trip to the database thread, the costliest step."""
+    columns = ", ".join(f"pos.{name}" for name in POSITION_FIELDS)
+    rows = await fetch_all(
+        conn,
+        "SELECT p.id AS portfolio_id, p.name, p.wallet_balance, u.position_mode,"
+        f" pos.seq, pos.created_at, {columns}"
+        " FROM users u"
+        " JOIN portfolios p ON p.id = u.active_portfolio_id AND p.user_id = u.id"
+        " LEFT JOIN positions pos ON pos.portfolio_id = p.id"
+        " WHERE u.id = ? ORDER BY pos.seq",
+        (user_id,),
+    )
+    if not rows:
+        raise NotFound(what="user", user_id=user_id)
+    head = rows[0]
+    legs = tuple(
+        Leg(position_from_record(row, row["seq"]), row["created_at"])
+        for row in rows
+        if row["seq"] is not None
+    )
+    state = State(to_decimal(head["wallet_balance"], "wallet_balance"), legs)
+    ref = PortfolioRef(user_id, head["portfolio_id"])
+    return ref, head["name"], PositionMode(head["position_mode"]), state
+
+
+async def load_state(conn: aiosqlite.Connection, ref: PortfolioRef) -> State:
+    head = await fetch_one(
+        conn,
+        "SELECT wallet_balance FROM portfolios WHERE id = ? AND user_id = ?",
+        (ref.id, ref.user_id),
+    )
+    if head is None:
+        raise NotFound(what="portfolio", portfolio_id=ref.id)
+    rows = await fetch_all(
+        conn,
+        f"SELECT seq, created_at, {', '.join(POSITION_FIELDS)} FROM positions"
+        f" WHERE portfolio_id = {_OWNED} ORDER BY seq",
+        (ref.id, ref.user_id),
+    )
+    legs = tuple(Leg(position_from_record(row, row["seq"]), row["created_at"]) for row in rows)
+    return State(to_decimal(head["wallet_balance"], "wallet_balance"), legs)
+
+
+async def write_state(
+    conn: aiosqlite.Connection, ref: PortfolioRef, state: State, before: State | None = None
+) -> None:
+    """Store the portfolio's balance and positions (numbered 1..n).
+
+    With `before` (what is stored now), only the part that changed is written:
+    each statement is a round trip to the database thread.
+    """
+    if before is None or before.wallet_balance != state.wallet_balance:
+        cursor = await conn.execute(
+            "UPDATE portfolios SET wallet_balance = ? WHERE id = ? AND user_id = ?",
+            (str(state.wallet_balance), ref.id, ref.user_id),
+        )
+        if cursor.rowcount != 1:
+            raise NotFound(what="portfolio", portfolio_id=ref.id)
+    if before is not None and before.legs == state.legs:
+        return
+    await conn.execute(
+        f"DELETE FROM positions WHERE portfolio_id = {_OWNED}", (ref.id, ref.user_id)
+    )
+    placeholders = ", ".join("?" for _ in POSITION_FIELDS)
+    await conn.executemany(
+        f"INSERT INTO positions (portfolio_id, seq, created_at, {', '.join(POSITION_FIELDS)})"
+        f" VALUES (?, ?, COALESCE(?, {_NOW}), {placeholders})",
+        [
+            (ref.id, seq, leg.created_at, *_record(leg.position).values())
+            for seq, leg in enumerate(state.legs, 1)
+        ],
+    )

@@ -1,0 +1,156 @@
+"""One SQLite file, one aiosqlite connection, one writer at a time.
+
+SQLite allows a single writer; holding exactly one connection and an asyncio
+lock makes that explicit and keeps a half-finished transaction invisible to
+other coroutines (they would otherwise share the same connection mid-flight).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+from collections.abc import AsyncIterator, Mapping, Sequence
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import TypeAlias
+
+import aiosqlite
+
+from storage.errors import SchemaError
+from storage.migrations import migrate
+
+__all__ = ["Database", "Params", "fetch_all", "fetch_one", "insert"]
+
+Params: TypeAlias = Sequence[object] | Mapping[str, object]
+
+_BUSY_TIMEOUT_MS = 5000
+_MIN_SQLITE = (3, 37, 0)
+
+
+class Database:
+    """The application's handle on its SQLite file; create it with `Database.open`."""
+
+    def __init__(self, conn: aiosqlite.Connection, path: Path) -> None:
+        self._conn = conn
+        self.path = path
+        self._lock = asyncio.Lock()
+        self._owner: asyncio.Task[object] | None = None
+
+    @classmethod
+    async def open(cls, path: Path, *, target_version: int | None = None) -> Database:
+        """Open (creating if needed) and migrate to `target_version`, by default the latest."""
+        if sqlite3.sqlite_version_info < _MIN_SQLITE:
+            # STRICT tables need 3.37: an older SQLite cannot even read this schema.
+            raise SchemaError("sqlite_too_old", version=sqlite3.sqlite_version)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        # isolation_level=None: we issue BEGIN/COMMIT ourselves, sqlite3 must not add its own.
+        conn = await aiosqlite.connect(path, isolation_level=None)
+        try:
+            conn.row_factory = sqlite3.Row
+            await _configure(conn)
+            db = cls(conn, path)
+            await migrate(db, target_version)
+        except BaseException:
+            await conn.close()
+            raise
+        return db
+
+    async def close(self) -> None:
+        """Wait for the running transaction, then close the connection."""
+        async with self._lock:
+            await self._conn.close()
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
+        """Run the block as one write transaction: COMMIT on success, ROLLBACK on any error.
+
+        BEGIN IMMEDIATE takes SQLite's write lock up front, so a transaction never
+        fails half-way because another process started writing after it read.
+        """
+        async with self._exclusive() as conn:
+            await conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield conn
+                await conn.execute("COMMIT")
+            except BaseException:
+                await _rollback(conn)
+                raise
+
+    @asynccontextmanager
+    async def read(self) -> AsyncIterator[aiosqlite.Connection]:
+        """Run the block's queries against one consistent snapshot, without writing."""
+        async with self._exclusive() as conn:
+            await conn.execute("BEGIN")
+            try:
+                yield conn
+            finally:
+                await conn.execute("ROLLBACK")
+
+    async def fetch_all(self, sql: str, params: Params = ()) -> list[sqlite3.Row]:
+        """Every row of one read-only query: one statement is its own snapshot, so no
+        BEGIN/ROLLBACK round trips around it."""
+        async with self._exclusive() as conn:
+            return await fetch_all(conn, sql, params)
+
+    async def fetch_one(self, sql: str, params: Params = ()) -> sqlite3.Row | None:
+        """The first row of one read-only query, or None."""
+        async with self._exclusive() as conn:
+            return await fetch_one(conn, sql, params)
+
+    @asynccontextmanager
+    async def _exclusive(self) -> AsyncIterator[aiosqlite.Connection]:
+        task = asyncio.current_task()
+        if task is not None and task is self._owner:
+            # asyncio.Lock is not reentrant: nesting would wait for itself forever.
+            raise RuntimeError("nested database access from the same task")
+        async with self._lock:
+            self._owner = task
+            try:
+                yield self._conn
+            finally:
+                self._owner = None
+
+
+async def fetch_all(conn: aiosqlite.Connection, sql: str, params: Params = ()) -> list[sqlite3.Row]:
+    """Every row of `sql` on a connection already inside `read()` or `transaction()`."""
+    return list(await conn.execute_fetchall(sql, params))
+
+
+async def fetch_one(
+    conn: aiosqlite.Connection, sql: str, params: Params = ()
+) -> sqlite3.Row | None:
+    """The first row of `sql`, or None (one round trip: execute and fetch together)."""
+    rows = await conn.execute_fetchall(sql, params)
+    for row in rows:
+        return row
+    return None
+
+
+async def insert(conn: aiosqlite.Connection, sql: str, params: Params = ()) -> int:
+    """Run an INSERT and return the new row's id."""
+    async with conn.execute(sql, params) as cursor:
+        if cursor.lastrowid is None or cursor.rowcount != 1:
+            raise RuntimeError("INSERT did not insert exactly one row")
+        return cursor.lastrowid
+
+
+async def _rollback(conn: aiosqlite.Connection) -> None:
+    """Roll back, tolerating "no transaction": a COMMIT whose await was cancelled
+    still runs on aiosqlite's thread, so it may already have ended the transaction."""
+    try:
+        await conn.execute("ROLLBACK")
+    except sqlite3.OperationalError:
+        if conn.in_transaction:
+            raise
+
+
+async def _configure(conn: aiosqlite.Connection) -> None:
+    """WAL lets readers run beside the writer; NORMAL sync is safe in WAL against a
+    process crash (a power cut may lose the last commits, never corrupt the file)."""
+    async with conn.execute("PRAGMA journal_mode=WAL") as cursor:
+        row = await cursor.fetchone()
+    if row is None or str(row[0]).lower() != "wal":
+        raise RuntimeError(f"SQLite refused WAL mode: {row and row[0]}")
+    await conn.execute("PRAGMA foreign_keys=ON")
+    await conn.execute("PRAGMA synchronous=NORMAL")
+    await conn.execute(f"PRAGMA busy_timeout={_BUSY_TIMEOUT_MS}")

@@ -1,0 +1,296 @@
+"""Portfolios and their positions, with one-step-at-a-time undo.
+
+Each write is one transaction that first snapshots the portfolio into
+`history`, then replaces its contents with a state the engine validated; if
+anything raises, nothing lands. Every query carries the owner's user id, so
+another user's portfolio behaves exactly like one that does not exist.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+
+import aiosqlite
+
+from engine.errors import InvalidInput
+from engine.models import MarginMode, Position
+from engine.numbers import ZERO, to_decimal
+from storage._contents import (
+    Leg,
+    PortfolioRef,
+    State,
+    active_ref,
+    load_active,
+    load_state,
+    normalize,
+    validate,
+    write_state,
+)
+from storage._history import HISTORY_LIMIT, Change, pop_latest, remember
+from storage.db import Database, fetch_one, insert
+from storage.errors import Conflict, NotFound
+
+__all__ = [
+    "HISTORY_LIMIT",
+    "MAX_PORTFOLIOS",
+    "Change",
+    "PortfolioRepository",
+    "PortfolioSummary",
+    "StoredPortfolio",
+    "StoredPosition",
+]
+
+MAX_PORTFOLIOS = 20  # per user: a bound on what one chat can make the bot store
+_MAX_NAME = 32
+
+
+@dataclass(frozen=True, slots=True)
+class StoredPosition:
+    seq: int  # the number the user sees and types: 1, 2, 3 …
+    position: Position  # its `id` is str(seq)
+
+
+@dataclass(frozen=True, slots=True)
+class StoredPortfolio:
+    id: int
+    name: str
+    wallet_balance: Decimal
+    positions: tuple[StoredPosition, ...]
+
+    @property
+    def engine_positions(self) -> tuple[Position, ...]:
+        """The positions as `engine.models.Portfolio` takes them."""
+        return tuple(stored.position for stored in self.positions)
+
+
+@dataclass(frozen=True, slots=True)
+class PortfolioSummary:
+    id: int
+    name: str
+    wallet_balance: Decimal
+    position_count: int
+    active: bool
+
+
+class PortfolioRepository:
+    """A user's portfolios; the edits apply to the active one."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def list(self, user_id: int) -> tuple[PortfolioSummary, ...]:
+        """All of the user's portfolios, oldest first."""
+        rows = await self._db.fetch_all(
+            "SELECT p.id, p.name, p.wallet_balance, p.id = u.active_portfolio_id AS active,"
+            " (SELECT count(*) FROM positions WHERE portfolio_id = p.id) AS position_count"
+            " FROM portfolios p JOIN users u ON u.id = p.user_id"
+            " WHERE p.user_id = ? ORDER BY p.id",
+            (user_id,),
+        )
+        return tuple(
+            PortfolioSummary(
+                row["id"],
+                row["name"],
+                Decimal(row["wallet_balance"]),
+                row["position_count"],
+                bool(row["active"]),
+            )
+            for row in rows
+        )
+
+    async def active(self, user_id: int) -> StoredPortfolio:
+        async with self._db.read() as conn:
+            ref, name, _, state = await load_active(conn, user_id)
+            return _stored(ref, name, state)
+
+    async def get(self, user_id: int, portfolio_id: int) -> StoredPortfolio:
+        """One of the user's portfolios by id; another user's id raises NotFound."""
+        async with self._db.read() as conn:
+            row = await fetch_one(
+                conn,
+                "SELECT name FROM portfolios WHERE id = ? AND user_id = ?",
+                (portfolio_id, user_id),
+            )
+            if row is None:
+                raise NotFound(what="portfolio", portfolio_id=portfolio_id)
+            ref = PortfolioRef(user_id, portfolio_id)
+            return _stored(ref, row["name"], await load_state(conn, ref))
+
+    async def create(self, user_id: int, name: str, *, activate: bool = False) -> PortfolioSummary:
+        name = _valid_name(name)
+        async with self._db.transaction() as conn:
+            await active_ref(conn, user_id)  # the user must exist
+            count = await fetch_one(
+                conn,
+                "SELECT count(*) AS n, sum(name = ?) AS same FROM portfolios WHERE user_id = ?",
+                (name, user_id),
+            )
+            if count is not None and count["same"]:
+                raise Conflict("portfolio_exists", name=name)
+            if count is not None and count["n"] >= MAX_PORTFOLIOS:
+                raise Conflict("too_many_portfolios", limit=MAX_PORTFOLIOS)
+            portfolio_id = await insert(
+                conn, "INSERT INTO portfolios (user_id, name) VALUES (?, ?)", (user_id, name)
+            )
+            if activate:
+                await _activate(conn, PortfolioRef(user_id, portfolio_id))
+        return PortfolioSummary(portfolio_id, name, ZERO, 0, activate)
+
+    async def switch(self, user_id: int, name: str) -> StoredPortfolio:
+        """Make the named portfolio the active one and return it."""
+        async with self._db.transaction() as conn:
+            ref, stored_name = await _by_name(conn, user_id, name)
+            await _activate(conn, ref)
+            return _stored(ref, stored_name, await load_state(conn, ref))
+
+    async def rename(self, user_id: int, old: str, new: str) -> None:
+        new = _valid_name(new)
+        async with self._db.transaction() as conn:
+            ref, _ = await _by_name(conn, user_id, old)
+            clash = await fetch_one(
+                conn,
+                "SELECT id FROM portfolios WHERE user_id = ? AND name = ? AND id != ?",
+                (user_id, new, ref.id),
+            )
+            if clash is not None:
+                raise Conflict("portfolio_exists", name=new)
+            await conn.execute(
+                "UPDATE portfolios SET name = ? WHERE id = ? AND user_id = ?",
+                (new, ref.id, ref.user_id),
+            )
+
+    async def delete(self, user_id: int, name: str) -> None:
+        """Delete a portfolio with its positions and history; never the last one.
+        Deleting the active portfolio activates the oldest remaining one."""
+        async with self._db.transaction() as conn:
+            ref, _ = await _by_name(conn, user_id, name)
+            other = await fetch_one(
+                conn,
+                "SELECT id FROM portfolios WHERE user_id = ? AND id != ? ORDER BY id LIMIT 1",
+                (user_id, ref.id),
+            )
+            if other is None:
+                raise Conflict("last_portfolio", name=name)
+            active, _, _ = await active_ref(conn, user_id)
+            if active == ref:
+                await _activate(conn, PortfolioRef(user_id, other["id"]))
+            await conn.execute(
+                "DELETE FROM portfolios WHERE id = ? AND user_id = ?", (ref.id, ref.user_id)
+            )
+
+    async def set_balance(self, user_id: int, amount: Decimal | str | int) -> None:
+        balance = to_decimal(amount, "wallet_balance")
+        await self._change(user_id, Change.SET_BALANCE, lambda s: State(balance, s.legs))
+
+    async def add_position(self, user_id: int, position: Position) -> int:
+        """Append a position; returns its number."""
+        leg = Leg(normalize(position))
+        _, after = await self._change(
+            user_id, Change.ADD_POSITION, lambda s: State(s.wallet_balance, (*s.legs, leg))
+        )
+        return len(after.legs)
+
+    async def replace_position(self, user_id: int, seq: int, position: Position) -> None:
+        """Change position `seq` (margin, leverage, mode…), keeping its number."""
+        position = normalize(position)
+
+        def edit(state: State) -> State:
+            index = _index(state, seq)
+            replaced = Leg(position, state.legs[index].created_at)
+            legs = (*state.legs[:index], replaced, *state.legs[index + 1 :])
+            return State(state.wallet_balance, legs)
+
+        await self._change(user_id, Change.REPLACE_POSITION, edit)
+
+    async def remove_position(self, user_id: int, seq: int) -> Position:
+        """Close position `seq`; the ones after it move up a number. Returns it."""
+
+        def edit(state: State) -> State:
+            index = _index(state, seq)
+            return State(state.wallet_balance, state.legs[:index] + state.legs[index + 1 :])
+
+        before, _ = await self._change(user_id, Change.REMOVE_POSITION, edit)
+        return before.legs[seq - 1].position
+
+    async def set_mode_all(self, user_id: int, mode: MarginMode) -> None:
+        """Put every position of the active portfolio in `mode` (isolated or cross)."""
+        mode = MarginMode(mode)
+
+        def switched(leg: Leg) -> Leg:
+            position = leg.position.model_copy(update={"margin_mode": mode})
+            return Leg(normalize(position), leg.created_at)
+
+        def edit(state: State) -> State:
+            return State(state.wallet_balance, tuple(switched(leg) for leg in state.legs))
+
+        await self._change(user_id, Change.SET_MODE_ALL, edit)
+
+    async def reset(self, user_id: int) -> None:
+        """Empty the active portfolio: no positions, zero balance (undoable)."""
+        await self._change(user_id, Change.RESET, lambda _: State(ZERO))
+
+    async def undo(self, user_id: int) -> Change | None:
+        """Restore the active portfolio to before its latest change; None if there is none."""
+        async with self._db.transaction() as conn:
+            ref, _, mode = await active_ref(conn, user_id)
+            latest = await pop_latest(conn, ref)
+            if latest is None:
+                return None
+            change, state = latest
+            validate(state, mode)  # e.g. a hedge snapshot after switching to one-way
+            await write_state(conn, ref, state)
+            return change
+
+    async def _change(
+        self, user_id: int, change: Change, edit: Callable[[State], State]
+    ) -> tuple[State, State]:
+        """The one write path: snapshot, edit, validate, store — in one transaction."""
+        async with self._db.transaction() as conn:
+            ref, _, mode, before = await load_active(conn, user_id)
+            after = edit(before)
+            validate(after, mode)
+            await remember(conn, ref, change, before)
+            await write_state(conn, ref, after, before)
+        return before, after
+
+
+def _stored(ref: PortfolioRef, name: str, state: State) -> StoredPortfolio:
+    positions = tuple(StoredPosition(seq, leg.position) for seq, leg in enumerate(state.legs, 1))
+    return StoredPortfolio(ref.id, name, state.wallet_balance, positions)
+
+
+def _index(state: State, seq: int) -> int:
+    if not 1 <= seq <= len(state.legs):
+        raise NotFound(what="position", seq=seq)
+    return seq - 1
+
+
+def _valid_name(name: str) -> str:
+    name = name.strip()
+    if not name:
+        raise InvalidInput(field="name", reason="empty")
+    if len(name) > _MAX_NAME:
+        raise InvalidInput(field="name", reason="too_long", limit=_MAX_NAME)
+    if not name.isprintable():
+        raise InvalidInput(field="name", reason="not_printable")
+    return name
+
+
+async def _by_name(conn: aiosqlite.Connection, user_id: int, name: str) -> tuple[PortfolioRef, str]:
+    """The user's portfolio called `name` (ASCII case-insensitive) and its stored spelling."""
+    row = await fetch_one(
+        conn,
+        "SELECT id, name FROM portfolios WHERE user_id = ? AND name = ?",
+        (user_id, name.strip()),
+    )
+    if row is None:
+        raise NotFound(what="portfolio", name=name)
+    return PortfolioRef(user_id, row["id"]), str(row["name"])
+
+
+async def _activate(conn: aiosqlite.Connection, ref: PortfolioRef) -> None:
+    await conn.execute(
+        "UPDATE users SET active_portfolio_id = ? WHERE id = ?", (ref.id, ref.user_id)
+    )

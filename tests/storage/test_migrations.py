@@ -1,0 +1,119 @@
+"""Migrations: numbered files, applied in order, upgrading old files in place."""
+
+from __future__ import annotations
+
+import sqlite3
+from decimal import Decimal
+from importlib.resources import files
+from pathlib import Path
+
+import pytest
+
+from storage import (
+    AlertRepository,
+    AlertSettings,
+    Database,
+    PortfolioRepository,
+    SchemaError,
+    UserRepository,
+    latest_version,
+    load_migrations,
+    migrate,
+)
+from storage.migrations import split_statements
+from tests.storage.conftest import ALICE, position
+
+
+async def _tables(db: Database) -> set[str]:
+    rows = await db.fetch_all("SELECT name FROM sqlite_schema WHERE type = 'table'")
+    return {row["name"] for row in rows}
+
+
+def test_versions_are_the_numbered_files_in_order() -> None:
+    shipped = sorted(
+        entry.name
+        for entry in files("storage").joinpath("migrations").iterdir()
+        if entry.name.endswith(".sql")
+    )
+
+    assert [m.name for m in load_migrations()] == shipped
+    assert [m.version for m in load_migrations()] == list(range(1, len(shipped) + 1))
+    assert latest_version() == len(shipped) >= 2
+
+
+async def test_a_new_file_is_at_the_latest_version(db: Database) -> None:
+    row = await db.fetch_one("PRAGMA user_version")
+
+    assert row is not None and row[0] == latest_version()
+    assert {"users", "portfolios", "positions", "history", "outbox"} <= await _tables(db)
+
+
+async def test_an_old_file_is_upgraded_in_place_with_its_data(db_path: Path) -> None:
+    old = await Database.open(db_path, target_version=1)
+    try:
+        assert (await old.fetch_one("PRAGMA user_version") or [0])[0] == 1
+        assert "alert_settings" not in await _tables(old)
+        users = UserRepository(old)
+        await users.get_or_create(ALICE)
+        await users.update(ALICE, language="de")
+        portfolios = PortfolioRepository(old)
+        await portfolios.set_balance(ALICE, "1000.10")
+        await portfolios.add_position(ALICE, position(qty="0.003"))
+        before = await portfolios.active(ALICE)
+    finally:
+        await old.close()
+
+    db = await Database.open(db_path)
+    try:
+        assert (await db.fetch_one("PRAGMA user_version") or [0])[0] == latest_version()
+        assert await PortfolioRepository(db).active(ALICE) == before
+        assert before.wallet_balance == Decimal("1000.10")
+        assert (await UserRepository(db).get(ALICE)).language == "de"
+        assert await AlertRepository(db).settings(ALICE) == AlertSettings()
+        assert await PortfolioRepository(db).undo(ALICE) == "add_position"  # history survived
+    finally:
+        await db.close()
+
+
+async def test_migrate_is_idempotent(db: Database) -> None:
+    assert await migrate(db) == latest_version()
+    assert await migrate(db, 1) == latest_version()  # never downgrades
+
+
+async def test_a_file_from_newer_code_is_refused(db_path: Path) -> None:
+    db_path.parent.mkdir(parents=True)
+    with sqlite3.connect(db_path) as conn:
+        conn.execute(f"PRAGMA user_version = {latest_version() + 1}")
+    conn.close()
+
+    with pytest.raises(SchemaError) as raised:
+        await Database.open(db_path)
+
+    assert raised.value.code == "database_too_new"
+
+
+async def test_an_unknown_target_version_is_refused(db_path: Path) -> None:
+    with pytest.raises(SchemaError) as raised:
+        await Database.open(db_path, target_version=latest_version() + 1)
+
+    assert raised.value.code == "unknown_version"
+
+
+def test_split_statements_respects_strings_comments_and_triggers() -> None:
+    script = """
+        -- a comment; with a semicolon
+        CREATE TABLE t (a TEXT DEFAULT 'x;y');
+        CREATE TRIGGER tr AFTER INSERT ON t BEGIN SELECT 1; SELECT 2; END;
+        -- trailing comment
+    """
+
+    statements = split_statements(script)
+
+    assert len(statements) == 2
+    assert statements[0].endswith("CREATE TABLE t (a TEXT DEFAULT 'x;y');")
+    assert statements[1] == "CREATE TRIGGER tr AFTER INSERT ON t BEGIN SELECT 1; SELECT 2; END;"
+
+
+def test_split_statements_refuses_an_unterminated_string() -> None:
+    with pytest.raises(SchemaError):
+        split_statements("CREATE TABLE t (a TEXT);\nINSERT INTO t VALUES ('open")
