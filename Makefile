@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint typecheck unit bench clean
+.PHONY: run test lint typecheck unit bench clean i18n
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -33,3 +33,11 @@ bench: $(STAMP)
 
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache
+
+# Messages: extract from bot/ into the template, then merge into every catalog.
+# English is the source language; other languages are translated in their .po.
+i18n: $(STAMP)
+	$(BIN)/pybabel extract -F babel.cfg -k tr -k N_ -k plural:1,2 --no-location \
+		--sort-output --omit-header -o locales/isocross.pot .
+	$(BIN)/pybabel update -D isocross -i locales/isocross.pot -d locales --no-fuzzy-matching \
+		--ignore-obsolete --omit-header

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import platform
 
-from bench import engine_bench
+from bench import commands_bench, engine_bench
 from bench.timing import reference
 from engine.tiers import load_tier_book
 
@@ -20,6 +20,12 @@ def main() -> None:
         print(figure.line(ref.median_us))
     cross = figures[-1]
     print(f"\npositions evaluated per second (10-position cross): {10e6 / cross.median_us:,.0f}")
+    for figure in commands_bench.run():
+        print(figure.line(ref.median_us))
+        print(
+            f"commands per second through the layer: {1e6 / figure.median_us:,.0f}"
+            "  (target >= 1,000)"
+        )
     print(f"reference loop after the run: {reference().median_us:.2f} us")
 
 

@@ -1,0 +1,104 @@
+"""The transport-free command layer: a line of text from a user -> a Reply.
+
+Telegram and the console both call `CommandLayer.handle`. Nothing here knows
+about either: bad input becomes a localized reply with the right syntax, and
+an unexpected failure becomes an apology, never an exception to the caller.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from bot import intents as i
+from bot.commands import account, analysis, positions, settings
+from bot.commands.context import Caller, Context
+from bot.messages import engine_error_reply, parse_error_reply
+from bot.parsing import ParseError, parse
+from bot.reply import Paragraph, Reply
+from bot.services import Services
+from engine.errors import EngineError
+from storage.errors import Conflict, NotFound
+
+__all__ = ["Caller", "CommandLayer"]
+
+log = logging.getLogger(__name__)
+
+Handler = Callable[[Context, Any], Awaitable[Reply]]
+
+HANDLERS: dict[type, tuple[str, Handler]] = {
+    i.OpenPosition: ("long", positions.open_position),
+    i.ShowPositions: ("positions", positions.show),
+    i.ClosePosition: ("close", positions.close),
+    i.AdjustMargin: ("margin", positions.adjust_margin),
+    i.SetLeverage: ("lev", positions.set_leverage),
+    i.SetMode: ("mode", positions.set_mode),
+    i.SetBalance: ("balance", account.balance),
+    i.Risk: ("risk", account.risk),
+    i.Undo: ("undo", account.undo),
+    i.Reset: ("reset", account.reset),
+    i.PortfolioAction: ("portfolio", account.portfolio),
+    i.Compare: ("compare", analysis.compare),
+    i.WhatIf: ("whatif", analysis.whatif),
+    i.Calc: ("calc", analysis.calc),
+    i.SetExchange: ("exchange", settings.exchange),
+    i.SetLanguage: ("lang", settings.language),
+    i.SetDefaults: ("defaults", settings.defaults),
+    i.Help: ("help", settings.help_),
+}
+GROUP_SAFE = (i.Calc, i.Help)  # nothing that reads or writes a portfolio
+
+
+class CommandLayer:
+    def __init__(self, services: Services) -> None:
+        self.services = services
+
+    async def handle(self, text: str, caller: Caller) -> Reply:
+        """Parse, run and answer one line; every failure is a reply."""
+        user = await self.services.users.get_or_create(caller.user_id)
+        tr = self.services.catalogs.translator(user.language, caller.language_code)
+        ctx = Context(self.services, caller, user, tr)
+        command: str | None = None
+        try:
+            intent = parse(text, bare=caller.private)
+            command, handler = HANDLERS[type(intent)]
+            if not caller.private and not isinstance(intent, GROUP_SAFE):
+                return Reply(
+                    (
+                        Paragraph(
+                            tr(
+                                "Portfolios stay private: open a chat with me to use /{command}.",
+                                command=command,
+                            )
+                        ),
+                    ),
+                    is_error=True,
+                    private_only=False,
+                )
+            return await handler(ctx, intent)
+        except ParseError as error:
+            return parse_error_reply(tr, error)
+        except EngineError as error:
+            return engine_error_reply(tr, error, command)
+        except (NotFound, Conflict) as error:
+            return _storage_reply(ctx, error)
+        except Exception:
+            log.exception("command failed: user=%s command=%s", caller.user_id, command)
+            return Reply.error(tr("Sorry, something went wrong on my side. Please try again."))
+
+
+def _storage_reply(ctx: Context, error: NotFound | Conflict) -> Reply:
+    tr = ctx.tr
+    if isinstance(error, NotFound):
+        if error.params.get("what") == "position":
+            return Reply.error(
+                tr("There is no position #{n}: see /positions.", n=str(error.params.get("seq", "")))
+            )
+        return Reply.error(tr("There is no portfolio of that name: see /portfolio."))
+    messages = {
+        "last_portfolio": tr("You cannot delete your only portfolio."),
+        "portfolio_exists": tr("A portfolio with that name exists already."),
+        "too_many_portfolios": tr("That is as many portfolios as one user can keep."),
+    }
+    return Reply.error(messages.get(error.code, tr("That change clashes with what is stored.")))

@@ -1,0 +1,135 @@
+"""The wallet, the account summary, undo/reset and switching portfolios."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from bot.commands.context import Context
+from bot.i18n import N_
+from bot.intents import PortfolioAction, Reset, Risk, SetBalance, Undo
+from bot.reply import Button, Paragraph, Reply, Table, Title
+from bot.views import account_table, entry_as_mark_note, liquidation_text
+from engine.margin import Status
+from storage.portfolios import Change
+
+__all__ = ["balance", "portfolio", "reset", "risk", "undo"]
+
+_UNDONE = {
+    Change.SET_BALANCE: N_("Undone: the balance change."),
+    Change.ADD_POSITION: N_("Undone: the position you added."),
+    Change.REPLACE_POSITION: N_("Undone: the change to a position."),
+    Change.REMOVE_POSITION: N_("Undone: the position is back."),
+    Change.SET_MODE_ALL: N_("Undone: the margin modes are as they were."),
+    Change.RESET: N_("Undone: the reset. Everything is back."),
+}
+
+
+async def balance(ctx: Context, intent: SetBalance) -> Reply:
+    tr = ctx.tr
+    if intent.amount is None:
+        stored = await ctx.stored()
+        return Reply.of(tr("Wallet balance: {amount} USDT", amount=tr.money(stored.wallet_balance)))
+    stored = await ctx.stored()
+    ctx.evaluate(ctx.portfolio(stored, wallet=intent.amount))
+    await ctx.services.portfolios.set_balance(ctx.user.id, intent.amount)
+    return Reply(
+        (Paragraph(tr("Wallet balance set to {amount} USDT.", amount=tr.money(intent.amount))),),
+        private_only=True,
+    )
+
+
+async def risk(ctx: Context, _: Risk) -> Reply:
+    tr = ctx.tr
+    stored = await ctx.stored()
+    portfolio = ctx.portfolio(stored)
+    result = ctx.evaluate(portfolio)
+    blocks: list[Title | Paragraph | Table] = [
+        Title(
+            tr("Account “{name}” on {exchange}", name=stored.name, exchange=ctx.user.exchange.value)
+        ),
+        account_table(tr, result.account),
+    ]
+    at_risk = [r for r in result.positions if r.distance_to_liquidation is not None]
+    if at_risk:
+        closest = min(at_risk, key=lambda r: r.distance_to_liquidation or Decimal(0))
+        blocks.append(
+            Paragraph(
+                tr(
+                    "Closest to liquidation: #{n} {symbol}, {distance} away at {price}.",
+                    n=closest.position.id,
+                    symbol=closest.position.symbol,
+                    distance=tr.percent(closest.distance_to_liquidation or Decimal(0), 1),
+                    price=liquidation_text(tr, closest),
+                )
+            )
+        )
+    gone = [r for r in result.positions if r.status is Status.LIQUIDATED]
+    if gone:
+        blocks.append(
+            Paragraph(
+                tr(
+                    "Already past liquidation: {symbols}.",
+                    symbols=", ".join(r.position.symbol for r in gone),
+                )
+            )
+        )
+    blocks.extend(entry_as_mark_note(tr, portfolio.positions))
+    return Reply(tuple(blocks), private_only=True)
+
+
+async def undo(ctx: Context, _: Undo) -> Reply:
+    change = await ctx.services.portfolios.undo(ctx.user.id)
+    if change is None:
+        return Reply.of(ctx.tr("Nothing to undo."))
+    return Reply((Paragraph(ctx.tr(_UNDONE[change])),), private_only=True)
+
+
+async def reset(ctx: Context, intent: Reset) -> Reply:
+    tr = ctx.tr
+    if not intent.confirmed:
+        stored = await ctx.stored()
+        return Reply(
+            (
+                Paragraph(
+                    tr(
+                        "Delete all {count} positions and the balance of “{name}”?",
+                        count=tr.integer(len(stored.positions)),
+                        name=stored.name,
+                    )
+                ),
+            ),
+            buttons=(
+                (Button(tr("Yes, delete"), "/reset yes"), Button(tr("Cancel"), "/positions")),
+            ),
+            private_only=True,
+        )
+    await ctx.services.portfolios.reset(ctx.user.id)
+    return Reply(
+        (Paragraph(tr("The portfolio is empty. /undo brings it back.")),), private_only=True
+    )
+
+
+async def portfolio(ctx: Context, intent: PortfolioAction) -> Reply:
+    tr = ctx.tr
+    repo = ctx.services.portfolios
+    name = intent.name or ""
+    if intent.action == "new":
+        await repo.create(ctx.user.id, name, activate=True)
+        return Reply.of(tr("Created portfolio “{name}”; it is now active.", name=name))
+    if intent.action == "switch":
+        await repo.switch(ctx.user.id, name)
+        return Reply.of(tr("Switched to portfolio “{name}”.", name=name))
+    if intent.action == "delete":
+        await repo.delete(ctx.user.id, name)
+        return Reply.of(tr("Deleted portfolio “{name}”.", name=name))
+    rows = tuple(
+        (
+            ("▶ " if p.active else "") + p.name,
+            tr.integer(p.position_count),
+            tr.money(p.wallet_balance),
+        )
+        for p in await repo.list(ctx.user.id)
+    )
+    return Reply(
+        (Table((tr("Portfolio"), tr("Positions"), tr("Wallet")), rows),), private_only=True
+    )

@@ -1,0 +1,159 @@
+"""Isolated against cross: the comparison, the stress test and the stateless calculator."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from bot.commands.context import Context
+from bot.i18n import Translator
+from bot.intents import Calc, Compare, WhatIf
+from bot.reply import Block, Paragraph, Reply, Table, Title
+from bot.views import entry_as_mark_note, liquidation_text, mode_name, side_name
+from engine.margin import Evaluation, PositionResult
+from engine.models import MarginMode, Portfolio, Position
+from engine.scenarios import ModeOutcome, as_mode, run_scenario
+from engine.sizing import max_position_size
+
+__all__ = ["calc", "compare", "whatif"]
+
+
+def _closest(result: Evaluation) -> PositionResult | None:
+    candidates = [r for r in result.positions if r.distance_to_liquidation is not None]
+    return min(candidates, key=lambda r: r.distance_to_liquidation or 0, default=None)
+
+
+async def compare(ctx: Context, _: Compare) -> Reply:
+    tr = ctx.tr
+    stored = await ctx.stored()
+    if not stored.positions:
+        return Reply.of(tr("No positions to compare yet."))
+    portfolio = ctx.portfolio(stored)
+    isolated = ctx.evaluate(as_mode(portfolio, MarginMode.ISOLATED))
+    cross = ctx.evaluate(as_mode(portfolio, MarginMode.CROSS))
+    rows = tuple(
+        (
+            f"#{i.position.id} {i.position.symbol}",
+            liquidation_text(tr, i),
+            liquidation_text(tr, c),
+            tr.money(i.isolated_margin or Decimal(0)),
+        )
+        for i, c in zip(isolated.positions, cross.positions, strict=True)
+    )
+    header = (tr("Position"), tr("Liq. isolated"), tr("Liq. cross"), tr("Isolated max loss"))
+    blocks: list[Title | Paragraph | Table] = [
+        Title(tr("Isolated against cross")),
+        Table(header, rows),
+    ]
+    blocks.append(
+        Paragraph(
+            tr(
+                "Isolated: each position can lose at most its own margin; together {total} USDT.",
+                total=tr.money(
+                    sum((r.isolated_margin or Decimal(0) for r in isolated.positions), Decimal(0))
+                ),
+            )
+        )
+    )
+    closest = _closest(cross)
+    if closest is not None:
+        blocks.append(
+            Paragraph(
+                tr(
+                    "Cross: the whole wallet ({wallet} USDT) backs every position. "
+                    "If {symbol} reaches {price}, all {count} positions are liquidated "
+                    "together.",
+                    wallet=tr.money(portfolio.wallet_balance),
+                    symbol=closest.position.symbol,
+                    price=liquidation_text(tr, closest),
+                    count=tr.integer(len(cross.positions)),
+                )
+            )
+        )
+    blocks.extend(entry_as_mark_note(tr, portfolio.positions))
+    return Reply(tuple(blocks), private_only=True)
+
+
+def _outcome_rows(tr: Translator, outcome: ModeOutcome) -> tuple[str, str, str]:
+    gone = tr.integer(outcome.liquidated_count)
+    return (tr.money(outcome.loss), tr.money(outcome.equity_after), gone)
+
+
+async def whatif(ctx: Context, intent: WhatIf) -> Reply:
+    tr = ctx.tr
+    stored = await ctx.stored()
+    if not stored.positions:
+        return Reply.of(tr("No positions to stress yet."))
+    result = run_scenario(ctx.portfolio(stored), ctx.services.book, intent.shocks)
+    yes, no = tr("liquidated"), tr("survives")
+    rows = tuple(
+        (
+            f"#{a.position_id} {a.symbol}",
+            tr.price(a.mark_after),
+            yes if i.liquidated else no,
+            yes if c.liquidated else no,
+        )
+        for a, i, c in zip(
+            result.as_is.positions, result.isolated.positions, result.cross.positions, strict=True
+        )
+    )
+    per_position = Table((tr("Position"), tr("Price after"), tr("Isolated"), tr("Cross")), rows)
+    totals = Table(
+        (tr("Mode"), tr("Loss"), tr("Equity left"), tr("Liquidated")),
+        (
+            (tr("as it is"), *_outcome_rows(tr, result.as_is)),
+            (mode_name(tr, MarginMode.ISOLATED), *_outcome_rows(tr, result.isolated)),
+            (mode_name(tr, MarginMode.CROSS), *_outcome_rows(tr, result.cross)),
+        ),
+    )
+    blocks: list[Block] = [Title(tr("What if: the move happens at once")), per_position, totals]
+    return Reply(tuple(blocks), private_only=True)
+
+
+async def calc(ctx: Context, intent: Calc) -> Reply:
+    """A one-position portfolio that is never stored: safe in groups and inline mode."""
+    tr = ctx.tr
+    leverage = intent.leverage or ctx.user.default_leverage
+    qty = _calc_qty(ctx, intent, leverage)
+    position = Position(
+        id="1",
+        symbol=intent.symbol,
+        side=intent.side,
+        qty=qty,
+        entry_price=intent.price,
+        leverage=leverage,
+    )
+    margin = qty * intent.price / leverage
+    wallet = intent.balance if intent.balance is not None else margin
+    base = Portfolio(
+        exchange=ctx.user.exchange,
+        wallet_balance=max(wallet, margin),
+        positions=(position,),
+        custom=ctx.user.custom_rates,
+    )
+    isolated = ctx.evaluate(base).positions[0]
+    cross = ctx.evaluate(as_mode(base, MarginMode.CROSS)).positions[0]
+    rows = (
+        (tr("Liquidation price"), liquidation_text(tr, isolated), liquidation_text(tr, cross)),
+        (tr("Margin at stake"), tr.money(margin), tr.money(max(wallet, margin))),
+    )
+    title = tr(
+        "{side} {qty} {symbol} @ {price} ×{leverage}",
+        side=side_name(tr, intent.side),
+        qty=tr.quantity(qty),
+        symbol=intent.symbol,
+        price=tr.price(intent.price),
+        leverage=tr.quantity(leverage),
+    )
+    header = ("", mode_name(tr, MarginMode.ISOLATED), mode_name(tr, MarginMode.CROSS))
+    return Reply((Title(title), Table(header, rows)))
+
+
+def _calc_qty(ctx: Context, intent: Calc, leverage: Decimal) -> Decimal:
+    if intent.qty is not None:
+        return intent.qty
+    if intent.notional is not None:
+        return intent.notional / intent.price
+    if intent.balance is not None:
+        table = ctx.services.book.table(ctx.user.exchange, intent.symbol)
+        return max_position_size(intent.balance, leverage, intent.price, table).qty
+    return Decimal(1)

@@ -1,0 +1,197 @@
+"""Adding, changing and showing positions."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from bot.commands.context import Context, flip, other_mode_prices
+from bot.i18n import Translator
+from bot.intents import (
+    AdjustMargin,
+    ClosePosition,
+    OpenPosition,
+    SetLeverage,
+    SetMode,
+    ShowPositions,
+)
+from bot.parsing import ParseError
+from bot.reply import Block, Button, Paragraph, Reply, Title
+from bot.views import (
+    entry_as_mark_note,
+    fallback_note,
+    liquidation_text,
+    mode_name,
+    position_line,
+    positions_table,
+)
+from engine.errors import InvalidInput
+from engine.models import MarginMode, Portfolio, Position
+from storage.portfolios import StoredPortfolio
+
+__all__ = ["adjust_margin", "close", "open_position", "set_leverage", "set_mode", "show"]
+
+
+def _new_position(ctx: Context, intent: OpenPosition, seq: int) -> Position:
+    if intent.price is None:
+        raise ParseError("missing_price", intent.side.value)
+    leverage = intent.leverage or ctx.user.default_leverage
+    mode = intent.margin_mode or ctx.user.default_margin_mode
+    qty = intent.qty if intent.qty is not None else (intent.notional or Decimal(0)) / intent.price
+    if intent.margin is not None and mode is MarginMode.CROSS:
+        raise ParseError("unexpected", intent.side.value, token="margin")
+    return Position(
+        id=str(seq),
+        symbol=intent.symbol,
+        side=intent.side,
+        qty=qty,
+        entry_price=intent.price,
+        leverage=leverage,
+        margin_mode=mode,
+        isolated_margin=intent.margin,
+    )
+
+
+async def open_position(ctx: Context, intent: OpenPosition) -> Reply:
+    tr = ctx.tr
+    stored = await ctx.stored()
+    position = _new_position(ctx, intent, len(stored.positions) + 1)
+    portfolio = ctx.portfolio(stored, (*stored.engine_positions, position))
+    result = ctx.evaluate(portfolio)  # refuses leverage, hedge and margin problems first
+    seq = await ctx.services.portfolios.add_position(ctx.user.id, position)
+    blocks: list[Title | Paragraph] = [
+        Title(tr("Added {line}", line=position_line(tr, str(seq), position))),
+        Paragraph(
+            tr("Liquidation price: {price}", price=liquidation_text(tr, result.positions[-1]))
+        ),
+    ]
+    if intent.leverage is None or intent.margin_mode is None:
+        blocks.append(
+            Paragraph(
+                tr(
+                    "Your defaults filled in {leverage}x {mode}; change them with /defaults.",
+                    leverage=tr.quantity(position.leverage),
+                    mode=mode_name(tr, position.margin_mode),
+                )
+            )
+        )
+    if stored.wallet_balance == 0 and position.margin_mode is MarginMode.CROSS:
+        blocks.append(Paragraph(tr("Cross positions share the wallet: set it with /balance.")))
+    blocks.extend(fallback_note(tr, result.positions[-1:]))
+    return Reply(tuple(blocks), buttons=_position_buttons(tr, seq, position), private_only=True)
+
+
+def _position_buttons(
+    tr: Translator, seq: int, position: Position
+) -> tuple[tuple[Button, ...], ...]:
+    other = flip(position.margin_mode)
+    return (
+        (Button(tr("Close"), f"/close {seq}"), Button(tr("Add margin"), f"/margin {seq} +100")),
+        (
+            Button(tr("Switch to {mode}", mode=mode_name(tr, other)), f"/mode {seq} {other}"),
+            Button(tr("What if -10%"), f"/whatif {position.symbol} -10%"),
+        ),
+    )
+
+
+async def show(ctx: Context, _: ShowPositions) -> Reply:
+    tr = ctx.tr
+    stored = await ctx.stored()
+    if not stored.positions:
+        return Reply.of(tr("No positions yet. Add one: /long BTC 0.5 @ 62000 x10 iso"))
+    portfolio = ctx.portfolio(stored)
+    result = ctx.evaluate(portfolio)
+    lines = [Paragraph(position_line(tr, s.position.id, s.position)) for s in stored.positions]
+    blocks: list[Block] = [
+        Title(
+            tr.plural(
+                "Portfolio “{name}”: {n} position, wallet {wallet} USDT",
+                "Portfolio “{name}”: {n} positions, wallet {wallet} USDT",
+                len(stored.positions),
+                name=stored.name,
+                wallet=tr.money(stored.wallet_balance),
+            )
+        ),
+        *lines,
+        positions_table(tr, result.positions, other_mode_prices(ctx, portfolio)),
+        *fallback_note(tr, result.positions),
+        *entry_as_mark_note(tr, portfolio.positions),
+    ]
+    return Reply(tuple(blocks), private_only=True)
+
+
+def _find(stored: StoredPortfolio, seq: int | None, symbol: str | None, command: str) -> int:
+    for item in stored.positions:
+        if item.seq == seq or (symbol is not None and item.position.symbol == symbol):
+            return item.seq
+    raise ParseError("bad_position_number", command, token=str(seq or symbol))
+
+
+async def close(ctx: Context, intent: ClosePosition) -> Reply:
+    stored = await ctx.stored()
+    seq = _find(stored, intent.seq, intent.symbol, "close")
+    removed = await ctx.services.portfolios.remove_position(ctx.user.id, seq)
+    text = ctx.tr(
+        "Closed {line}. /undo brings it back.", line=position_line(ctx.tr, str(seq), removed)
+    )
+    return Reply((Paragraph(text),), private_only=True)
+
+
+async def _replace(
+    ctx: Context, stored: StoredPortfolio, seq: int, position: Position
+) -> Portfolio:
+    positions = tuple(position if s.seq == seq else s.position for s in stored.positions)
+    portfolio = ctx.portfolio(stored, positions)
+    ctx.evaluate(portfolio)
+    await ctx.services.portfolios.replace_position(ctx.user.id, seq, position)
+    return portfolio
+
+
+async def adjust_margin(ctx: Context, intent: AdjustMargin) -> Reply:
+    stored = await ctx.stored()
+    seq = _find(stored, intent.seq, None, "margin")
+    position = stored.positions[seq - 1].position
+    if position.margin_mode is MarginMode.CROSS:
+        raise InvalidInput(field="margin", reason="cross_has_no_own_margin")
+    changed = position.model_copy(update={"extra_margin": position.extra_margin + intent.delta})
+    portfolio = await _replace(ctx, stored, seq, changed)
+    return await _changed_reply(ctx, portfolio, seq)
+
+
+async def set_leverage(ctx: Context, intent: SetLeverage) -> Reply:
+    stored = await ctx.stored()
+    seq = _find(stored, intent.seq, None, "lev")
+    position = stored.positions[seq - 1].position
+    portfolio = await _replace(
+        ctx, stored, seq, position.model_copy(update={"leverage": intent.leverage})
+    )
+    return await _changed_reply(ctx, portfolio, seq)
+
+
+async def set_mode(ctx: Context, intent: SetMode) -> Reply:
+    stored = await ctx.stored()
+    if intent.seq is None:
+        positions = tuple(
+            s.position.model_copy(update={"margin_mode": intent.mode}) for s in stored.positions
+        )
+        ctx.evaluate(ctx.portfolio(stored, positions))
+        await ctx.services.portfolios.set_mode_all(ctx.user.id, intent.mode)
+        return await show(ctx, ShowPositions())
+    seq = _find(stored, intent.seq, None, "mode")
+    position = stored.positions[seq - 1].position
+    changed = position.model_copy(
+        update={"margin_mode": intent.mode, "extra_margin": Decimal(0), "isolated_margin": None}
+    )
+    portfolio = await _replace(ctx, stored, seq, changed)
+    return await _changed_reply(ctx, portfolio, seq)
+
+
+async def _changed_reply(ctx: Context, portfolio: Portfolio, seq: int) -> Reply:
+    tr = ctx.tr
+    result = ctx.evaluate(portfolio).positions[seq - 1]
+    return Reply(
+        (
+            Title(tr("Changed {line}", line=position_line(tr, str(seq), result.position))),
+            Paragraph(tr("Liquidation price: {price}", price=liquidation_text(tr, result))),
+        ),
+        private_only=True,
+    )

@@ -1,0 +1,147 @@
+"""Every user-facing sentence goes through here: gettext catalogs plus Babel numbers.
+
+Catalogs are the `.po` files under `locales/`, compiled in memory at start-up
+(no build step, nothing generated is committed). Call sites write
+`tr("Liquidation at {price}", price=...)` so `pybabel extract -k tr -k N_`
+finds every message; `N_` marks a message defined away from where it is shown.
+"""
+
+from __future__ import annotations
+
+import gettext
+import io
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import cache
+from pathlib import Path
+
+from babel import Locale, UnknownLocaleError
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.numbers import format_decimal
+
+from engine.numbers import round_toward_danger
+
+__all__ = ["DEFAULT_LOCALE", "LOCALES_DIR", "N_", "Catalogs", "Translator"]
+
+DEFAULT_LOCALE = "en"
+DOMAIN = "isocross"
+LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
+
+
+def N_(message: str) -> str:  # noqa: N802 - the gettext convention extractors look for
+    """Mark a message for extraction; it is translated where it is shown."""
+    return message
+
+
+class Catalogs:
+    """The shipped languages, loaded once; `translator(code)` resolves a user's language."""
+
+    def __init__(self, directory: Path = LOCALES_DIR) -> None:
+        self._translations: dict[str, gettext.NullTranslations] = {}
+        for po_path in sorted(directory.glob(f"*/LC_MESSAGES/{DOMAIN}.po")):
+            code = po_path.parent.parent.name
+            self._translations[code] = _compile(po_path)
+        self._translations.setdefault(DEFAULT_LOCALE, gettext.NullTranslations())
+
+    @property
+    def languages(self) -> list[str]:
+        return sorted(self._translations)
+
+    def resolve(self, *codes: str | None) -> str:
+        """The first shipped language among `codes`: 'pt-br' tries 'pt_BR', then 'pt'."""
+        for code in codes:
+            for candidate in _candidates(code):
+                if candidate in self._translations:
+                    return candidate
+        return DEFAULT_LOCALE
+
+    def translator(self, *codes: str | None) -> Translator:
+        locale = self.resolve(*codes)
+        return Translator(locale, self._translations[locale])
+
+
+def _candidates(code: str | None) -> Iterable[str]:
+    if not code:
+        return ()
+    normal = code.strip().replace("-", "_")
+    if not normal:
+        return ()
+    parts = normal.split("_")
+    full = parts[0].lower() + ("_" + parts[1].upper() if len(parts) > 1 else "")
+    return (full, parts[0].lower())
+
+
+def _compile(po_path: Path) -> gettext.GNUTranslations:
+    with po_path.open("rb") as source:
+        catalog = read_po(source, domain=DOMAIN)
+    buffer = io.BytesIO()
+    write_mo(buffer, catalog, use_fuzzy=False)
+    buffer.seek(0)
+    return gettext.GNUTranslations(buffer)
+
+
+@dataclass(frozen=True)
+class Translator:
+    """One user's language: translated messages and numbers in their locale's format."""
+
+    locale: str
+    translations: gettext.NullTranslations
+
+    def __call__(self, message: str, /, **params: object) -> str:
+        text = self.translations.gettext(message)
+        return text.format(**params) if params else text
+
+    def plural(self, singular: str, plural: str, n: int, /, **params: object) -> str:
+        text = self.translations.ngettext(singular, plural, n)
+        return text.format(n=self.integer(n), **params)
+
+    def integer(self, value: int) -> str:
+        return format_decimal(value, locale=_babel_locale(self.locale))
+
+    def money(self, value: Decimal) -> str:
+        """An amount of USDT: two decimals."""
+        return self._fixed(value, 2)
+
+    def price(self, value: Decimal, *, toward_danger_of_long: bool | None = None) -> str:
+        """A price with enough digits for its size; a liquidation price rounds toward danger."""
+        places = price_places(value)
+        if toward_danger_of_long is not None:
+            value = round_toward_danger(value, places, long=toward_danger_of_long)
+        return self._fixed(value, places)
+
+    def quantity(self, value: Decimal) -> str:
+        """A size with the digits the trader gave, no more."""
+        exponent = value.normalize().as_tuple().exponent
+        places = -exponent if isinstance(exponent, int) and exponent < 0 else 0
+        return self._fixed(value, min(places, 12))
+
+    def percent(self, fraction: Decimal, places: int = 2) -> str:
+        return self._fixed(fraction * 100, places) + "%"
+
+    def _fixed(self, value: Decimal, places: int) -> str:
+        pattern = "#,##0" + ("." + "0" * places if places else "")
+        return format_decimal(
+            value, format=pattern, locale=_babel_locale(self.locale), decimal_quantization=True
+        )
+
+
+def price_places(value: Decimal) -> int:
+    """Decimals that show a price as exchanges do: 2 for BTC, 5 significant for small coins."""
+    magnitude = abs(value)
+    if magnitude >= 1000:
+        return 2
+    if magnitude >= 1:
+        return 4
+    if magnitude == 0:
+        return 2
+    return min(12, 4 - magnitude.adjusted())
+
+
+@cache
+def _babel_locale(code: str) -> Locale:
+    try:
+        return Locale.parse(code)
+    except (UnknownLocaleError, ValueError):
+        return Locale.parse(DEFAULT_LOCALE)

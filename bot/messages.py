@@ -1,0 +1,99 @@
+"""Error codes from the parser and the engine, turned into sentences a trader reads."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from bot.i18n import N_, Translator
+from bot.parsing import ParseError
+from bot.reply import Paragraph, Reply
+from bot.usage import USAGE
+from engine.errors import EngineError
+
+__all__ = ["engine_error_reply", "parse_error_reply", "usage_blocks"]
+
+PARSE_ERRORS: Mapping[str, str] = {
+    "too_long": N_("That message is too long: keep it under {limit} characters."),
+    "empty": N_("Send a command, for example /help."),
+    "not_a_command": N_("In a group, start a command with a slash, for example /calc."),
+    "unknown_command": N_("I don't know the command “{name}”."),
+    "missing_symbol": N_("Which market? Add a symbol such as BTC or ETH."),
+    "missing_size": N_("How big? Add a size such as 0.5 or $5000."),
+    "missing_side": N_("Long or short? Add one of them."),
+    "missing_price": N_("At what price? Add one, for example @ 62000."),
+    "missing_value": N_("“{token}” needs a number after it."),
+    "missing_argument": N_("Something is missing."),
+    "repeated": N_("“{token}” repeats something already given."),
+    "unexpected": N_("I don't understand “{token}” here."),
+    "bad_number": N_("“{token}” is not a number I can use (write 62000, 62,000 or 62k)."),
+    "number_too_large": N_("“{value}” is too large."),
+    "not_positive": N_("“{token}” must be more than zero."),
+    "bad_symbol": N_("“{token}” is not a market symbol."),
+    "unit_mismatch": N_("The size is in {unit} but the market is {symbol}."),
+    "bad_position_number": N_("“{token}” is not a position number: see /positions."),
+    "bad_leverage": N_("“{token}” is not a leverage: write 20 or 20x."),
+    "bad_mode": N_("“{token}” is not a margin mode: write cross or isolated."),
+    "shock_too_large": N_("A price cannot fall {token}: the most is just under -100%."),
+    "bad_name": N_("A portfolio name has up to 32 letters, digits, - or _."),
+    "bad_exchange": N_("“{token}” is not one I know: binance, bybit, okx or custom."),
+    "bad_rate": N_("“{token}” is not a rate: write it as a percentage such as 0.5%."),
+}
+
+ENGINE_ERRORS: Mapping[str, str] = {
+    "leverage_too_high": N_(
+        "{leverage}x is more than {symbol} allows at this size: the most is {max_leverage}x."
+    ),
+    "position_mode_conflict": N_(
+        "{symbol} already has a position. Close it first, or use "
+        "hedge mode to hold a long and a short together."
+    ),
+    "tier_data_error": N_("I have no margin table for {symbol} on this exchange."),
+}
+
+INVALID_INPUT: Mapping[str, str] = {
+    "isolated_exceeds_wallet": N_(
+        "The isolated positions hold more margin than the wallet "
+        "has. Raise the balance with /balance first."
+    ),
+    "margin_below_zero": N_("That would take more margin out than the position holds."),
+    "price_not_positive": N_("That shock takes {symbol} to zero or below."),
+    "not_positive": N_("{field} must be more than zero."),
+    "below_one": N_("Leverage starts at 1x."),
+}
+GENERIC_INVALID = N_("That value of {field} cannot be used.")
+
+
+def usage_blocks(tr: Translator, command: str) -> list[Paragraph]:
+    syntax, examples = USAGE[command]
+    return [
+        Paragraph(tr("Syntax: {syntax}", syntax=syntax)),
+        Paragraph(tr("Example: {examples}", examples=examples)),
+    ]
+
+
+def parse_error_reply(tr: Translator, error: ParseError) -> Reply:
+    message = PARSE_ERRORS.get(error.code, PARSE_ERRORS["unexpected"])
+    blocks: list[Paragraph] = [Paragraph(tr(message, **error.params))]
+    suggestion = error.params.get("suggestion")
+    if suggestion:
+        blocks.append(Paragraph(tr("Did you mean /{command}?", command=suggestion)))
+        blocks.extend(usage_blocks(tr, suggestion))
+    elif error.command is not None:
+        blocks.extend(usage_blocks(tr, error.command))
+    else:
+        blocks.append(Paragraph(tr("Send /help to see every command.")))
+    return Reply(tuple(blocks), is_error=True)
+
+
+def engine_error_reply(tr: Translator, error: EngineError, command: str | None) -> Reply:
+    params = {key: str(value) for key, value in error.params.items()}
+    params.setdefault("symbol", "")
+    params.setdefault("field", "")
+    if error.code == "invalid_input":
+        template = INVALID_INPUT.get(params.get("reason", ""), GENERIC_INVALID)
+    else:
+        template = ENGINE_ERRORS.get(error.code, GENERIC_INVALID)
+    blocks: list[Paragraph] = [Paragraph(tr(template, **params))]
+    if command is not None and command in USAGE:
+        blocks.extend(usage_blocks(tr, command))
+    return Reply(tuple(blocks), is_error=True)

@@ -1,0 +1,205 @@
+"""The position grammar shared by /long, /short and /calc.
+
+Words may come in any order: a symbol ('btc', 'BTC/USDT'), a size ('0.5',
+'0.5btc', '$5000'), a price ('@ 62000', 'at 62k'), a leverage ('10x', 'x10'),
+a mode ('iso', 'cross') and 'margin 800'. Bare numbers fill the slots left in
+order: size then price for /long and /short; price, size, balance for /calc.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from bot.intents import Calc, OpenPosition
+from bot.parsing.errors import ParseError
+from bot.parsing.tokens import amount, leverage, looks_numeric
+from engine.errors import InvalidInput
+from engine.models import MarginMode, Side
+from engine.symbols import base_asset, canonical_symbol
+
+__all__ = ["MODES", "SIDES", "parse_calc", "parse_open"]
+
+MODES = {
+    "iso": MarginMode.ISOLATED,
+    "isolated": MarginMode.ISOLATED,
+    "isol": MarginMode.ISOLATED,
+    "cross": MarginMode.CROSS,
+    "crossed": MarginMode.CROSS,
+}
+SIDES = {"long": Side.LONG, "buy": Side.LONG, "short": Side.SHORT, "sell": Side.SHORT}
+_PRICE_WORDS = {"@", "at", "price", "entry"}
+_MARGIN_WORDS = {"margin", "mgn"}
+_LEVERAGE_WORDS = {"lev", "leverage"}
+_BALANCE_WORDS = {"balance", "bal", "wallet"}
+_UNIT = re.compile(r"(?P<number>[\d.,]+[km]?)(?P<unit>[^\W\d_][\w]*)")
+_NOTIONAL_UNITS = {"usdt", "usd", "$"}
+
+
+@dataclass
+class _Slots:
+    command: str
+    side: Side | None = None
+    symbol: str | None = None
+    unit: str | None = None
+    qty: Decimal | None = None
+    notional: Decimal | None = None
+    price: Decimal | None = None
+    leverage: Decimal | None = None
+    mode: MarginMode | None = None
+    margin: Decimal | None = None
+    balance: Decimal | None = None
+    bare: list[Decimal] = field(default_factory=list)
+
+    def set(self, name: str, value: object, token: str) -> None:
+        if getattr(self, name) is not None:
+            raise ParseError("repeated", self.command, token=token)
+        setattr(self, name, value)
+
+
+def parse_open(side: Side, words: list[str], command: str) -> OpenPosition:
+    slots = _read(words, command)
+    slots.side = side
+    _fill(slots, ("qty", "price"))
+    _check_symbol(slots)
+    if slots.qty is None and slots.notional is None:
+        raise ParseError("missing_size", command)
+    return OpenPosition(
+        side=side,
+        symbol=slots.symbol or "",
+        qty=slots.qty,
+        notional=slots.notional,
+        price=slots.price,
+        leverage=slots.leverage,
+        margin_mode=slots.mode,
+        margin=slots.margin,
+    )
+
+
+def parse_calc(words: list[str]) -> Calc:
+    slots = _read(words, "calc")
+    _fill(slots, ("price", "qty", "balance"))
+    if slots.side is None:
+        raise ParseError("missing_side", "calc")
+    _check_symbol(slots)
+    if slots.price is None:
+        raise ParseError("missing_price", "calc")
+    return Calc(
+        side=slots.side,
+        symbol=slots.symbol or "",
+        price=slots.price,
+        leverage=slots.leverage,
+        qty=slots.qty,
+        notional=slots.notional,
+        balance=slots.balance,
+    )
+
+
+def _read(words: list[str], command: str) -> _Slots:
+    slots = _Slots(command)
+    position = 0
+    while position < len(words):
+        position = _take(slots, words, position)
+    return slots
+
+
+def _take(slots: _Slots, words: list[str], at: int) -> int:
+    """Read the word at `at` (and its argument, for '@ 62000'); return the next index."""
+    word = words[at]
+    keyword = _keyword_slot(word)
+    if keyword is not None:
+        if at + 1 >= len(words):
+            raise ParseError("missing_value", slots.command, token=word)
+        value = _number(words[at + 1], slots.command)
+        slots.set(keyword, value, word)
+        return at + 2
+    _take_word(slots, word)
+    return at + 1
+
+
+def _keyword_slot(word: str) -> str | None:
+    if word in _PRICE_WORDS:
+        return "price"
+    if word in _MARGIN_WORDS:
+        return "margin"
+    if word in _BALANCE_WORDS:
+        return "balance"
+    if word in _LEVERAGE_WORDS:
+        return "leverage"
+    return None
+
+
+def _take_word(slots: _Slots, word: str) -> None:
+    if looks_numeric(word):
+        raise ParseError("bad_number", slots.command, token=word[:30])
+    lev = leverage(word)
+    if lev is not None:
+        slots.set("leverage", lev, word)
+    elif word in MODES:
+        slots.set("mode", MODES[word], word)
+    elif word in SIDES:
+        slots.set("side", SIDES[word], word)
+    elif (value := amount(word)) is not None:
+        slots.bare.append(value)
+    elif not _take_sized(slots, word):
+        _take_symbol(slots, word)
+
+
+def _take_sized(slots: _Slots, word: str) -> bool:
+    """'$5000', '5000usdt' (notional) or '0.5btc' (quantity with its unit)."""
+    if word.startswith("$") and (value := amount(word[1:])) is not None:
+        slots.set("notional", value, word)
+        return True
+    match = _UNIT.fullmatch(word)
+    if match is None or (value := amount(match["number"])) is None:
+        return False
+    unit = match["unit"]
+    if unit in _NOTIONAL_UNITS:
+        slots.set("notional", value, word)
+    else:
+        slots.set("qty", value, word)
+        slots.unit = unit
+    return True
+
+
+def _take_symbol(slots: _Slots, word: str) -> None:
+    if not any(ch.isalpha() for ch in word):
+        raise ParseError("unexpected", slots.command, token=word[:30])
+    try:
+        symbol = canonical_symbol(word)
+    except InvalidInput:
+        raise ParseError("bad_symbol", slots.command, token=word[:30]) from None
+    slots.set("symbol", symbol, word)
+
+
+def _number(word: str, command: str) -> Decimal:
+    value = amount(word) if leverage(word) is None else leverage(word)
+    if value is None:
+        raise ParseError("bad_number", command, token=word[:30])
+    return value
+
+
+def _fill(slots: _Slots, order: tuple[str, ...]) -> None:
+    """Give bare numbers to the empty slots in `order`; one too many is an error."""
+    for value in slots.bare:
+        empty = [name for name in order if getattr(slots, name) is None and not _sized(slots, name)]
+        if not empty:
+            raise ParseError("unexpected", slots.command, token=str(value))
+        setattr(slots, empty[0], value)
+
+
+def _sized(slots: _Slots, name: str) -> bool:
+    return name == "qty" and slots.notional is not None
+
+
+def _check_symbol(slots: _Slots) -> None:
+    if slots.symbol is None and slots.unit is not None:
+        try:
+            slots.symbol = canonical_symbol(slots.unit)
+        except InvalidInput:
+            raise ParseError("bad_symbol", slots.command, token=slots.unit[:30]) from None
+    if slots.symbol is None:
+        raise ParseError("missing_symbol", slots.command)
+    if slots.unit is not None and slots.unit.upper() != base_asset(slots.symbol):
+        raise ParseError("unit_mismatch", slots.command, unit=slots.unit, symbol=slots.symbol)

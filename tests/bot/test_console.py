@@ -1,0 +1,62 @@
+"""`python -m bot console < session.txt`: a scripted session in a real subprocess."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+SESSION = """\
+# a comment line is skipped
+/balance 5000
+/long BTC 0.5 @ 62000 x10 iso
+/reset
+1
+/positions
+/undo
+/positions
+/frobnicate
+"""
+
+
+def test_console_answers_each_line_and_exits_at_end_of_input(tmp_path: Path) -> None:
+    env = {**os.environ, "ISOCROSS_DB_PATH": str(tmp_path / "console.db")}
+    env.pop("TELEGRAM_BOT_TOKEN", None)
+    done = subprocess.run(
+        [sys.executable, "-m", "bot", "console", "--user", "5"],
+        input=SESSION,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+        check=False,
+        cwd=tmp_path,
+    )
+    assert done.returncode == 0, done.stderr
+    out = done.stdout
+    assert "> /balance 5000" in out
+    assert "Liquidation price: 56,024.10" in out
+    assert "[1] Yes, delete  [2] Cancel" in out
+    assert "> /reset yes" in out  # "1" pressed the first button
+    assert "No positions yet" in out
+    assert "Undone: the reset" in out
+    assert "I don't know the command “frobnicate”" in out
+    assert "Traceback" not in out + done.stderr
+    assert (tmp_path / "console.db").exists()
+
+
+def test_a_malformed_setting_stops_start_up_with_one_line(tmp_path: Path) -> None:
+    env = {**os.environ, "ISOCROSS_LOG_LEVEL": "LOUD"}
+    done = subprocess.run(
+        [sys.executable, "-m", "bot", "console"],
+        input="",
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=env,
+        check=False,
+        cwd=tmp_path,
+    )
+    assert done.returncode == 2
+    assert done.stderr.count("\n") == 1 and "ISOCROSS_LOG_LEVEL" in done.stderr

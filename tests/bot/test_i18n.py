@@ -1,0 +1,75 @@
+"""Every user-facing message is in the catalogs, with the same placeholders everywhere."""
+
+from __future__ import annotations
+
+import re
+import string
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from babel.messages.extract import extract_from_dir
+from babel.messages.pofile import read_po
+
+from bot.i18n import LOCALES_DIR, Catalogs
+
+ROOT = Path(__file__).resolve().parents[2]
+KEYWORDS = {"tr": None, "N_": None, "plural": (1, 2)}
+CATALOGS = sorted(LOCALES_DIR.glob("*/LC_MESSAGES/isocross.po"))
+
+
+def _source_messages() -> set[str]:
+    found: set[str] = set()
+    method_map = [("bot/**.py", "python")]
+    for _, _, message, _, _ in extract_from_dir(str(ROOT), method_map, keywords=KEYWORDS):
+        found.update([message] if isinstance(message, str) else message)
+    return found
+
+
+def _fields(text: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+
+
+def test_the_catalogs_hold_every_message_of_the_source() -> None:
+    source = _source_messages()
+    assert len(source) > 100
+    for path in CATALOGS:
+        with path.open("rb") as handle:
+            catalog = read_po(handle)
+        ids: set[str] = set()
+        for message in catalog:
+            if message.id:
+                ids.update([message.id] if isinstance(message.id, str) else message.id)
+        missing = source - ids
+        assert not missing, f"{path}: run `make i18n`; missing {sorted(missing)[:5]}"
+
+
+@pytest.mark.parametrize("path", CATALOGS, ids=lambda p: p.parent.parent.name)
+def test_translations_keep_the_placeholders_of_the_source(path: Path) -> None:
+    with path.open("rb") as handle:
+        catalog = read_po(handle)
+    for message in catalog:
+        if not message.id or not message.string:
+            continue
+        ids = [message.id] if isinstance(message.id, str) else list(message.id)
+        strings = [message.string] if isinstance(message.string, str) else list(message.string)
+        expected = set().union(*(_fields(i) for i in ids))
+        for text in strings:
+            if text:
+                assert _fields(text) <= expected and re.sub(r"\{n\}", "", text), message.id
+
+
+def test_language_resolution_falls_back_through_regions_to_english() -> None:
+    catalogs = Catalogs()
+    assert catalogs.resolve("xx-YY") == "en"
+    assert catalogs.resolve(None, "en-GB") == "en"
+    assert catalogs.resolve("") == "en"
+
+
+def test_numbers_follow_the_locale_and_liquidation_rounds_toward_danger() -> None:
+    english = Catalogs().translator("en")
+    assert english.price(Decimal("56024.0963855"), toward_danger_of_long=True) == "56,024.10"
+    assert english.price(Decimal("56024.0963855"), toward_danger_of_long=False) == "56,024.09"
+    assert english.price(Decimal("0.000012345")) == "0.000012345"
+    assert english.percent(Decimal("0.0964"), 1) == "9.6%"
+    assert english.money(Decimal("-1234.5")) == "-1,234.50"
