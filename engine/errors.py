@@ -2,11 +2,12 @@
 
 The bot turns a code into a localized sentence; the JSON CLI prints it as is.
 
-    EngineError
-    ├── InvalidInput         a value is malformed or out of range (names the field)
-    ├── LeverageTooHigh      the tier for this notional allows less leverage
-    ├── PositionModeConflict one-way / hedge rules violated
-    └── TierDataError        a tier table is malformed or missing
+    CodedError               a stable code plus parameters (storage's errors share it)
+    └── EngineError
+        ├── InvalidInput         a value is malformed or out of range (names the field)
+        ├── LeverageTooHigh      the tier for this notional allows less leverage
+        ├── PositionModeConflict one-way / hedge rules violated
+        └── TierDataError        a tier table is malformed or missing
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 __all__ = [
+    "CodedError",
     "EngineError",
     "InvalidInput",
     "LeverageTooHigh",
@@ -22,10 +24,10 @@ __all__ = [
 ]
 
 
-class EngineError(ValueError):
-    """Base of every engine error; `code` is stable, `params` feed the message."""
+class CodedError(Exception):
+    """An error a program can act on: `code` is stable, `params` feed the message."""
 
-    code: str = "engine_error"
+    code: str = "error"
 
     def __init__(self, code: str | None = None, /, **params: object) -> None:
         if code is not None:
@@ -40,6 +42,12 @@ class EngineError(ValueError):
     def as_dict(self) -> dict[str, object]:
         """A JSON-ready form: the code and every parameter as text."""
         return {"code": self.code, **{k: str(v) for k, v in self.params.items()}}
+
+
+class EngineError(CodedError, ValueError):
+    """Base of every engine error: a value or combination of values the math refuses."""
+
+    code = "engine_error"
 
 
 class InvalidInput(EngineError):

@@ -10,29 +10,15 @@ Invalid values are the engine's `InvalidInput`; these are about stored data.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from engine.errors import CodedError
 
 __all__ = ["Conflict", "NotFound", "SchemaError", "StorageError"]
 
 
-class StorageError(Exception):
+class StorageError(CodedError):
     """Base of every storage error; `code` is stable, `params` feed the message."""
 
-    code: str = "storage_error"
-
-    def __init__(self, code: str | None = None, /, **params: object) -> None:
-        if code is not None:
-            self.code = code
-        self.params: Mapping[str, object] = params
-        super().__init__(self.code, dict(params))
-
-    def __str__(self) -> str:
-        details = ", ".join(f"{k}={v}" for k, v in self.params.items())
-        return f"{self.code}({details})" if details else self.code
-
-    def as_dict(self) -> dict[str, object]:
-        """A JSON-ready form: the code and every parameter as text."""
-        return {"code": self.code, **{k: str(v) for k, v in self.params.items()}}
+    code = "storage_error"
 
 
 class NotFound(StorageError):
