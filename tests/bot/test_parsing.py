@@ -176,6 +176,12 @@ _NASTY = st.one_of(
         [
             "\u202e/long btc 1",
             "/long btc -0",
+            "/long btc " + "9" * 10_000,  # ten thousand characters
+            "/long btc 1e308 @ inf",
+            "/long btc -nan",
+            "/calc long btc @ 1e-400",
+            "/long \u05d1\u05d9\u05d8 1 @ 2",  # right-to-left letters
+            "/long btc\u200b 1 @\u00a02 x\u20035",  # zero-width and odd spaces
             "/long btc 1" + "0" * 400,
             "/whatif all -0%",
             "\x00/long",
