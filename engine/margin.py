@@ -79,6 +79,11 @@ class Evaluation:
     positions: tuple[PositionResult, ...]
     account: AccountResult
 
+    def closest(self) -> PositionResult | None:
+        """The position nearest its liquidation price (smallest distance), if any has one."""
+        candidates = [r for r in self.positions if r.distance_to_liquidation is not None]
+        return min(candidates, key=_distance, default=None)
+
     def by_id(self, position_id: str) -> PositionResult:
         for result in self.positions:
             if result.position.id == position_id:
@@ -115,6 +120,11 @@ def evaluate_prepared(prepared: Prepared) -> Evaluation:
                 )
             )
     return Evaluation(tuple(results), _account(prepared, results, totals, cross_ratio))
+
+
+def _distance(result: PositionResult) -> Decimal:
+    assert result.distance_to_liquidation is not None
+    return result.distance_to_liquidation
 
 
 def ratio(maintenance: Decimal, balance: Decimal) -> Decimal | None:

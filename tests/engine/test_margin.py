@@ -152,3 +152,14 @@ def test_unknown_symbols_are_computed_on_the_fallback_and_say_so(book: TierBook)
     result = evaluate(pf, book).positions[0]
     assert result.fallback_tiers is True
     assert result.liquidation_price is not None
+
+
+def test_closest_is_the_smallest_distance_to_liquidation(book: TierBook) -> None:
+    pf = portfolio(
+        "100000",
+        position("BTCUSDT", "long", "0.5", "62000", "10"),  # about 9.6% away
+        position("ETHUSDT", "long", "1", "3100", "50"),  # about 1.6% away
+        position("SOLUSDT", "long", "1", "150", "1"),  # cannot be liquidated
+    )
+    closest = evaluate(pf, book).closest()
+    assert closest is not None and closest.position.symbol == "ETHUSDT"
