@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.commands.context import Context
+from bot.i18n import N_
 from bot.intents import Help, SetDefaults, SetExchange, SetLanguage
 from bot.messages import usage_blocks
 from bot.parsing import COMMANDS, ParseError, canonical_command
@@ -49,7 +50,7 @@ async def language(ctx: Context, intent: SetLanguage) -> Reply:
             )
         )
     await ctx.services.users.update(ctx.user.id, language=code)
-    return Reply.of(catalogs.translator(code)("Language set."))
+    return Reply.of(catalogs.translator(code)(N_("Language set.")))
 
 
 async def defaults(ctx: Context, intent: SetDefaults) -> Reply:
