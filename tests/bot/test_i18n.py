@@ -73,3 +73,48 @@ def test_numbers_follow_the_locale_and_liquidation_rounds_toward_danger() -> Non
     assert english.price(Decimal("0.000012345")) == "0.000012345"
     assert english.percent(Decimal("0.0964"), 1) == "9.6%"
     assert english.money(Decimal("-1234.5")) == "-1,234.50"
+
+
+SHIPPED = ("ru", "zh", "es", "tr", "vi")
+
+
+@pytest.mark.parametrize("language", SHIPPED)
+def test_every_message_is_translated_in_every_shipped_language(language: str) -> None:
+    path = LOCALES_DIR / language / "LC_MESSAGES" / "isocross.po"
+    with path.open("rb") as handle:
+        catalog = read_po(handle, locale=language)
+    untranslated = [
+        message.id
+        for message in catalog
+        if message.id
+        and (
+            not message.string
+            or (isinstance(message.string, tuple) and not all(message.string))
+            or "fuzzy" in message.flags
+        )
+    ]
+    assert not untranslated, f"{language}: {untranslated[:5]}"
+
+
+def test_plural_forms_follow_the_language() -> None:
+    russian = Catalogs().translator("ru")
+    one, few, many = (
+        russian.plural(
+            "Portfolio “{name}”: {n} position, wallet {wallet} USDT",
+            "Portfolio “{name}”: {n} positions, wallet {wallet} USDT",
+            n,
+            name="main",
+            wallet="0",
+        )
+        for n in (1, 3, 5)
+    )
+    assert "позиция" in one and "позиции" in few and "позиций" in many
+
+
+def test_a_telegram_language_code_selects_the_shipped_catalog() -> None:
+    catalogs = Catalogs()
+    assert catalogs.resolve(None, "pt-br") == "en"
+    assert catalogs.resolve(None, "zh-hans") == "zh"
+    assert catalogs.resolve(None, "ru-RU") == "ru"
+    assert catalogs.resolve("es", "ru") == "es"  # the stored choice wins
+    assert Catalogs().translator("es")("Nothing to undo.") != "Nothing to undo."
