@@ -50,6 +50,7 @@ __all__ = [
     "assess",
     "bands",
     "closest",
+    "moves_with_one_price",
     "subjects_of",
 ]
 
@@ -97,6 +98,14 @@ def subjects_of(portfolio: Portfolio) -> tuple[Subject, ...]:
     if cross_ids:
         found.append(Subject(CROSS_KEY, tuple(cross_ids), tuple(sorted(cross_symbols))))
     return tuple(found)
+
+
+def moves_with_one_price(portfolio: Portfolio, subject: Subject) -> bool:
+    """One symbol on one side: its band ends are exact prices that do not depend on the
+    marks. Otherwise the band is a move around the current marks (see the module doc)."""
+    wanted = set(subject.position_ids)
+    sides = {p.side for p in portfolio.positions if p.id in wanted}
+    return len(subject.symbols) == 1 and len(sides) == 1
 
 
 def closest(evaluation: Evaluation, subject: Subject) -> PositionResult:
@@ -149,8 +158,7 @@ def bands(
         thresholds.hold(state) if state is not None and rearm else None,
     )
     legs = _legs(prepared, subject)
-    sides = {leg.signed_qty > ZERO for leg in legs}
-    if len(subject.symbols) == 1 and len(sides) == 1:
+    if moves_with_one_price(prepared.portfolio, subject):
         return (_exact_band(prepared, subject, legs, tests),)
     delta = _cross_delta(prepared, legs, [t for t in tests if t is not None])
     marks = {leg.position.symbol: leg.mark for leg in legs}

@@ -59,12 +59,16 @@ class _Health:
 
 class PriceBook:
     def __init__(self, interval: timedelta, max_jump: Decimal) -> None:
-        self.interval = interval
-        self.max_age = 2 * interval
-        self.max_jump = max_jump
+        self.configure(interval, max_jump)
         self._accepted: dict[tuple[Exchange, str], MarkQuote] = {}
         self._pending: dict[tuple[Exchange, str], Decimal] = {}
         self._health: dict[Exchange, _Health] = {}
+
+    def configure(self, interval: timedelta, max_jump: Decimal) -> None:
+        """The poll interval (marks older than two are unusable) and the jump bound."""
+        self.interval = interval
+        self.max_age = 2 * interval
+        self.max_jump = max_jump
 
     def offer(self, exchange: Exchange, raw: RawMark, now: datetime) -> MarkQuote | Refusal:
         """Check one price from a feed; return the accepted mark or why it was refused."""
