@@ -36,6 +36,10 @@ def high_end(price: Decimal) -> float:
     return math.nextafter(float(price), -math.inf)
 
 
+def _widened(low: Decimal | None, high: Decimal | None) -> tuple[float | None, float | None]:
+    return (None if low is None else low_end(low), None if high is None else high_end(high))
+
+
 class _Ends:
     """Sorted band ends of one side of one market, with the subject of each."""
 
@@ -79,28 +83,31 @@ class TriggerIndex:
         self, subject: int, market: Hashable, low: Decimal | None, high: Decimal | None
     ) -> None:
         """Watch `subject` on `market`: due once the mark is <= low or >= high."""
-        if low is not None:
-            self._lows.setdefault(market, _Ends()).add(subject, low_end(low))
-            self._count += 1
-        if high is not None:
-            self._highs.setdefault(market, _Ends()).add(subject, high_end(high))
-            self._count += 1
+        self.add_ends(subject, market, *_widened(low, high))
 
     def remove(
         self, subject: int, market: Hashable, low: Decimal | None, high: Decimal | None
     ) -> None:
         """Forget a band given exactly as it was added."""
-        if (
-            low is not None
-            and (ends := self._lows.get(market))
-            and ends.remove(subject, low_end(low))
-        ):
+        self.remove_ends(subject, market, *_widened(low, high))
+
+    def add_ends(
+        self, subject: int, market: Hashable, low: float | None, high: float | None
+    ) -> None:
+        """`add` with ends already widened (`low_end`, `high_end`)."""
+        if low is not None:
+            self._lows.setdefault(market, _Ends()).add(subject, low)
+            self._count += 1
+        if high is not None:
+            self._highs.setdefault(market, _Ends()).add(subject, high)
+            self._count += 1
+
+    def remove_ends(
+        self, subject: int, market: Hashable, low: float | None, high: float | None
+    ) -> None:
+        if low is not None and (ends := self._lows.get(market)) and ends.remove(subject, low):
             self._count -= 1
-        if (
-            high is not None
-            and (ends := self._highs.get(market))
-            and ends.remove(subject, high_end(high))
-        ):
+        if high is not None and (ends := self._highs.get(market)) and ends.remove(subject, high):
             self._count -= 1
 
     def crossed(self, market: Hashable, mark: Decimal | float) -> list[int]:
