@@ -47,14 +47,14 @@ from storage.portfolios import StoredPortfolio
 from storage.users import User
 from storage.watch import watched
 
-__all__ = ["AlertWatch", "Watched"]
+__all__ = ["AlertWatch", "WatchedSubject"]
 
 log = logging.getLogger(__name__)
 _SUBJECT_KEY = re.compile(r"^\d+:")  # '<portfolio id>:...': the watch's own alert_state keys
 
 
 @dataclass(slots=True)
-class Watched:
+class WatchedSubject:
     id: int
     user_id: int
     portfolio_id: int
@@ -87,7 +87,7 @@ class AlertWatch:
     def __init__(self, services: Services) -> None:
         self.services = services
         self.index = TriggerIndex()
-        self._subjects: dict[int, Watched] = {}
+        self._subjects: dict[int, WatchedSubject] = {}
         self._ids: dict[tuple[int, str], int] = {}
         self._by_user: dict[int, set[int]] = defaultdict(set)
         self._wake: list[tuple[datetime, int]] = []  # snooze ends: (when, user id)
@@ -102,7 +102,7 @@ class AlertWatch:
         """Users with a watched subject priced by `feed`."""
         return {s.user_id for s in self._subjects.values() if s.feed is feed}
 
-    def subject(self, user_id: int, key: str) -> Watched | None:
+    def subject(self, user_id: int, key: str) -> WatchedSubject | None:
         found = self._ids.get((user_id, key))
         return None if found is None else self._subjects[found]
 
@@ -285,7 +285,7 @@ class AlertWatch:
     ) -> None:
         self._unplace(user_id, key)
         self._next_id += 1
-        subject = Watched(self._next_id, user_id, portfolio_id, key, feed, level, found)
+        subject = WatchedSubject(self._next_id, user_id, portfolio_id, key, feed, level, found)
         self._subjects[subject.id] = subject
         self._ids[(user_id, key)] = subject.id
         self._by_user[user_id].add(subject.id)
