@@ -178,3 +178,26 @@ def test_isolated_positions_get_no_close_fix_but_a_cross_price(book: TierBook) -
     cross = other_mode_liquidation(pf, book, "1")
     # cross with the whole 10,000 behind it: 10,000 + 0.5 (P - 62,000) = 0.002 P -> 42,168.67
     assert cross is not None and abs(cross - Decimal(21000) / Decimal("0.498")) < Decimal("1e-9")
+
+
+@settings(max_examples=30, deadline=None)
+@given(moves=st.lists(decimals(-1000, 1000, 0), min_size=1, max_size=1))
+def test_a_hedged_cross_symbol_is_banded_by_its_joint_move(moves: list[Decimal]) -> None:
+    # hedge mode, both sides of BTC in cross: the risk is not monotone in the price,
+    # so the band is the safe move around the mark, not a pair of exact prices
+    book = shipped_book()
+    pf = portfolio(
+        "3000",
+        position("BTCUSDT", "long", "1", "62000", "20", id="1", margin_mode="cross"),
+        position("BTCUSDT", "short", "0.6", "61000", "20", id="2", margin_mode="cross"),
+        position_mode="hedge",
+    )
+    pf = at(pf, BTCUSDT=Decimal(60500))
+    subject = subjects_of(pf)[0]
+    state = state_at(pf, book, subject, None).state
+    (band,) = bands(prepare(pf, book), subject, state, TH)
+    assert band.low is not None and band.high is not None
+    assert band.low < Decimal(60500) < band.high
+    middle = (band.low + band.high) / 2
+    inside = middle + (band.high - middle) * moves[0] / 1001
+    assert state_at(at(pf, BTCUSDT=inside), book, subject, state) == Step(None, state)
