@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 
 from pydantic import Field, SecretStr, ValidationError
@@ -19,6 +20,14 @@ class Settings(BaseSettings):
     log_level: str = Field(
         default="INFO", alias="ISOCROSS_LOG_LEVEL", pattern="^(DEBUG|INFO|WARNING|ERROR|CRITICAL)$"
     )
+    # market data and alerts
+    binance_url: str = Field(default="https://fapi.binance.com", alias="ISOCROSS_BINANCE_URL")
+    bybit_url: str = Field(default="https://api.bybit.com", alias="ISOCROSS_BYBIT_URL")
+    okx_url: str = Field(default="https://www.okx.com", alias="ISOCROSS_OKX_URL")
+    alert_interval_s: float = Field(default=30, ge=1, alias="ISOCROSS_ALERT_INTERVAL_S")
+    feed_timeout_s: float = Field(default=5, gt=0, alias="ISOCROSS_FEED_TIMEOUT_S")
+    # a price further than this fraction from the last accepted one waits for the next tick
+    price_max_jump: Decimal = Field(default=Decimal("0.2"), gt=0, alias="ISOCROSS_PRICE_MAX_JUMP")
 
 
 class ConfigError(Exception):

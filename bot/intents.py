@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import time, timedelta
 from decimal import Decimal
 
 from engine.models import Exchange, MarginMode, Side
@@ -10,9 +11,11 @@ from engine.scenarios import Shock
 
 __all__ = [
     "AdjustMargin",
+    "Alerts",
     "Calc",
     "ClosePosition",
     "Compare",
+    "Digest",
     "Help",
     "Intent",
     "OpenPosition",
@@ -25,7 +28,9 @@ __all__ = [
     "SetLanguage",
     "SetLeverage",
     "SetMode",
+    "SetPrice",
     "ShowPositions",
+    "ShowPrice",
     "Undo",
     "WhatIf",
 ]
@@ -143,6 +148,38 @@ class Help:
     topic: str | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class ShowPrice:
+    symbol: str | None  # None: every symbol of the active portfolio
+
+
+@dataclass(frozen=True, slots=True)
+class SetPrice:
+    symbol: str
+    price: Decimal | None  # None: remove the manual mark
+
+
+@dataclass(frozen=True, slots=True)
+class Alerts:
+    """`/alerts` and its settings; only the fields of `action` are set."""
+
+    action: str  # "show" | "on" | "off" | "ratio" | "distance" | "snooze" | "quiet"
+    warning: Decimal | None = None  # ratio / distance thresholds, as fractions
+    danger: Decimal | None = None
+    symbol: str | None = None  # snooze: a canonical symbol, or "*" for all
+    duration: timedelta | None = None  # snooze: None lifts it
+    start: time | None = None  # quiet hours; both None: none
+    end: time | None = None
+    timezone: str | None = None  # an IANA zone given with the quiet hours
+
+
+@dataclass(frozen=True, slots=True)
+class Digest:
+    action: str  # "show" | "set" | "off"
+    at: time | None = None
+    timezone: str | None = None
+
+
 Intent = (
     OpenPosition
     | Calc
@@ -162,4 +199,8 @@ Intent = (
     | SetLanguage
     | SetDefaults
     | Help
+    | ShowPrice
+    | SetPrice
+    | Alerts
+    | Digest
 )

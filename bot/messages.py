@@ -21,6 +21,10 @@ PARSE_ERRORS: Mapping[str, str] = {
     "missing_size": N_("How big? Add a size such as 0.5 or $5000."),
     "missing_side": N_("Long or short? Add one of them."),
     "missing_price": N_("At what price? Add one, for example @ 62000."),
+    "no_mark": N_(
+        "At what price? There is no live mark for {symbol} right now: add a price "
+        "(@ 62000) or set a mark with /price {symbol} 62000."
+    ),
     "missing_value": N_("“{token}” needs a number after it."),
     "missing_argument": N_("Something is missing."),
     "repeated": N_("“{token}” repeats something already given."),
@@ -37,6 +41,12 @@ PARSE_ERRORS: Mapping[str, str] = {
     "bad_name": N_("A portfolio name has up to 32 letters, digits, - or _."),
     "bad_exchange": N_("“{token}” is not one I know: binance, bybit, okx or custom."),
     "bad_rate": N_("“{token}” is not a rate: write it as a percentage such as 0.5%."),
+    "bad_percent": N_("“{token}” is not a percentage I can use: write 70 or 70%."),
+    "ratio_order": N_("The danger ratio must be above the warning ratio, at most 100%."),
+    "distance_order": N_("The danger distance must be nearer than the warning distance."),
+    "bad_duration": N_("“{token}” is not a duration: write 30m, 2h or 1d (at most 7 days)."),
+    "bad_time": N_("“{token}” is not a time of day: write 23:00."),
+    "bad_timezone": N_("“{token}” is not a timezone I know: write one like Europe/Berlin."),
 }
 
 ENGINE_ERRORS: Mapping[str, str] = {

@@ -2,16 +2,37 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 from pathlib import Path
 
+from bot.feeds.book import PriceBook
+from bot.feeds.marks import Marks
 from bot.i18n import Catalogs
 from engine.tiers import TierBook, load_tier_book
+from storage.alerts import AlertRepository
 from storage.db import Database
+from storage.marks import ManualMarkRepository
 from storage.portfolios import PortfolioRepository
 from storage.users import UserRepository
 
-__all__ = ["Services", "open_services"]
+__all__ = ["PortfolioHook", "Services", "open_services", "utc_now"]
+
+log = logging.getLogger(__name__)
+
+PortfolioHook = Callable[[int], Awaitable[None]]
+
+
+def utc_now() -> datetime:
+    """The real clock; everything else receives `Services.clock` and asks it."""
+    return datetime.now(UTC)
+
+
+def default_prices() -> PriceBook:
+    return PriceBook(timedelta(seconds=30), Decimal("0.2"))
 
 
 @dataclass
@@ -21,17 +42,45 @@ class Services:
     portfolios: PortfolioRepository
     book: TierBook
     catalogs: Catalogs
+    clock: Callable[[], datetime] = utc_now
+    prices: PriceBook = field(default_factory=default_prices)
+    # called with the user id after every command that changed a portfolio or alert setting
+    on_portfolio_change: list[PortfolioHook] = field(default_factory=list)
+    alerts: AlertRepository = field(init=False)
+    marks: Marks = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.alerts = AlertRepository(self.db)
+        self.marks = Marks(self.prices, ManualMarkRepository(self.db))
+
+    async def portfolio_changed(self, user_id: int) -> None:
+        """Tell the watchers; a failing watcher is logged and never fails the command."""
+        for hook in self.on_portfolio_change:
+            try:
+                await hook(user_id)
+            except Exception:
+                log.exception("portfolio change hook failed for user %s", user_id)
 
     async def close(self) -> None:
         await self.db.close()
 
 
-async def open_services(db_path: Path, catalogs: Catalogs | None = None) -> Services:
+async def open_services(
+    db_path: Path,
+    catalogs: Catalogs | None = None,
+    *,
+    clock: Callable[[], datetime] = utc_now,
+    prices: PriceBook | None = None,
+) -> Services:
     db = await Database.open(db_path)
-    return Services(
+    services = Services(
         db=db,
         users=UserRepository(db),
         portfolios=PortfolioRepository(db),
         book=load_tier_book(),
         catalogs=catalogs or Catalogs(),
+        clock=clock,
+        prices=prices or default_prices(),
     )
+    await services.marks.load()
+    return services

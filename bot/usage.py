@@ -39,6 +39,14 @@ USAGE: dict[str, tuple[str, str]] = {
     "lang": ("/lang [CODE]", "/lang en"),
     "defaults": ("/defaults [LEVx] [iso|cross]", "/defaults 10x iso"),
     "help": ("/help [COMMAND]", "/help whatif"),
+    "price": ("/price [SYMBOL [PRICE|off]]", "/price BTC · /price BTC 61000 · /price BTC off"),
+    "alerts": (
+        "/alerts [on|off|ratio WARN DANGER|distance WARN DANGER|snooze SYMBOL|all TIME|"
+        "quiet HH:MM-HH:MM [ZONE]|quiet off]",
+        "/alerts ratio 60 80 · /alerts distance 8% 3% · /alerts snooze BTC 2h · "
+        "/alerts quiet 23:00-07:00 Europe/Berlin",
+    ),
+    "digest": ("/digest [HH:MM [ZONE]|off]", "/digest 09:00 · /digest off"),
 }
 
 SUMMARY: dict[str, str] = {
@@ -67,4 +75,13 @@ SUMMARY: dict[str, str] = {
     "lang": N_("Choose the language."),
     "defaults": N_("The leverage and mode used when a command leaves them out."),
     "help": N_("Every command, or one command in detail."),
+    "price": N_(
+        "The mark of a market on each exchange and its age; with a price, a manual mark "
+        "used when no live price is fresh."
+    ),
+    "alerts": N_(
+        "Liquidation alerts: show them, turn them on or off, set the margin-ratio and "
+        "distance thresholds, snooze a symbol, or set quiet hours (warnings wait)."
+    ),
+    "digest": N_("A daily summary of your positions at the time you choose; off by default."),
 }

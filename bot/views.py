@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import datetime, timedelta
 from decimal import Decimal
 
+from bot.feeds.book import MarkQuote
 from bot.i18n import N_, Translator
 from bot.reply import Paragraph, Table
 from engine.margin import AccountResult, PositionResult, Status
@@ -12,7 +14,10 @@ from engine.models import MarginMode, Position, Side
 
 __all__ = [
     "account_table",
+    "age_text",
     "liquidation_text",
+    "mark_text",
+    "marks_note",
     "mode_name",
     "position_line",
     "positions_table",
@@ -127,7 +132,39 @@ def fallback_note(tr: Translator, results: tuple[PositionResult, ...]) -> list[P
     ]
 
 
-def entry_as_mark_note(tr: Translator, positions: tuple[Position, ...]) -> list[Paragraph]:
-    if all(p.mark_price is not None for p in positions):
+def age_text(tr: Translator, age: timedelta) -> str:
+    """'12 s', '4 min', '3 h', '2 d': how old a number is, at a glance."""
+    seconds = int(age.total_seconds())
+    if seconds < 90:
+        return tr("{n} s", n=tr.integer(seconds))
+    if seconds < 90 * 60:
+        return tr("{n} min", n=tr.integer(seconds // 60))
+    if seconds < 48 * 3600:
+        return tr("{n} h", n=tr.integer(seconds // 3600))
+    return tr("{n} d", n=tr.integer(seconds // 86400))
+
+
+def mark_text(tr: Translator, quote: MarkQuote, now: datetime) -> str:
+    """'61,234.50 (binance, 12 s old)' or '61,000.00 (manual, set 2 h ago)'."""
+    age = age_text(tr, quote.age(now))
+    if quote.manual:
+        return tr("{price} (manual, set {age} ago)", price=tr.price(quote.price), age=age)
+    return tr(
+        "{price} ({source}, {age} old)", price=tr.price(quote.price), source=quote.source, age=age
+    )
+
+
+def marks_note(
+    tr: Translator, quotes: Mapping[str, MarkQuote | None], now: datetime
+) -> list[Paragraph]:
+    """Every mark a reply used: its price, where it came from and its age; the entry
+    price stands in where there is none."""
+    if not quotes:
         return []
-    return [Paragraph(tr("Marks: no live price yet, so the entry price stands in for the mark."))]
+    parts = [
+        tr("{symbol} {mark}", symbol=symbol, mark=mark_text(tr, quote, now))
+        if quote is not None
+        else tr("{symbol} entry price (no live or manual mark)", symbol=symbol)
+        for symbol, quote in quotes.items()
+    ]
+    return [Paragraph(tr("Marks: {marks}", marks=" · ".join(parts)))]

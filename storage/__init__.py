@@ -6,9 +6,10 @@ the owner's Telegram user id.
 """
 
 from storage._history import HISTORY_LIMIT, Change
-from storage.alerts import AlertRepository, AlertSettings, OutboxMessage, Urgency
+from storage.alerts import AlertRepository, AlertSettings, Hold, OutboxMessage, Urgency
 from storage.db import Database
 from storage.errors import Conflict, NotFound, SchemaError, StorageError
+from storage.marks import ManualMark, ManualMarkRepository
 from storage.migrations import Migration, latest_version, load_migrations, migrate
 from storage.portfolios import (
     MAX_PORTFOLIOS,
@@ -18,6 +19,7 @@ from storage.portfolios import (
     StoredPosition,
 )
 from storage.users import DEFAULT_PORTFOLIO, SETTINGS, User, UserRepository
+from storage.watch import Watched, watched
 
 __all__ = [
     "DEFAULT_PORTFOLIO",
@@ -29,6 +31,9 @@ __all__ = [
     "Change",
     "Conflict",
     "Database",
+    "Hold",
+    "ManualMark",
+    "ManualMarkRepository",
     "Migration",
     "NotFound",
     "OutboxMessage",
@@ -41,7 +46,9 @@ __all__ = [
     "Urgency",
     "User",
     "UserRepository",
+    "Watched",
     "latest_version",
     "load_migrations",
     "migrate",
+    "watched",
 ]

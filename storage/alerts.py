@@ -22,10 +22,11 @@ import aiosqlite
 from engine.errors import InvalidInput
 from engine.numbers import ONE, ZERO, to_decimal
 from storage._json import dumps_exact
+from storage._time import from_text, to_text
 from storage.db import Database, fetch_one, insert
 from storage.errors import NotFound
 
-__all__ = ["AlertRepository", "AlertSettings", "OutboxMessage", "Urgency"]
+__all__ = ["AlertRepository", "AlertSettings", "Hold", "OutboxMessage", "Urgency"]
 
 _NOW = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')"
 _DECIMAL_FIELDS = ("warn_ratio", "danger_ratio", "warn_distance", "danger_distance")
@@ -63,6 +64,15 @@ class OutboxMessage:
     created_at: datetime
 
 
+@dataclass(frozen=True, slots=True)
+class Hold:
+    """How an outbox message waits its turn: not before `not_before` (quiet hours),
+    and among messages of the same urgency, smaller `priority` first."""
+
+    not_before: datetime | None = None
+    priority: int | None = None
+
+
 class AlertRepository:
     def __init__(self, db: Database) -> None:
         self._db = db
@@ -70,7 +80,7 @@ class AlertRepository:
     async def settings(self, user_id: int) -> AlertSettings:
         """The user's settings, or the defaults if never changed."""
         row = await self._db.fetch_one("SELECT * FROM alert_settings WHERE user_id = ?", (user_id,))
-        return AlertSettings() if row is None else _settings(row)
+        return AlertSettings() if row is None else settings_from_row(row)
 
     async def update_settings(self, user_id: int, **fields: object) -> AlertSettings:
         """Change settings by name; the result must keep warn before danger."""
@@ -79,7 +89,7 @@ class AlertRepository:
             row = await fetch_one(
                 conn, "SELECT * FROM alert_settings WHERE user_id = ?", (user_id,)
             )
-            current = AlertSettings() if row is None else _settings(row)
+            current = AlertSettings() if row is None else settings_from_row(row)
             updated = dataclasses.replace(current, **_parse(fields))
             _check(updated)
             columns = [field.name for field in dataclasses.fields(AlertSettings)]
@@ -113,10 +123,11 @@ class AlertRepository:
         kind: str,
         payload: Mapping[str, object],
         urgency: Urgency = Urgency.NORMAL,
+        hold: Hold | None = None,
     ) -> int:
         """Store a message to send; numbers in `payload` as Decimal or text. Returns its id."""
         async with self._db.transaction() as conn:
-            return await _enqueue(conn, user_id, kind, payload, urgency)
+            return await _enqueue(conn, user_id, kind, payload, urgency, hold)
 
     async def raise_level(
         self,
@@ -125,19 +136,28 @@ class AlertRepository:
         level: str,
         payload: Mapping[str, object],
         urgency: Urgency = Urgency.NORMAL,
+        hold: Hold | None = None,
+        *,
+        kind: str | None = None,
     ) -> int:
-        """Record a new level and queue its alert (kind = level) as one transaction,
-        so neither a repeated nor a lost alert can follow a crash."""
+        """Record a new level and queue its message (kind: the level unless given) as
+        one transaction, so neither a repeated nor a lost alert can follow a crash."""
         async with self._db.transaction() as conn:
             await _set_level(conn, user_id, position_key, level)
-            return await _enqueue(conn, user_id, level, payload, urgency)
+            return await _enqueue(conn, user_id, kind or level, payload, urgency, hold)
 
-    async def pending(self, limit: int = 100) -> tuple[OutboxMessage, ...]:
-        """Unsent messages of every user (the sender's view), urgent first, then oldest."""
+    async def pending(
+        self, limit: int = 100, now: datetime | None = None
+    ) -> tuple[OutboxMessage, ...]:
+        """Unsent messages of every user (the sender's view): urgent first, then by
+        priority (closest to liquidation), then oldest; with `now`, held ones wait."""
+        held = "" if now is None else " AND (not_before IS NULL OR not_before <= ?)"
+        params: tuple[object, ...] = (limit,) if now is None else (to_text(now), limit)
         rows = await self._db.fetch_all(
-            "SELECT * FROM outbox WHERE sent_at IS NULL ORDER BY"
-            " CASE urgency WHEN 'urgent' THEN 0 WHEN 'normal' THEN 1 ELSE 2 END, id LIMIT ?",
-            (limit,),
+            f"SELECT * FROM outbox WHERE sent_at IS NULL{held} ORDER BY"
+            " CASE urgency WHEN 'urgent' THEN 0 WHEN 'normal' THEN 1 ELSE 2 END,"
+            " priority IS NULL, priority, id LIMIT ?",
+            params,
         )
         return tuple(_message(row) for row in rows)
 
@@ -150,6 +170,75 @@ class AlertRepository:
                 (message_id, user_id),
             )
             return cursor.rowcount == 1
+
+    async def mark_failed(self, user_id: int, message_id: int, reason: str) -> bool:
+        """Give up on a message that can never arrive (blocked bot); False if not pending."""
+        async with self._db.transaction() as conn:
+            cursor = await conn.execute(
+                f"UPDATE outbox SET sent_at = {_NOW}, failure = ?"
+                " WHERE id = ? AND user_id = ? AND sent_at IS NULL",
+                (reason[:200], message_id, user_id),
+            )
+            return cursor.rowcount == 1
+
+    async def levels(self, user_id: int | None = None) -> dict[tuple[int, str], str]:
+        """Every remembered level, of one user or of all (to rebuild the watch at start)."""
+        where, params = ("WHERE user_id = ?", (user_id,)) if user_id is not None else ("", ())
+        rows = await self._db.fetch_all(
+            f"SELECT user_id, position_key, level FROM alert_state {where}", params
+        )
+        return {(row["user_id"], row["position_key"]): row["level"] for row in rows}
+
+    async def forget(self, position_key: str, user_id: int | None = None) -> None:
+        """Forget a key for one user, or for every user (a feed is back for everyone)."""
+        async with self._db.transaction() as conn:
+            if user_id is None:
+                await conn.execute(
+                    "DELETE FROM alert_state WHERE position_key = ?", (position_key,)
+                )
+            else:
+                await _set_level(conn, user_id, position_key, None)
+
+    async def snooze(self, user_id: int, symbol: str, until: datetime | None) -> None:
+        """Silence a symbol's warnings and dangers until `until` ('*': every symbol);
+        None lifts the snooze."""
+        async with self._db.transaction() as conn:
+            if until is None:
+                await conn.execute(
+                    "DELETE FROM alert_snoozes WHERE user_id = ? AND symbol = ?", (user_id, symbol)
+                )
+                return
+            await _require_user(conn, user_id)
+            await conn.execute(
+                "INSERT INTO alert_snoozes (user_id, symbol, until) VALUES (?, ?, ?)"
+                " ON CONFLICT (user_id, symbol) DO UPDATE SET until = excluded.until",
+                (user_id, symbol, to_text(until)),
+            )
+
+    async def snoozes(
+        self, now: datetime, user_id: int | None = None
+    ) -> dict[int, dict[str, datetime]]:
+        """Snoozes still running at `now`, per user and symbol."""
+        where = "" if user_id is None else " AND user_id = ?"
+        params: tuple[object, ...] = (to_text(now),) if user_id is None else (to_text(now), user_id)
+        rows = await self._db.fetch_all(
+            f"SELECT user_id, symbol, until FROM alert_snoozes WHERE until > ?{where}", params
+        )
+        found: dict[int, dict[str, datetime]] = {}
+        for row in rows:
+            found.setdefault(row["user_id"], {})[row["symbol"]] = from_text(row["until"])
+        return found
+
+    async def digest_times(self) -> list[tuple[int, time, str]]:
+        """(user, digest time, timezone) of every user who asked for a daily digest."""
+        rows = await self._db.fetch_all(
+            "SELECT s.user_id, s.digest_time, u.timezone FROM alert_settings s"
+            " JOIN users u ON u.id = s.user_id WHERE s.digest_time IS NOT NULL"
+        )
+        return [
+            (row["user_id"], time.fromisoformat(row["digest_time"]), row["timezone"])
+            for row in rows
+        ]
 
 
 async def _require_user(conn: aiosqlite.Connection, user_id: int) -> None:
@@ -181,13 +270,17 @@ async def _enqueue(
     kind: str,
     payload: Mapping[str, object],
     urgency: Urgency,
+    hold: Hold | None,
 ) -> int:
     text = dumps_exact(payload, "payload")
+    hold = hold or Hold()
     await _require_user(conn, user_id)
+    not_before = None if hold.not_before is None else to_text(hold.not_before)
     return await insert(
         conn,
-        "INSERT INTO outbox (user_id, kind, payload, urgency) VALUES (?, ?, ?, ?)",
-        (user_id, kind, text, Urgency(urgency).value),
+        "INSERT INTO outbox (user_id, kind, payload, urgency, not_before, priority)"
+        " VALUES (?, ?, ?, ?, ?, ?)",
+        (user_id, kind, text, Urgency(urgency).value, not_before, hold.priority),
     )
 
 
@@ -239,7 +332,9 @@ def _column(value: object) -> object:
     return None if value is None else str(value)
 
 
-def _settings(row: sqlite3.Row) -> AlertSettings:
+def settings_from_row(row: sqlite3.Row) -> AlertSettings:
+    """A row of alert_settings as AlertSettings."""
+
     def clock(column: str) -> time | None:
         text = row[column]
         return None if text is None else time.fromisoformat(text)

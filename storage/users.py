@@ -87,7 +87,7 @@ class UserRepository:
         row = await self._db.fetch_one("SELECT * FROM users WHERE id = ?", (user_id,))
         if row is None:
             raise NotFound(what="user", user_id=user_id)
-        return self._remember(_user(row))
+        return self._remember(user_from_row(row))
 
     async def get_or_create(self, user_id: int) -> User:
         """The user, created with a default portfolio on first contact.
@@ -144,7 +144,7 @@ async def _fetch(conn: aiosqlite.Connection, user_id: int) -> User:
     row = await fetch_one(conn, "SELECT * FROM users WHERE id = ?", (user_id,))
     if row is None:
         raise NotFound(what="user", user_id=user_id)
-    return _user(row)
+    return user_from_row(row)
 
 
 def _setter(name: str) -> Callable[[object], str | None]:
@@ -245,7 +245,9 @@ async def _check_position_mode(conn: aiosqlite.Connection, user: User) -> None:
         validate(await load_state(conn, PortfolioRef(user.id, row["id"])), user.position_mode)
 
 
-def _user(row: sqlite3.Row) -> User:
+def user_from_row(row: sqlite3.Row) -> User:
+    """A row of users as a User."""
+
     def decimal(column: str) -> Decimal | None:
         text = row[column]
         return None if text is None else Decimal(text)

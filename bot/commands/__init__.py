@@ -12,7 +12,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from bot import intents as i
-from bot.commands import account, analysis, positions, settings
+from bot.commands import account, alerts, analysis, positions, prices, settings
 from bot.commands.context import Caller, Context
 from bot.messages import engine_error_reply, parse_error_reply
 from bot.parsing import ParseError, parse
@@ -46,6 +46,10 @@ HANDLERS: dict[type, tuple[str, Handler]] = {
     i.SetLanguage: ("lang", settings.language),
     i.SetDefaults: ("defaults", settings.defaults),
     i.Help: ("help", settings.help_),
+    i.ShowPrice: ("price", prices.price),
+    i.SetPrice: ("price", prices.price),
+    i.Alerts: ("alerts", alerts.alerts),
+    i.Digest: ("digest", alerts.digest),
 }
 GROUP_SAFE = (i.Calc, i.Help)  # nothing that reads or writes a portfolio
 

@@ -8,7 +8,7 @@ from bot.commands.context import Context
 from bot.i18n import N_
 from bot.intents import PortfolioAction, Reset, Risk, SetBalance, Undo
 from bot.reply import Button, Paragraph, Reply, Table, Title
-from bot.views import account_table, entry_as_mark_note, liquidation_text
+from bot.views import account_table, liquidation_text
 from engine.margin import Status
 from storage.portfolios import Change
 
@@ -32,6 +32,7 @@ async def balance(ctx: Context, intent: SetBalance) -> Reply:
     stored = await ctx.stored()
     ctx.evaluate(ctx.portfolio(stored, wallet=intent.amount))
     await ctx.services.portfolios.set_balance(ctx.user.id, intent.amount)
+    await ctx.changed()
     return Reply(
         (Paragraph(tr("Wallet balance set to {amount} USDT.", amount=tr.money(intent.amount))),),
         private_only=True,
@@ -73,7 +74,7 @@ async def risk(ctx: Context, _: Risk) -> Reply:
                 )
             )
         )
-    blocks.extend(entry_as_mark_note(tr, portfolio.positions))
+    blocks.extend(ctx.marks_note(portfolio.positions))
     return Reply(tuple(blocks), private_only=True)
 
 
@@ -81,6 +82,7 @@ async def undo(ctx: Context, _: Undo) -> Reply:
     change = await ctx.services.portfolios.undo(ctx.user.id)
     if change is None:
         return Reply.of(ctx.tr("Nothing to undo."))
+    await ctx.changed()
     return Reply((Paragraph(ctx.tr(_UNDONE[change])),), private_only=True)
 
 
@@ -104,6 +106,7 @@ async def reset(ctx: Context, intent: Reset) -> Reply:
             private_only=True,
         )
     await ctx.services.portfolios.reset(ctx.user.id)
+    await ctx.changed()
     return Reply(
         (Paragraph(tr("The portfolio is empty. /undo brings it back.")),), private_only=True
     )
@@ -121,6 +124,7 @@ async def portfolio(ctx: Context, intent: PortfolioAction) -> Reply:
         return Reply.of(tr("Switched to portfolio “{name}”.", name=name))
     if intent.action == "delete":
         await repo.delete(ctx.user.id, name)
+        await ctx.changed()
         return Reply.of(tr("Deleted portfolio “{name}”.", name=name))
     rows = tuple(
         (

@@ -8,7 +8,7 @@ from bot.commands.context import Context
 from bot.i18n import Translator
 from bot.intents import Calc, Compare, WhatIf
 from bot.reply import Block, Paragraph, Reply, Table, Title
-from bot.views import entry_as_mark_note, liquidation_text, mode_name, side_name
+from bot.views import liquidation_text, mode_name, side_name
 from engine.margin import Evaluation, PositionResult
 from engine.models import MarginMode, Portfolio, Position
 from engine.scenarios import ModeOutcome, as_mode, run_scenario
@@ -69,7 +69,7 @@ async def compare(ctx: Context, _: Compare) -> Reply:
                 )
             )
         )
-    blocks.extend(entry_as_mark_note(tr, portfolio.positions))
+    blocks.extend(ctx.marks_note(portfolio.positions))
     return Reply(tuple(blocks), private_only=True)
 
 
@@ -83,7 +83,8 @@ async def whatif(ctx: Context, intent: WhatIf) -> Reply:
     stored = await ctx.stored()
     if not stored.positions:
         return Reply.of(tr("No positions to stress yet."))
-    result = run_scenario(ctx.portfolio(stored), ctx.services.book, intent.shocks)
+    portfolio = ctx.portfolio(stored)
+    result = run_scenario(portfolio, ctx.services.book, intent.shocks)
     yes, no = tr("liquidated"), tr("survives")
     rows = tuple(
         (
@@ -105,7 +106,12 @@ async def whatif(ctx: Context, intent: WhatIf) -> Reply:
             (mode_name(tr, MarginMode.CROSS), *_outcome_rows(tr, result.cross)),
         ),
     )
-    blocks: list[Block] = [Title(tr("What if: the move happens at once")), per_position, totals]
+    blocks: list[Block] = [
+        Title(tr("What if: the move happens at once")),
+        per_position,
+        totals,
+        *ctx.marks_note(portfolio.positions),
+    ]
     return Reply(tuple(blocks), private_only=True)
 
 

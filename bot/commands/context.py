@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
+from functools import cached_property
 
+from bot.feeds.book import MarkQuote
 from bot.i18n import Translator
+from bot.reply import Paragraph
 from bot.services import Services
+from bot.views import marks_note
 from engine.margin import Evaluation, evaluate
 from engine.models import MarginMode, Portfolio, Position, build
 from storage.portfolios import StoredPortfolio
@@ -34,6 +39,35 @@ class Context:
     async def stored(self) -> StoredPortfolio:
         return await self.services.portfolios.active(self.user.id)
 
+    @cached_property
+    def now(self) -> datetime:
+        """One clock reading per command, so every age in a reply agrees."""
+        return self.services.clock()
+
+    def quote(self, symbol: str) -> MarkQuote | None:
+        """The mark this user's positions in `symbol` are priced at (live, else manual)."""
+        return self.services.marks.quote(self.user.id, self.user.exchange, symbol, self.now)
+
+    def marks_note(self, positions: tuple[Position, ...]) -> list[Paragraph]:
+        """Where each mark in a reply comes from and how old it is."""
+        symbols = sorted({p.symbol for p in positions})
+        return marks_note(self.tr, {s: self.quote(s) for s in symbols}, self.now)
+
+    async def changed(self) -> None:
+        """After a write: let the alert watch look at this user's portfolios again."""
+        await self.services.portfolio_changed(self.user.id)
+
+    def _priced(self, positions: tuple[Position, ...]) -> tuple[Position, ...]:
+        priced = []
+        for position in positions:
+            quote = self.quote(position.symbol)
+            priced.append(
+                position
+                if quote is None
+                else position.model_copy(update={"mark_price": quote.price})
+            )
+        return tuple(priced)
+
     def portfolio(
         self,
         stored: StoredPortfolio,
@@ -41,12 +75,12 @@ class Context:
         wallet: Decimal | None = None,
     ) -> Portfolio:
         """The engine's view of a stored portfolio (or of a change to it), validated,
-        under this user's exchange settings."""
+        under this user's exchange settings, at the marks this user is priced at."""
         data = {
             "exchange": self.user.exchange,
             "position_mode": self.user.position_mode,
             "wallet_balance": stored.wallet_balance if wallet is None else wallet,
-            "positions": stored.engine_positions if positions is None else positions,
+            "positions": self._priced(stored.engine_positions if positions is None else positions),
             "custom": self.user.custom_rates,
         }
         return build(Portfolio, data)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from bot.commands.context import Context, flip, other_mode_prices
+from bot.feeds.book import MarkQuote
 from bot.i18n import Translator
 from bot.intents import (
     AdjustMargin,
@@ -17,9 +18,9 @@ from bot.intents import (
 from bot.parsing import ParseError
 from bot.reply import Block, Button, Paragraph, Reply, Title
 from bot.views import (
-    entry_as_mark_note,
     fallback_note,
     liquidation_text,
+    mark_text,
     mode_name,
     position_line,
     positions_table,
@@ -31,12 +32,20 @@ from storage.portfolios import StoredPortfolio
 __all__ = ["adjust_margin", "close", "open_position", "set_leverage", "set_mode", "show"]
 
 
-def _new_position(ctx: Context, intent: OpenPosition, seq: int) -> Position:
-    if intent.price is None:
-        raise ParseError("missing_price", intent.side.value)
+def _entry(ctx: Context, intent: OpenPosition) -> tuple[Decimal, MarkQuote | None]:
+    """The price typed, else the current mark (live, else manual) with where it came from."""
+    if intent.price is not None:
+        return intent.price, None
+    quote = ctx.quote(intent.symbol)
+    if quote is None:
+        raise ParseError("no_mark", intent.side.value, symbol=intent.symbol)
+    return quote.price, quote
+
+
+def _new_position(ctx: Context, intent: OpenPosition, seq: int, price: Decimal) -> Position:
     leverage = intent.leverage or ctx.user.default_leverage
     mode = intent.margin_mode or ctx.user.default_margin_mode
-    qty = intent.qty if intent.qty is not None else (intent.notional or Decimal(0)) / intent.price
+    qty = intent.qty if intent.qty is not None else (intent.notional or Decimal(0)) / price
     if intent.margin is not None and mode is MarginMode.CROSS:
         raise ParseError("unexpected", intent.side.value, token="margin")
     return Position(
@@ -44,7 +53,7 @@ def _new_position(ctx: Context, intent: OpenPosition, seq: int) -> Position:
         symbol=intent.symbol,
         side=intent.side,
         qty=qty,
-        entry_price=intent.price,
+        entry_price=price,
         leverage=leverage,
         margin_mode=mode,
         isolated_margin=intent.margin,
@@ -54,10 +63,12 @@ def _new_position(ctx: Context, intent: OpenPosition, seq: int) -> Position:
 async def open_position(ctx: Context, intent: OpenPosition) -> Reply:
     tr = ctx.tr
     stored = await ctx.stored()
-    position = _new_position(ctx, intent, len(stored.positions) + 1)
+    price, quote = _entry(ctx, intent)
+    position = _new_position(ctx, intent, len(stored.positions) + 1, price)
     portfolio = ctx.portfolio(stored, (*stored.engine_positions, position))
     result = ctx.evaluate(portfolio)  # refuses leverage, hedge and margin problems first
     seq = await ctx.services.portfolios.add_position(ctx.user.id, position)
+    await ctx.changed()
     blocks: list[Title | Paragraph] = [
         Title(tr("Added {line}", line=position_line(tr, str(seq), position))),
         Paragraph(
@@ -73,6 +84,10 @@ async def open_position(ctx: Context, intent: OpenPosition) -> Reply:
                     mode=mode_name(tr, position.margin_mode),
                 )
             )
+        )
+    if quote is not None:
+        blocks.append(
+            Paragraph(tr("Entry at the current mark {mark}.", mark=mark_text(tr, quote, ctx.now)))
         )
     if stored.wallet_balance == 0 and position.margin_mode is MarginMode.CROSS:
         blocks.append(Paragraph(tr("Cross positions share the wallet: set it with /balance.")))
@@ -114,7 +129,7 @@ async def show(ctx: Context, _: ShowPositions) -> Reply:
         *lines,
         positions_table(tr, result.positions, other_mode_prices(ctx, portfolio)),
         *fallback_note(tr, result.positions),
-        *entry_as_mark_note(tr, portfolio.positions),
+        *ctx.marks_note(portfolio.positions),
     ]
     return Reply(tuple(blocks), private_only=True)
 
@@ -130,6 +145,7 @@ async def close(ctx: Context, intent: ClosePosition) -> Reply:
     stored = await ctx.stored()
     seq = _find(stored, intent.seq, intent.symbol, "close")
     removed = await ctx.services.portfolios.remove_position(ctx.user.id, seq)
+    await ctx.changed()
     text = ctx.tr(
         "Closed {line}. /undo brings it back.", line=position_line(ctx.tr, str(seq), removed)
     )
@@ -143,6 +159,7 @@ async def _replace(
     portfolio = ctx.portfolio(stored, positions)
     ctx.evaluate(portfolio)
     await ctx.services.portfolios.replace_position(ctx.user.id, seq, position)
+    await ctx.changed()
     return portfolio
 
 
@@ -175,6 +192,7 @@ async def set_mode(ctx: Context, intent: SetMode) -> Reply:
         )
         ctx.evaluate(ctx.portfolio(stored, positions))
         await ctx.services.portfolios.set_mode_all(ctx.user.id, intent.mode)
+        await ctx.changed()
         return await show(ctx, ShowPositions())
     seq = _find(stored, intent.seq, None, "mode")
     position = stored.positions[seq - 1].position

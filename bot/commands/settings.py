@@ -33,6 +33,7 @@ async def exchange(ctx: Context, intent: SetExchange) -> Reply:
             "custom_maintenance_amount": intent.maintenance_amount,
         }
     await ctx.services.users.update(ctx.user.id, **fields)
+    await ctx.changed()
     return Reply.of(tr("Margin rules set to {exchange}.", exchange=intent.exchange.value))
 
 

@@ -10,7 +10,7 @@ import difflib
 from collections.abc import Callable
 
 from bot.intents import Compare, Intent, Risk, ShowPositions, Undo
-from bot.parsing import simple
+from bot.parsing import alerts, simple
 from bot.parsing.errors import ParseError
 from bot.parsing.position import parse_calc, parse_open
 from bot.parsing.tokens import split
@@ -50,6 +50,9 @@ COMMANDS: dict[str, tuple[Parser, tuple[str, ...]]] = {
     "lang": (simple.language, ("language",)),
     "defaults": (simple.defaults, ("default",)),
     "help": (simple.help_, ("start", "commands", "?")),
+    "price": (alerts.price, ("mark", "prices")),
+    "alerts": (alerts.alerts, ("alert",)),
+    "digest": (alerts.digest, ()),
 }
 _ALIASES = {alias: name for name, (_, aliases) in COMMANDS.items() for alias in (name, *aliases)}
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -48,6 +49,7 @@ class Route:
     body: Any
     query: Mapping[str, str] = field(default_factory=dict)
     status: int = 200
+    delay: float = 0.0  # seconds to wait before answering: a timeout, for a client
 
     def matches(self, path: str, query: Mapping[str, str]) -> bool:
         return path == self.path and all(query.get(k) == v for k, v in self.query.items())
@@ -64,7 +66,9 @@ class FakeExchange:
         self.requests: list[Recorded] = []
         self._lock = threading.Lock()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
 
     @property
     def url(self) -> str:
@@ -72,10 +76,16 @@ class FakeExchange:
         return f"http://{host!s}:{port}"
 
     def route(
-        self, path: str, body: Any, *, query: Mapping[str, str] | None = None, status: int = 200
+        self,
+        path: str,
+        body: Any,
+        *,
+        query: Mapping[str, str] | None = None,
+        status: int = 200,
+        delay: float = 0.0,
     ) -> None:
         with self._lock:
-            self.routes.append(Route(path, body, dict(query or {}), status))
+            self.routes.append(Route(path, body, dict(query or {}), status, delay))
 
     def requests_to(self, path: str) -> list[Recorded]:
         with self._lock:
@@ -124,14 +134,19 @@ def _handler_for(fake: FakeExchange) -> type[BaseHTTPRequestHandler]:
             if route is None:
                 self._send(404, json.dumps({"error": "no route", "path": parts.path}).encode())
             else:
+                if route.delay:
+                    time.sleep(route.delay)
                 self._send(route.status, route.payload())
 
         def _send(self, status: int, payload: bytes) -> None:
-            self.send_response(status)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(payload)))
-            self.end_headers()
-            self.wfile.write(payload)
+            try:
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(payload)))
+                self.end_headers()
+                self.wfile.write(payload)
+            except (BrokenPipeError, ConnectionResetError):
+                pass  # the client gave up (a timeout under test): nothing to answer
 
         def log_message(self, format: str, *args: Any) -> None:
             """Quiet: the recorded requests are the log."""

@@ -13,7 +13,17 @@ from storage import AlertRepository, Database, PortfolioRepository, UserReposito
 
 ALICE = 1001
 BOB = 2002
-TABLES = ("users", "portfolios", "positions", "history", "alert_settings", "alert_state", "outbox")
+TABLES = (
+    "users",
+    "portfolios",
+    "positions",
+    "history",
+    "alert_settings",
+    "alert_state",
+    "outbox",
+    "manual_marks",
+    "alert_snoozes",
+)
 
 
 @pytest.fixture

@@ -1,0 +1,105 @@
+"""The alert runtime: feeds, watch, notices, digests and the outbox sender, as plain
+async calls that a scheduler runs (`bot.alerts.jobs` registers them on PTB's JobQueue).
+
+    runtime = AlertRuntime.create(services, settings, transport)
+    await runtime.start()          # rebuild the watch from the database
+    await runtime.tick()           # every ISOCROSS_ALERT_INTERVAL_S: prices -> alerts
+    await runtime.send()           # every second: the outbox, within Telegram's limits
+    await runtime.digest()         # every minute: daily digests that are due
+    await runtime.close()
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import timedelta
+
+import httpx
+
+from bot.alerts.notices import Digests, FeedNotices
+from bot.alerts.outbox import OutboxSender, Sleep
+from bot.alerts.watch import AlertWatch
+from bot.config import Settings
+from bot.delivery import Transport
+from bot.feeds.base import PriceSource
+from bot.feeds.exchanges import sources
+from bot.feeds.poller import FeedPoller
+from bot.services import Services
+
+__all__ = ["AlertRuntime", "TickReport"]
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class TickReport:
+    marks: int  # marks accepted this tick, all feeds together
+    alerts: int  # alerts written to the outbox
+    notices: int  # "prices unavailable" notices written
+
+
+class AlertRuntime:
+    def __init__(
+        self,
+        services: Services,
+        feeds: Sequence[PriceSource],
+        transport: Transport,
+        *,
+        interval: timedelta,
+        sleep: Sleep = asyncio.sleep,
+        client: httpx.AsyncClient | None = None,
+    ) -> None:
+        self.services = services
+        self.interval = interval
+        self.poller = FeedPoller(feeds, services.prices)
+        self.watch = AlertWatch(services)
+        self.notices = FeedNotices(services, self.watch)
+        self.digests = Digests(services)
+        self.sender = OutboxSender(services, transport, sleep=sleep)
+        self._client = client
+
+    @classmethod
+    def create(cls, services: Services, settings: Settings, transport: Transport) -> AlertRuntime:
+        """The production runtime: the three exchanges' feeds on one HTTP client, the
+        price book set to the configured interval and jump bound."""
+        interval = timedelta(seconds=settings.alert_interval_s)
+        services.prices.configure(interval, settings.price_max_jump)
+        client = httpx.AsyncClient(
+            timeout=httpx.Timeout(settings.feed_timeout_s),
+            headers={"User-Agent": "IsoCross/0.1 (+mark prices)"},
+        )
+        feeds = sources(client, settings.binance_url, settings.bybit_url, settings.okx_url)
+        return cls(services, feeds, transport, interval=interval, client=client)
+
+    async def start(self) -> None:
+        """Rebuild the watch from the database and hear about every later change."""
+        await self.watch.start()
+        await self.notices.start()
+        if self.watch.refresh not in self.services.on_portfolio_change:
+            self.services.on_portfolio_change.append(self.watch.refresh)
+
+    async def tick(self) -> TickReport:
+        """One poll of every feed, the alerts its marks trigger, outage notices."""
+        ticked = await self.poller.poll(self.services.clock())
+        alerts = await self.watch.on_marks(ticked)
+        notices = await self.notices.check()
+        report = TickReport(sum(len(m) for m in ticked.values()), alerts, notices)
+        if alerts or notices:
+            log.info("alert tick: %s", report)
+        return report
+
+    async def send(self, budget: float = 0.9) -> int:
+        """Deliver pending outbox messages for up to `budget` seconds."""
+        return await self.sender.drain(budget)
+
+    async def digest(self) -> int:
+        return await self.digests.check()
+
+    async def close(self) -> None:
+        if self.watch.refresh in self.services.on_portfolio_change:
+            self.services.on_portfolio_change.remove(self.watch.refresh)
+        if self._client is not None:
+            await self._client.aclose()

@@ -1,0 +1,65 @@
+"""The one small interface every market-data feed speaks, and the HTTP it shares.
+
+A feed answers one question per tick: every mark it has right now, in one
+request however many users there are. It does not judge the numbers; the
+`PriceBook` does (zero, stale, jumps), so every feed is held to the same rules.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any, Protocol
+
+import httpx
+
+from engine.models import Exchange
+
+__all__ = ["FeedError", "PriceSource", "RawMark", "get_json"]
+
+
+@dataclass(frozen=True, slots=True)
+class RawMark:
+    """One symbol's mark as the exchange sent it: `price` and `time` (epoch
+    milliseconds, number or text) are checked by the PriceBook, not here."""
+
+    symbol: str  # canonical, 'BTCUSDT'
+    price: object
+    time: object = None  # None: the exchange gave no time for it
+
+
+class FeedError(Exception):
+    """The whole answer is unusable: no connection, a timeout, an HTTP error, not JSON,
+    or not the shape the exchange documents."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+class PriceSource(Protocol):
+    @property
+    def exchange(self) -> Exchange: ...
+
+    async def fetch(self) -> list[RawMark]:
+        """Every USDT perpetual's mark, in one request; FeedError when it failed."""
+        ...
+
+
+async def get_json(
+    client: httpx.AsyncClient, base_url: str, path: str, params: dict[str, str]
+) -> Any:
+    """GET and decode JSON with every number as Decimal (never float)."""
+    try:
+        response = await client.get(base_url.rstrip("/") + path, params=params)
+    except httpx.TimeoutException:
+        raise FeedError("timeout") from None
+    except httpx.HTTPError as error:
+        raise FeedError(f"network: {type(error).__name__}") from None
+    if response.status_code != httpx.codes.OK:
+        raise FeedError(f"http {response.status_code}")
+    try:
+        return json.loads(response.content, parse_float=Decimal)
+    except ValueError:
+        raise FeedError("not json") from None

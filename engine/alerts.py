@@ -1,0 +1,187 @@
+"""Liquidation-risk levels, their hysteresis, and when an alert may be delivered.
+
+A position (or a cross account) is at **warning** when its mark is within the
+warning distance of the liquidation price or its margin ratio reached the
+warning ratio; **danger** likewise with the nearer thresholds; **liquidated**
+once the mark is past the liquidation price. An alert fires on an upward
+crossing only. The level reached is remembered and re-arms only when the risk
+has fallen clearly back: the margin ratio `REARM_RATIO` below the threshold
+(never less than half of it) and the distance half as far again as the
+threshold. So a mark that wobbles around a threshold alerts once, not on every
+tick, while a worse level always fires.
+
+Pure: times are passed in (`now`, already in the user's timezone).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+from enum import StrEnum
+
+from engine.numbers import ONE, ZERO
+
+__all__ = [
+    "REARM_RATIO",
+    "Criteria",
+    "Delivery",
+    "Level",
+    "Risk",
+    "Step",
+    "Thresholds",
+    "delivery",
+    "digest_due",
+    "level_of",
+    "next_level",
+    "quiet_until",
+    "rank",
+    "step",
+]
+
+REARM_RATIO = Decimal("0.10")  # ten points of margin ratio
+_HALF = Decimal("0.5")
+_ONE_AND_A_HALF = Decimal("1.5")
+
+
+class Level(StrEnum):
+    WARNING = "warning"
+    DANGER = "danger"
+    LIQUIDATED = "liquidated"
+
+
+_ORDER = (Level.WARNING, Level.DANGER, Level.LIQUIDATED)
+
+
+def rank(level: Level | None) -> int:
+    """0 for no level, then 1, 2, 3 from warning to liquidated."""
+    return 0 if level is None else _ORDER.index(level) + 1
+
+
+def next_level(level: Level | None) -> Level | None:
+    """The level above `level`; None above liquidated."""
+    index = rank(level)
+    return _ORDER[index] if index < len(_ORDER) else None
+
+
+def _below(level: Level) -> Level | None:
+    index = rank(level) - 2
+    return _ORDER[index] if index >= 0 else None
+
+
+@dataclass(frozen=True, slots=True)
+class Risk:
+    """How close one position or cross account is: `distance` is the fraction the mark
+    must move to reach the liquidation price (None: no such price), `margin_ratio` is
+    maintenance / margin balance (None: the balance is gone)."""
+
+    distance: Decimal | None
+    margin_ratio: Decimal | None
+    liquidated: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Criteria:
+    """One level's test: the ratio reaches `ratio` or the distance shrinks to `distance`."""
+
+    ratio: Decimal
+    distance: Decimal
+
+    def met(self, risk: Risk) -> bool:
+        if risk.liquidated:
+            return True
+        if risk.margin_ratio is not None and risk.margin_ratio >= self.ratio:
+            return True
+        return risk.distance is not None and risk.distance <= self.distance
+
+
+@dataclass(frozen=True, slots=True)
+class Thresholds:
+    """A user's thresholds; the defaults are the product's (70%/85%, 10%/5%)."""
+
+    warn_ratio: Decimal = Decimal("0.70")
+    danger_ratio: Decimal = Decimal("0.85")
+    warn_distance: Decimal = Decimal("0.10")
+    danger_distance: Decimal = Decimal("0.05")
+
+    def reach(self, level: Level) -> Criteria:
+        """What it takes to reach `level`."""
+        if level is Level.WARNING:
+            return Criteria(self.warn_ratio, self.warn_distance)
+        if level is Level.DANGER:
+            return Criteria(self.danger_ratio, self.danger_distance)
+        return Criteria(ONE, ZERO)
+
+    def hold(self, level: Level) -> Criteria:
+        """What keeps `level` once reached: the looser, hysteresis version of `reach`.
+        A liquidated position stays so until it is out of danger again."""
+        if level is Level.LIQUIDATED:
+            return self.reach(Level.DANGER)
+        reach = self.reach(level)
+        ratio = max(reach.ratio - REARM_RATIO, reach.ratio * _HALF)
+        distance = min(reach.distance * _ONE_AND_A_HALF, (ONE + reach.distance) * _HALF)
+        return Criteria(ratio, distance)
+
+
+def level_of(risk: Risk, thresholds: Thresholds) -> Level | None:
+    """The highest level whose test the risk meets."""
+    for level in reversed(_ORDER):
+        if thresholds.reach(level).met(risk):
+            return level
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    fire: Level | None  # the alert to send now, if any
+    state: Level | None  # the level to remember
+
+
+def step(state: Level | None, risk: Risk, thresholds: Thresholds) -> Step:
+    """Fire on an upward crossing; otherwise keep the highest level still held."""
+    current = level_of(risk, thresholds)
+    if rank(current) > rank(state):
+        return Step(current, current)
+    held = state
+    while held is not None and not thresholds.hold(held).met(risk):
+        held = _below(held)
+    return Step(None, held)
+
+
+class Delivery(StrEnum):
+    SEND = "send"
+    HOLD = "hold"  # quiet hours: send when they end
+    SUPPRESS = "suppress"  # snoozed: not now, and not remembered either
+
+
+def delivery(level: Level, *, quiet: bool, snoozed: bool) -> Delivery:
+    """Quiet hours hold warnings only; a snooze silences warning and danger of its
+    symbol; nothing ever holds back a liquidation."""
+    if level is Level.LIQUIDATED:
+        return Delivery.SEND
+    if snoozed:
+        return Delivery.SUPPRESS
+    if quiet and level is Level.WARNING:
+        return Delivery.HOLD
+    return Delivery.SEND
+
+
+def quiet_until(now: datetime, start: time | None, end: time | None) -> datetime | None:
+    """When the quiet window around `now` (wall clock of `now`'s timezone) ends;
+    None outside quiet hours. A window may run over midnight (23:00-07:00)."""
+    if start is None or end is None or start == end:
+        return None
+    clock = now.time().replace(tzinfo=None)
+    inside = start <= clock < end if start < end else (clock >= start or clock < end)
+    if not inside:
+        return None
+    until = now.replace(hour=end.hour, minute=end.minute, second=0, microsecond=0)
+    return until if until > now else until + timedelta(days=1)
+
+
+def digest_due(now: datetime, at: time, last_sent: date | None, window: timedelta) -> bool:
+    """A daily digest is due from `at` (wall clock of `now`) for `window`, once a day."""
+    if last_sent is not None and last_sent >= now.date():
+        return False
+    start = now.replace(hour=at.hour, minute=at.minute, second=0, microsecond=0)
+    return start <= now < start + window

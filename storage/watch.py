@@ -1,0 +1,71 @@
+"""What the alert watch reads at start-up and after a change: every user with alerts
+on, their settings, and all their portfolios, in three queries rather than one per user.
+
+Every portfolio is watched, not only the active one: a trader who switches to
+a test portfolio still holds the real positions.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+
+from storage._contents import POSITION_FIELDS, position_from_record
+from storage.alerts import AlertSettings, settings_from_row
+from storage.db import Database, fetch_all
+from storage.portfolios import StoredPortfolio, StoredPosition
+from storage.users import User, user_from_row
+
+__all__ = ["Watched", "watched"]
+
+
+@dataclass(frozen=True, slots=True)
+class Watched:
+    user: User
+    settings: AlertSettings
+    portfolios: tuple[StoredPortfolio, ...]
+
+
+async def watched(db: Database, user_id: int | None = None) -> list[Watched]:
+    """Users whose alerts are on (all, or just `user_id`) with their portfolios."""
+    only = "" if user_id is None else " AND u.id = ?"
+    only_p = "" if user_id is None else " WHERE p.user_id = ?"
+    params: tuple[object, ...] = () if user_id is None else (user_id,)
+    columns = ", ".join(f"pos.{name}" for name in POSITION_FIELDS)
+    async with db.read() as conn:
+        users = await fetch_all(
+            conn,
+            "SELECT u.* FROM users u LEFT JOIN alert_settings s ON s.user_id = u.id"
+            f" WHERE (s.enabled IS NULL OR s.enabled = 1){only}",
+            params,
+        )
+        settings = await fetch_all(
+            conn, f"SELECT * FROM alert_settings{' WHERE user_id = ?' if params else ''}", params
+        )
+        rows = await fetch_all(
+            conn,
+            "SELECT p.user_id, p.id AS portfolio_id, p.name, p.wallet_balance, pos.seq,"
+            f" {columns} FROM portfolios p LEFT JOIN positions pos ON pos.portfolio_id = p.id"
+            f"{only_p} ORDER BY p.user_id, p.id, pos.seq",
+            params,
+        )
+    by_user: dict[int, dict[int, tuple[str, Decimal, list[StoredPosition]]]] = defaultdict(dict)
+    for row in rows:
+        portfolio = by_user[row["user_id"]].setdefault(
+            row["portfolio_id"], (row["name"], Decimal(row["wallet_balance"]), [])
+        )
+        if row["seq"] is not None:
+            portfolio[2].append(StoredPosition(row["seq"], position_from_record(row, row["seq"])))
+    found_settings = {row["user_id"]: settings_from_row(row) for row in settings}
+    return [
+        Watched(
+            user=user_from_row(row),
+            settings=found_settings.get(row["id"], AlertSettings()),
+            portfolios=tuple(
+                StoredPortfolio(pid, name, wallet, tuple(positions))
+                for pid, (name, wallet, positions) in by_user[row["id"]].items()
+            ),
+        )
+        for row in users
+    ]

@@ -1,0 +1,99 @@
+"""An alert runtime wired to fake exchanges on 127.0.0.1, a real SQLite file, a
+hand-moved clock and a recording transport."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+from datetime import timedelta
+from pathlib import Path
+
+import httpx
+import pytest
+
+from bot.alerts import AlertRuntime
+from bot.commands import CommandLayer
+from bot.feeds import sources
+from bot.services import Services, open_services
+from tests.bot.conftest import Chat
+from tests.fakes.clock import FakeClock
+from tests.fakes.markets import FakeMarkets
+from tests.fakes.transport import RecordingTransport
+
+INTERVAL = timedelta(seconds=30)
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture
+def markets() -> Iterator[FakeMarkets]:
+    with FakeMarkets() as fake:
+        yield fake
+
+
+@pytest.fixture
+def db_file(tmp_path: Path) -> Path:
+    return tmp_path / "isocross.db"
+
+
+@pytest.fixture
+async def services(db_file: Path, clock: FakeClock) -> AsyncIterator[Services]:
+    opened = await open_services(db_file, clock=clock)
+    yield opened
+    await opened.close()
+
+
+@pytest.fixture
+def transport(clock: FakeClock) -> RecordingTransport:
+    return RecordingTransport(clock)
+
+
+class Harness:
+    """One process's alert runtime plus the knobs a test turns."""
+
+    def __init__(
+        self,
+        services: Services,
+        runtime: AlertRuntime,
+        markets: FakeMarkets,
+        clock: FakeClock,
+        transport: RecordingTransport,
+    ) -> None:
+        self.services, self.runtime, self.markets = services, runtime, markets
+        self.clock, self.transport = clock, transport
+
+    def chat(self, user_id: int = 42) -> Chat:
+        return Chat(CommandLayer(self.services), user_id)
+
+    async def tick(self, prices: dict[str, str] | None = None, exchange: str = "binance") -> int:
+        """Serve these marks (stamped now), run one tick and one send, move 30 s on.
+        Returns the number of messages delivered."""
+        if prices is not None:
+            self.markets.set(exchange, prices, self.clock.now)
+        before = len(self.transport.delivered)
+        await self.runtime.tick()
+        await self.runtime.send()
+        self.clock.advance(INTERVAL.total_seconds())
+        return len(self.transport.delivered) - before
+
+
+async def open_harness(
+    services: Services, markets: FakeMarkets, clock: FakeClock, transport: RecordingTransport
+) -> tuple[Harness, httpx.AsyncClient]:
+    client = httpx.AsyncClient(timeout=httpx.Timeout(2.0))
+    feeds = sources(client, markets.url, markets.url, markets.url)
+    runtime = AlertRuntime(services, feeds, transport, interval=INTERVAL, sleep=clock.sleep)
+    await runtime.start()
+    return Harness(services, runtime, markets, clock, transport), client
+
+
+@pytest.fixture
+async def harness(
+    services: Services, markets: FakeMarkets, clock: FakeClock, transport: RecordingTransport
+) -> AsyncIterator[Harness]:
+    opened, client = await open_harness(services, markets, clock, transport)
+    yield opened
+    await opened.runtime.close()
+    await client.aclose()

@@ -1,0 +1,195 @@
+"""The outbox under a crash between write and send, 429 storms, blocked users and the
+rate limits; the daily digest; the jobs on PTB's JobQueue."""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+import sys
+from datetime import UTC, datetime, timedelta
+from itertools import pairwise
+from pathlib import Path
+
+import httpx
+import pytest
+from telegram.ext import ApplicationBuilder, CallbackContext
+
+from bot.alerts import AlertRuntime, schedule_alert_jobs
+from bot.alerts.jobs import digest_job, send_job, tick_job
+from bot.commands import Caller, CommandLayer
+from bot.feeds import sources
+from bot.services import Services, open_services
+from engine.models import Exchange
+from tests.e2e.conftest import Harness
+from tests.fakes.clock import FakeClock
+from tests.fakes.markets import FakeMarkets
+from tests.fakes.transport import RecordingTransport
+
+CRASHER = Path(__file__).with_name("alert_crasher.py")
+ROOT = Path(__file__).parents[2]
+
+
+@pytest.mark.e2e
+async def test_a_crash_between_writing_and_sending_sends_the_alert_exactly_once(
+    tmp_path: Path, markets: FakeMarkets
+) -> None:
+    db_file = tmp_path / "crash.db"
+    setup = await open_services(db_file)
+    layer = CommandLayer(setup)
+    for command in ("/balance 10000", "/long BTC 0.5 @ 62000 x5 iso"):
+        await layer.handle(command, Caller(42))
+    await setup.close()
+    markets.set("binance", {"BTCUSDT": "55000"}, datetime.now(UTC))  # 9.5% away: a warning
+
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        str(CRASHER),
+        str(db_file),
+        markets.url,
+        cwd=ROOT,
+        stdout=asyncio.subprocess.PIPE,
+    )
+    assert process.stdout is not None
+    try:
+        line = await asyncio.wait_for(process.stdout.readline(), timeout=30)
+    finally:
+        process.send_signal(signal.SIGKILL)
+        await process.wait()
+    assert line == b"ACK 1\n"
+
+    services = await open_services(db_file)
+    transport = RecordingTransport(services.clock)
+    client = httpx.AsyncClient(timeout=2.0)
+    runtime = AlertRuntime(
+        services,
+        sources(client, markets.url, markets.url, markets.url),
+        transport,
+        interval=timedelta(seconds=30),
+    )
+    try:
+        await runtime.start()
+        assert await runtime.send() == 1
+        markets.set("binance", {"BTCUSDT": "54900"}, datetime.now(UTC))
+        assert (await runtime.tick()).alerts == 0  # remembered: not alerted again
+        assert await runtime.send() == 0
+    finally:
+        await runtime.close()
+        await client.aclose()
+        await services.close()
+    (alert,) = transport.delivered
+    assert alert.user_id == 42 and alert.text.startswith("Warning: BTCUSDT long is 9.5%")
+
+
+async def _crowd(harness: Harness, users: int) -> None:
+    """`users` traders, each long BTC 0.5 x5 at a slightly different entry."""
+    for n in range(users):
+        chat = harness.chat(1000 + n)
+        await chat.send("/balance 10000")
+        await chat.send(f"/long BTC 0.5 @ {62000 + 10 * n} x5 iso")
+
+
+@pytest.mark.e2e
+async def test_a_429_storm_delays_but_loses_and_repeats_nothing_within_the_limits(
+    harness: Harness,
+) -> None:
+    await harness.tick({"BTCUSDT": "60000"})
+    await _crowd(harness, 40)
+    harness.markets.set("binance", {"BTCUSDT": "52000"}, harness.clock.now)
+    assert (await harness.runtime.tick()).alerts == 40  # everyone in danger at once
+    harness.transport.storm(3, after=2.0)  # three 429s in a row, each "retry after 2 s"
+    harness.transport.block(1005)  # blocked the bot: dropped, never retried
+    start = harness.clock.now
+    for _ in range(20):
+        await harness.runtime.send()
+        harness.clock.advance(0.5)
+
+    delivered = harness.transport.delivered
+    assert harness.transport.refused == 3
+    assert sorted(d.user_id for d in delivered) == [1000 + n for n in range(40) if n != 5]
+    assert await harness.services.alerts.pending() == ()
+    # the most urgent first: a higher entry is nearer its liquidation price
+    assert [d.user_id for d in delivered] == sorted((d.user_id for d in delivered), reverse=True)
+    times = [d.at for d in delivered]
+    assert all(
+        sum(1 for t in times if start <= t < start + timedelta(seconds=1)) <= 30 for start in times
+    )
+    assert min(times) >= start + timedelta(seconds=6)  # each 429 paused all sending 2 s
+
+
+@pytest.mark.e2e
+async def test_one_message_a_second_to_a_chat(harness: Harness) -> None:
+    await harness.tick({"BTCUSDT": "60000"})
+    chat = harness.chat()
+    await chat.send("/balance 30000")
+    for symbol, price in (("BTC", "62000"), ("ETH", "3100"), ("SOL", "150")):
+        await chat.send(f"/long {symbol} 1 @ {price} x5 iso")
+    harness.markets.set(
+        "binance", {"BTCUSDT": "52000", "ETHUSDT": "2600", "SOLUSDT": "126"}, harness.clock.now
+    )
+    await harness.runtime.tick()
+    for _ in range(6):
+        await harness.runtime.send()
+        harness.clock.advance(0.5)
+    times = [d.at for d in harness.transport.delivered]
+    assert len(times) == 3
+    assert all(later - earlier >= timedelta(seconds=1) for earlier, later in pairwise(times))
+
+
+@pytest.mark.e2e
+async def test_the_daily_digest_comes_once_a_day_at_the_users_time(harness: Harness) -> None:
+    await harness.tick({"BTCUSDT": "60000"})
+    chat = harness.chat()
+    await chat.send("/balance 10000")
+    await chat.send("/long BTC 0.5 @ 62000 x5 iso")
+    await chat.send("/digest 12:30 UTC")
+    assert await harness.runtime.digest() == 0  # 12:00: not yet
+    harness.clock.advance(30 * 60)
+    harness.markets.set("binance", {"BTCUSDT": "60000"}, harness.clock.now)
+    await harness.runtime.tick()
+    assert await harness.runtime.digest() == 1
+    assert await harness.runtime.digest() == 0
+    await harness.runtime.send()
+    (digest,) = harness.transport.texts()
+    assert digest.startswith("Daily digest")
+    assert "#1 BTCUSDT long  60,000.00   49,799.20" in digest
+    assert "Marks: BTCUSDT binance, 0 s old" in digest
+    harness.clock.advance(24 * 3600)
+    assert await harness.runtime.digest() == 1
+    await chat.send("/digest off")
+    harness.clock.advance(24 * 3600)
+    assert await harness.runtime.digest() == 0
+
+
+@pytest.mark.e2e
+async def test_the_jobs_register_on_the_job_queue_and_run_the_runtime(
+    services: Services, markets: FakeMarkets, clock: FakeClock, transport: RecordingTransport
+) -> None:
+    client = httpx.AsyncClient(timeout=2.0)
+    runtime = AlertRuntime(
+        services,
+        sources(client, markets.url, markets.url, markets.url),
+        transport,
+        interval=timedelta(seconds=30),
+        sleep=clock.sleep,
+    )
+    application = ApplicationBuilder().token("123456:TEST").build()
+    assert application.job_queue is not None
+    try:
+        await runtime.start()
+        jobs = schedule_alert_jobs(application.job_queue, runtime)
+        assert [job.name for job in jobs] == [
+            "isocross-alerts-tick",
+            "isocross-outbox",
+            "isocross-digest",
+        ]
+        intervals = [job.job.trigger.interval.total_seconds() for job in jobs]
+        assert intervals == [30.0, 1.0, 60.0]
+        assert all(job.job.max_instances == 1 and job.job.coalesce for job in jobs)
+        markets.set("binance", {"BTCUSDT": "61000"}, clock.now)
+        for job, callback in zip(jobs, (tick_job, send_job, digest_job), strict=True):
+            await callback(CallbackContext.from_job(job, application))
+        assert markets.requests("binance") == 1
+        assert services.prices.mark(Exchange.BINANCE, "BTCUSDT", clock.now) is not None
+    finally:
+        await runtime.close()
+        await client.aclose()
