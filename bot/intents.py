@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from engine.models import Exchange, MarginMode, Side
+from engine.profile import Experience, Style
 from engine.scenarios import Shock
 
 __all__ = [
@@ -17,6 +18,7 @@ __all__ = [
     "Intent",
     "OpenPosition",
     "PortfolioAction",
+    "Recommend",
     "Reset",
     "Risk",
     "SetBalance",
@@ -25,6 +27,8 @@ __all__ = [
     "SetLanguage",
     "SetLeverage",
     "SetMode",
+    "SetProfile",
+    "ShowChart",
     "ShowPositions",
     "Undo",
     "WhatIf",
@@ -143,6 +147,26 @@ class Help:
     topic: str | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class Recommend:
+    seq: int | None = None  # one position in detail; None: the whole portfolio
+    symbol: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SetProfile:
+    question: str | None = None  # "experience" | "style" | "max_trade_loss"; None: the next
+    answer: Experience | Style | Decimal | None = None  # None: ask the question
+    reset: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class ShowChart:
+    seq: int | None = None  # None and no symbol: the position closest to liquidation
+    symbol: str | None = None
+    shocks: tuple[Shock, ...] = ()  # a /whatif's moves, drawn on the chart
+
+
 Intent = (
     OpenPosition
     | Calc
@@ -162,4 +186,7 @@ Intent = (
     | SetLanguage
     | SetDefaults
     | Help
+    | Recommend
+    | SetProfile
+    | ShowChart
 )

@@ -24,7 +24,7 @@ from engine.errors import EngineError, InvalidInput
 from engine.hedges import Group, group_positions
 from engine.margin import Evaluation, PositionResult, evaluate
 from engine.market import MarketData
-from engine.models import MarginMode, Portfolio
+from engine.models import MarginMode, Portfolio, Side
 from engine.numbers import ZERO
 from engine.odds import ModeOdds, PositionOdds, mode_odds, position_odds
 from engine.profile import RiskProfile
@@ -61,6 +61,7 @@ class Recommendation(StrEnum):
 class PositionAdvice:
     position_id: str
     symbol: str
+    side: Side
     current: MarginMode
     mode: MarginMode  # the recommended one
     odds: PositionOdds  # liquidation price, distance and odds, all isolated and all cross
@@ -240,6 +241,7 @@ def _position_advice(
     return PositionAdvice(
         position_id=facts.id,
         symbol=facts.position.symbol,
+        side=facts.position.side,
         current=facts.position.margin_mode,
         mode=mode,
         odds=facts.odds,
