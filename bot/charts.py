@@ -126,7 +126,8 @@ def _markers(
             continue
         pid = iso.position.id
         markers.append(Marker(MarkerKind.ENTRY, iso.position.entry_price, pid))
-        markers.append(Marker(MarkerKind.MARK, iso.mark_price, pid))
+        if not any(m.kind is MarkerKind.MARK and m.price == iso.mark_price for m in markers):
+            markers.append(Marker(MarkerKind.MARK, iso.mark_price, pid))  # one per price
         if iso.liquidation_price is not None and iso.liquidation_price > 0:
             markers.append(Marker(MarkerKind.LIQ_ISOLATED, iso.liquidation_price, pid))
         if crs.liquidation_price is not None and crs.liquidation_price > 0:
@@ -138,12 +139,14 @@ def _markers(
 
 
 def _prices(mark: Decimal, markers: Sequence[Marker]) -> list[Decimal]:
-    """Evenly spaced prices over every marker and +-20% of the mark, plus the cliffs."""
+    """Evenly spaced prices over every marker and +-20% of the mark, plus the cliffs and
+    the marked prices themselves (so the curves pass exactly through them)."""
     xs = [m.price for m in markers] + [mark * Decimal("0.8"), mark * Decimal("1.2")]
     low, high = min(xs) * Decimal("0.92"), max(xs) * Decimal("1.08")
     step = (high - low) / (SAMPLES - 1)
     prices = {low + step * i for i in range(SAMPLES)}
     for marker in markers:
+        prices.add(marker.price)
         if marker.kind in (MarkerKind.LIQ_ISOLATED, MarkerKind.LIQ_CROSS):
             prices.update({marker.price * (1 - _EDGE), marker.price * (1 + _EDGE)})
     return sorted(p for p in prices if p > 0)

@@ -1,7 +1,7 @@
 """The pieces scheduled messages need from the mode advice: pure, clock-free.
 
-* `switch_effect`: would switching this position's mode move its liquidation
-  price materially? An alert includes the mode advice only then.
+* `switch_effect` / `alert_advice`: would switching this position's mode move
+  its liquidation price materially? An alert includes the mode advice only then.
 * `mode_advice_changed`: has the advice changed since the last digest?
 * `closest_call`: the week's smallest distance to liquidation, for the weekly review.
 """
@@ -13,16 +13,19 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
-from engine.advice import AdviceResult
+from engine.advice import AdviceResult, advise
 from engine.advice_rules import Policy
 from engine.errors import EngineError, InvalidInput
 from engine.margin import PositionResult, evaluate
+from engine.market import MarketData
 from engine.models import MarginMode, Portfolio
+from engine.profile import RiskProfile
 from engine.tiers import TierBook
 
 __all__ = [
     "DistanceSample",
     "SwitchEffect",
+    "alert_advice",
     "closest_call",
     "mode_advice_changed",
     "switch_effect",
@@ -96,6 +99,21 @@ def _moved(now: PositionResult, switched: PositionResult) -> Decimal:
     if before is None or after is None:
         return Decimal(1)
     return abs(after - before) / now.mark_price
+
+
+def alert_advice(
+    portfolio: Portfolio,
+    book: TierBook,
+    position_id: str,
+    market: MarketData,
+    profile: RiskProfile | None = None,
+    policy: Policy | None = None,
+) -> AdviceResult | None:
+    """The mode advice to attach to an alert about `position_id`, or None when switching
+    its mode would not move its liquidation price materially (then the advice adds noise)."""
+    if not switch_effect(portfolio, book, position_id, policy).material:
+        return None
+    return advise(portfolio, book, market, profile, policy)
 
 
 def mode_advice_changed(previous_key: str | None, current: AdviceResult) -> bool:

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from decimal import Decimal
 
-from bot.advice_views import advice_blocks, position_blocks, profile_text
+from bot.advice_texts import profile_text
+from bot.advice_views import advice_blocks, position_blocks
 from bot.commands.context import Context
 from bot.i18n import N_, Translator
 from bot.intents import Recommend, SetProfile

@@ -14,7 +14,13 @@ from engine.margin import evaluate
 from engine.market import MarketData
 from engine.models import MarginMode
 from engine.profile import Experience, RiskProfile, Style
-from engine.review import DistanceSample, closest_call, mode_advice_changed, switch_effect
+from engine.review import (
+    DistanceSample,
+    alert_advice,
+    closest_call,
+    mode_advice_changed,
+    switch_effect,
+)
 from engine.tiers import TierBook
 from tests.engine.builders import portfolio, position
 
@@ -41,6 +47,15 @@ def test_a_switch_that_barely_moves_the_price_is_not_material(book: TierBook) ->
     assert effect.liquidation_now is not None and effect.liquidation_switched is not None
     assert abs(effect.liquidation_now - effect.liquidation_switched) < 30
     assert not effect.material
+
+
+def test_an_alert_carries_the_advice_only_when_switching_matters(book: TierBook) -> None:
+    roomy = portfolio("10000", position("BTCUSDT", "long", "0.5", "62000", "10", id="1"))
+    tight = portfolio("3110", position("BTCUSDT", "long", "0.5", "62000", "10", id="1"))
+    attached = alert_advice(roomy, book, "1", MarketData())
+    assert attached is not None
+    assert attached.key == advise(roomy, book, MarketData()).key
+    assert alert_advice(tight, book, "1", MarketData()) is None
 
 
 def test_hedge_mode_legs_switch_together_and_unknown_ids_are_refused(book: TierBook) -> None:
