@@ -93,6 +93,11 @@ REASONS: Mapping[ReasonCode, str] = {
         "#{n} {symbol}: even isolated, its margin is {share} of the wallet, above your "
         "{limit} per trade; a smaller size or less margin would keep it within your limit."
     ),
+    ReasonCode.WALLET_BELOW_MARGIN: N_(
+        "Your isolated margins ({isolated_total} USDT) are more than the wallet balance "
+        "({wallet} USDT), which on an exchange includes them: set the real balance with "
+        "/balance, or the cross figures will understate what you hold."
+    ),
     ReasonCode.NO_PROFILE: N_(
         "Tell me how you trade with /profile, and the advice will take it into account."
     ),

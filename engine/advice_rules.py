@@ -14,10 +14,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from engine.hedges import Group
-from engine.margin import PositionResult
+from engine.margin import PositionResult, Status
 from engine.market import Source
 from engine.models import MarginMode, Position, Side
-from engine.odds import PositionOdds
+from engine.odds import PositionOdds, room
 from engine.profile import Experience, RiskProfile, Style
 from engine.reasons import Figure, Reason, ReasonCode, Unit
 
@@ -99,6 +99,8 @@ def hedged(facts: Facts) -> list[Reason]:
         if not group.hedged or group.weakest_link is None:
             continue
         legs = [p for p in facts.positions if p.id in group.position_ids]
+        if not all(_cross_helps(p) for p in legs):
+            continue  # a wallet too small to carry the hedge: sharing it is no argument
         reasons.append(
             Reason(
                 ReasonCode.HEDGED,
@@ -118,12 +120,22 @@ def hedged(facts: Facts) -> list[Reason]:
     return reasons
 
 
+def _cross_helps(facts: PositionFacts) -> bool:
+    """Cross moves this position's liquidation further away (or removes it).
+
+    Not so when the wallet is smaller than the position's isolated margin:
+    then sharing it brings liquidation closer, and no rule should favour it.
+    """
+    if facts.cross.status is Status.LIQUIDATED:
+        return False
+    iso, crs = room(facts.isolated), room(facts.cross)
+    if crs is None:
+        return True
+    return iso is not None and crs > iso
+
+
 def _nearest(legs: Sequence[PositionFacts], mode: MarginMode) -> Decimal | None:
-    distances = [
-        d
-        for p in legs
-        if (d := (p.isolated if mode is ISO else p.cross).distance_to_liquidation) is not None
-    ]
+    distances = [d for p in legs if (d := room(p.isolated if mode is ISO else p.cross)) is not None]
     return min(distances, default=None)
 
 
@@ -198,12 +210,12 @@ def little_to_protect(facts: Facts) -> list[Reason]:
                 "share": _fraction(p.share),
                 "isolated_liquidation": _liq(p, ISO),
                 "cross_liquidation": _liq(p, CROSS),
-                "isolated_distance": _fraction(p.isolated.distance_to_liquidation),
-                "cross_distance": _fraction(p.cross.distance_to_liquidation),
+                "isolated_distance": _fraction(room(p.isolated)),
+                "cross_distance": _fraction(room(p.cross)),
             },
         )
         for p in facts.unhedged()
-        if p.share >= facts.policy.large_share
+        if p.share >= facts.policy.large_share and _cross_helps(p)
     ]
 
 
@@ -274,12 +286,12 @@ def _long_term(facts: Facts) -> list[Reason]:
             {
                 "symbol": Figure(p.position.symbol, Unit.TEXT),
                 "leverage": Figure(p.position.leverage, Unit.LEVERAGE),
-                "isolated_distance": _fraction(p.isolated.distance_to_liquidation),
-                "cross_distance": _fraction(p.cross.distance_to_liquidation),
+                "isolated_distance": _fraction(room(p.isolated)),
+                "cross_distance": _fraction(room(p.cross)),
             },
         )
         for p in facts.positions
-        if p.position.leverage <= facts.policy.trend_leverage
+        if p.position.leverage <= facts.policy.trend_leverage and _cross_helps(p)
     ]
 
 
@@ -303,7 +315,7 @@ def _loss_limit(facts: Facts) -> list[Reason]:
 def wallet_at_risk(facts: Facts) -> list[Reason]:
     total = sum((p.isolated.isolated_margin or Decimal(0) for p in facts.positions), Decimal(0))
     share = total / facts.wallet if facts.wallet > 0 else None
-    return [
+    reasons = [
         Reason(
             ReasonCode.WALLET_AT_RISK,
             None,
@@ -318,6 +330,10 @@ def wallet_at_risk(facts: Facts) -> list[Reason]:
             },
         )
     ]
+    if total > facts.wallet:  # the wallet balance counts isolated margin on every exchange
+        figures = {"isolated_total": _money(total), "wallet": _money(facts.wallet)}
+        reasons.append(Reason(ReasonCode.WALLET_BELOW_MARGIN, None, 0, (), figures))
+    return reasons
 
 
 RULES: tuple[Callable[[Facts], list[Reason]], ...] = (

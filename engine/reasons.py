@@ -56,6 +56,7 @@ class ReasonCode(StrEnum):
     WALLET_AT_RISK = "wallet_at_risk"  # share of the wallet each mode puts at stake
     MARGIN_ABOVE_LIMIT = "margin_above_limit"  # even isolated, above the trader's limit
     NO_PROFILE = "no_profile"  # answering /profile would sharpen the advice
+    WALLET_BELOW_MARGIN = "wallet_below_margin"  # the balance cannot hold the isolated margins
 
 
 @dataclass(frozen=True, slots=True)

@@ -436,6 +436,20 @@ def test_recent_klines_replace_the_generic_volatility(book: TierBook) -> None:
     assert R.EXPERIMENTAL not in {r.code for r in wif.reasons}
 
 
+def test_a_wallet_smaller_than_the_margin_never_argues_for_cross(book: TierBook) -> None:
+    # margin 620 on a 100 USDT wallet: cross liquidates at 61,244.98, far closer than
+    # isolated's 56,024.10, so "little to protect" must not fire
+    pf = portfolio("100", position("BTCUSDT", "long", "0.1", "62000", "10", id="1"))
+    result = advise(pf, book, MarketData())
+    codes = {r.code for r in result.reasons}
+    assert R.LITTLE_TO_PROTECT not in codes and R.WALLET_BELOW_MARGIN in codes
+    assert result.recommendation is Recommendation.ISOLATED
+    cross = result.positions[0].odds.cross
+    isolated = result.positions[0].odds.isolated
+    assert cross.distance is not None and isolated.distance is not None
+    assert cross.distance < isolated.distance
+
+
 def test_an_empty_portfolio_is_refused(book: TierBook) -> None:
     with pytest.raises(ValueError, match="positions"):
         advise(portfolio("1000"), book, MarketData())
