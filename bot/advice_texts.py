@@ -117,7 +117,7 @@ EXPERIENCE_NAMES: Mapping[Experience, str] = {
 SOURCES: Mapping[Source, str] = {
     Source.KLINES: N_("recent prices"),
     Source.DEFAULT: N_("weekly closes to {as_of}"),
-    Source.GENERIC: N_("no data for it: a generic estimate"),
+    Source.GENERIC: N_("no data: a generic estimate"),
     Source.SAME_SYMBOL: N_("the same market"),
 }
 HEADLINES: Mapping[Recommendation, str] = {

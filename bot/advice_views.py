@@ -20,7 +20,7 @@ from bot.i18n import Translator
 from bot.reply import Block, Paragraph, Table, Title
 from bot.views import mode_name
 from engine.advice import AdviceResult, PositionAdvice, Recommendation
-from engine.market import VolatilityEstimate
+from engine.market import Source, VolatilityEstimate
 from engine.models import MarginMode, Side
 from engine.odds import ModeOdds
 from engine.reasons import ReasonCode
@@ -49,7 +49,13 @@ def _headline(tr: Translator, result: AdviceResult) -> list[Block]:
         cross=", ".join(by_mode[False]),
     )
     moves = [a for a in result.positions if a.changes]
-    if moves:
+    uniform = result.recommendation is not Recommendation.SPLIT
+    if uniform and len(moves) == len(result.positions) > 1:
+        change = tr(
+            "To follow it, switch every position to {mode}.",
+            mode=mode_name(tr, result.positions[0].mode),
+        )
+    elif moves:
         change = tr(
             "To follow it, switch {changes}.",
             changes=", ".join(f"#{a.position_id} → {mode_name(tr, a.mode)}" for a in moves),
@@ -60,14 +66,28 @@ def _headline(tr: Translator, result: AdviceResult) -> list[Block]:
 
 
 def _why(tr: Translator, result: AdviceResult) -> list[Block]:
-    """Portfolio-wide reasons, then each position's two weightiest."""
+    """Portfolio-wide reasons, then each position's two weightiest; a reason that holds
+    for several positions is told once, for the first, and the others are named."""
     shown = [r for r in result.portfolio_reasons() if r.weight > 0]
+    alike: dict[ReasonCode, list[str]] = {}
     for advice in result.positions:
         ranked = sorted((r for r in advice.reasons if r.weight > 0), key=lambda r: -r.weight)
-        shown.extend(ranked[:2])
+        for reason in ranked[:2]:
+            if reason.code in alike:
+                alike[reason.code].append(advice.position_id)
+            else:
+                alike[reason.code] = []
+                shown.append(reason)
+    lines = []
+    for reason in shown:
+        line = f"• {reason_text(tr, reason)}"
+        others = alike.get(reason.code) if len(reason.position_ids) == 1 else None
+        if others:
+            line += " " + tr("The same holds for {positions}.", positions=positions_text(others))
+        lines.append(line)
     context = [r for r in result.reasons if r.weight == 0 and r.code is not ReasonCode.BALANCED]
     balanced = [r for r in result.reasons if r.code is ReasonCode.BALANCED]
-    lines = [f"• {reason_text(tr, r)}" for r in (*shown, *balanced, *context)]
+    lines.extend(f"• {reason_text(tr, r)}" for r in (*balanced, *context))
     return [Title(tr("Why")), Paragraph("\n".join(lines))]
 
 
@@ -152,17 +172,25 @@ def _distance(tr: Translator, distance: Decimal | None) -> str:
 
 
 def volatility_note(tr: Translator, estimates: Iterable[VolatilityEstimate]) -> Paragraph:
-    parts = []
+    """Each market's volatility, grouped by where it comes from."""
+    by_source: dict[tuple[Source, str], list[str]] = {}
     for estimate in {e.symbol: e for e in estimates}.values():
-        source = tr(SOURCES[estimate.source], as_of=estimate.as_of)
-        parts.append(
+        key = (estimate.source, estimate.as_of)
+        by_source.setdefault(key, []).append(
             tr(
-                "{symbol} {volatility} a year ({source})",
+                "{symbol} {volatility}",
                 symbol=estimate.symbol,
                 volatility=tr.percent(estimate.annual, 0),
-                source=source,
             )
         )
+    parts = [
+        tr(
+            "{markets} a year ({source})",
+            markets=", ".join(markets),
+            source=tr(SOURCES[source], as_of=as_of),
+        )
+        for (source, as_of), markets in by_source.items()
+    ]
     return Paragraph(
         tr(
             "Odds assume the mark moves at random with the volatility of {estimates}.",

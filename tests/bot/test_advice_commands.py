@@ -89,8 +89,23 @@ async def test_recommend_splits_a_hedge_from_a_high_leverage_bet(
     assert "the whole wallet, 10,000.00 USDT, backs every position" in text
     assert "neither prevents a liquidation" in text and "not a promise" in text
     assert "/faq hedging" in text and "/faq choose" in text
-    assert "SUIUSDT 150% a year (no data for it: a generic estimate)" in text
+    assert "SUIUSDT 150% a year (no data: a generic estimate)" in text
     assert _buttons(reply) == {"Chart": "/chart", "My profile": "/profile"}
+
+
+async def test_ten_positions_fit_one_telegram_message(chat: Chat) -> None:
+    # 4,096 characters is Telegram's limit for one message
+    await chat.text("/balance 20000")
+    markets = "btc 62000,eth 3100,sol 150,xrp 0.6,doge 0.15,bnb 600,ada 0.4,link 14,avax 30,ltc 80"
+    for n, market in enumerate(markets.split(",")):
+        symbol, price = market.split()
+        side = "long" if n % 2 else "short"
+        assert "Added" in await chat.text(f"/{side} {symbol} $5000 @ {price} x10 cross")
+    text = await chat.text("/recommend")
+    assert len(text) < 4096
+    assert "To follow it, switch every position to isolated." in text
+    assert "The same holds for #2, #3, #4, #5, #6, #7, #8, #9, #10." in text
+    assert "ADAUSDT 150%, LINKUSDT 150%, AVAXUSDT 150%, LTCUSDT 150% a year" in text
 
 
 async def test_one_position_in_detail_with_its_odds(chat: Chat, services: Services) -> None:
