@@ -7,6 +7,7 @@ from datetime import time, timedelta
 from decimal import Decimal
 
 from engine.models import Exchange, MarginMode, Side
+from engine.profile import Experience, Style
 from engine.scenarios import Shock
 
 __all__ = [
@@ -20,6 +21,7 @@ __all__ = [
     "Intent",
     "OpenPosition",
     "PortfolioAction",
+    "Recommend",
     "Reset",
     "Risk",
     "SetBalance",
@@ -29,6 +31,8 @@ __all__ = [
     "SetLeverage",
     "SetMode",
     "SetPrice",
+    "SetProfile",
+    "ShowChart",
     "ShowPositions",
     "ShowPrice",
     "Undo",
@@ -180,6 +184,26 @@ class Digest:
     timezone: str | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class Recommend:
+    seq: int | None = None  # one position in detail; None: the whole portfolio
+    symbol: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SetProfile:
+    question: str | None = None  # "experience" | "style" | "max_trade_loss"; None: the next
+    answer: Experience | Style | Decimal | None = None  # None: ask the question
+    reset: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class ShowChart:
+    seq: int | None = None  # None and no symbol: the position closest to liquidation
+    symbol: str | None = None
+    shocks: tuple[Shock, ...] = ()  # a /whatif's moves, drawn on the chart
+
+
 Intent = (
     OpenPosition
     | Calc
@@ -203,4 +227,7 @@ Intent = (
     | SetPrice
     | Alerts
     | Digest
+    | Recommend
+    | SetProfile
+    | ShowChart
 )

@@ -27,6 +27,15 @@ USAGE: dict[str, tuple[str, str]] = {
     "risk": ("/risk", "/risk"),
     "compare": ("/compare", "/compare"),
     "whatif": ("/whatif SYMBOL|all CHANGE ...", "/whatif BTC -15% ETH -20% · /whatif all -10%"),
+    "recommend": ("/recommend [N|SYMBOL]", "/recommend · /recommend 2"),
+    "chart": (
+        "/chart [N|SYMBOL] · /chart whatif SYMBOL|all CHANGE ...",
+        "/chart · /chart btc · /chart whatif btc -15%",
+    ),
+    "profile": (
+        "/profile [experience|style|risk [ANSWER]] · /profile reset",
+        "/profile · /profile style swing · /profile risk 2%",
+    ),
     "calc": (
         "/calc long|short SYMBOL @ PRICE [LEVx] [SIZE] [BALANCE]",
         "/calc long BTC @ 62000 x20 0.1 1000",
@@ -65,6 +74,16 @@ SUMMARY: dict[str, str] = {
     "whatif": N_(
         "A price shock, and what it does in each mode. CHANGE is -15% (percent), "
         "55000 (a price) or -500 (a move)."
+    ),
+    "recommend": N_(
+        "Isolated, cross or a split: which margin mode suits your portfolio, "
+        "with the figures behind the advice."
+    ),
+    "chart": N_(
+        "A picture of your account's equity against a market's price, in isolated and in cross."
+    ),
+    "profile": N_(
+        "A few questions on how you trade (experience, style, loss per trade) for /recommend."
     ),
     "calc": N_("A quick calculation that stores nothing."),
     "portfolio": N_("List, switch, create or delete portfolios."),

@@ -48,6 +48,7 @@ def solve(
     """
     indices = [curve.index_at(start) for curve in curves]
     direction = 0
+    previous: tuple[Decimal, Decimal] | None = None
     for _ in range(_MAX_STEPS):
         slope, offset, low, high = _line(
             curves, indices, signed_qty, constant, other_maintenance, ratio
@@ -65,11 +66,31 @@ def solve(
             else:
                 return root
         if direction not in (0, step):
-            return None  # the line turns away: this side never reaches zero
+            # turned back at the boundary just crossed: either maintenance jumps over
+            # the balance right there (the boundary is the price), or it never meets it
+            boundary = low if direction > 0 else high
+            return _jump(previous, (slope, offset), boundary)
         direction = step
+        previous = (slope, offset)
         if not _advance(curves, indices, low, high, direction):
             return None  # below the lowest tier means a price of zero or less
     return None
+
+
+def _jump(
+    before: tuple[Decimal, Decimal] | None, after: tuple[Decimal, Decimal], at: Decimal | None
+) -> Decimal | None:
+    """`at` when the equation changes sign across this tier boundary, else None.
+
+    Tier tables without a maintenance amount (OKX's, fallbacks) make maintenance
+    jump at a boundary; the balance can sit above it on one side and below on
+    the other, so the condition is first met at the boundary itself.
+    """
+    if before is None or at is None:
+        return None
+    left = before[0] * at + before[1]
+    right = after[0] * at + after[1]
+    return at if left * right < ZERO or right == ZERO else None
 
 
 def _line(

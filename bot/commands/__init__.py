@@ -12,7 +12,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from bot import intents as i
-from bot.commands import account, alerts, analysis, positions, prices, settings
+from bot.commands import account, advice, alerts, analysis, chart, positions, prices, settings
 from bot.commands.context import Caller, Context
 from bot.messages import engine_error_reply, parse_error_reply
 from bot.parsing import ParseError, parse
@@ -41,6 +41,9 @@ HANDLERS: dict[type, tuple[str, Handler]] = {
     i.PortfolioAction: ("portfolio", account.portfolio),
     i.Compare: ("compare", analysis.compare),
     i.WhatIf: ("whatif", analysis.whatif),
+    i.Recommend: ("recommend", advice.recommend),
+    i.ShowChart: ("chart", chart.chart),
+    i.SetProfile: ("profile", advice.profile),
     i.Calc: ("calc", analysis.calc),
     i.SetExchange: ("exchange", settings.exchange),
     i.SetLanguage: ("lang", settings.language),

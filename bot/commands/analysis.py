@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from bot.commands.chart import whatif_chart_action
 from bot.commands.context import Context
 from bot.i18n import Translator
 from bot.intents import Calc, Compare, WhatIf
-from bot.reply import Block, Paragraph, Reply, Table, Title
+from bot.reply import Block, Button, Paragraph, Reply, Table, Title
 from bot.views import liquidation_text, mode_name, side_name
 from engine.margin import Evaluation, PositionResult
 from engine.models import MarginMode, Portfolio, Position
@@ -70,7 +71,8 @@ async def compare(ctx: Context, _: Compare) -> Reply:
             )
         )
     blocks.extend(ctx.marks_note(portfolio.positions))
-    return Reply(tuple(blocks), private_only=True)
+    chart_button = (Button(tr("Chart"), "/chart"), Button(tr("Advice"), "/recommend"))
+    return Reply(tuple(blocks), (chart_button,), private_only=True)
 
 
 def _outcome_rows(tr: Translator, outcome: ModeOutcome) -> tuple[str, str, str]:
@@ -112,7 +114,9 @@ async def whatif(ctx: Context, intent: WhatIf) -> Reply:
         totals,
         *ctx.marks_note(portfolio.positions),
     ]
-    return Reply(tuple(blocks), private_only=True)
+    action = whatif_chart_action(intent.shocks)
+    buttons = ((Button(tr("Chart"), action),),) if action else ()
+    return Reply(tuple(blocks), buttons, private_only=True)
 
 
 async def calc(ctx: Context, intent: Calc) -> Reply:

@@ -10,7 +10,7 @@ import difflib
 from collections.abc import Callable
 
 from bot.intents import Compare, Intent, Risk, ShowPositions, Undo
-from bot.parsing import alerts, simple
+from bot.parsing import advice, alerts, simple
 from bot.parsing.errors import ParseError
 from bot.parsing.position import parse_calc, parse_open
 from bot.parsing.tokens import split
@@ -44,6 +44,9 @@ COMMANDS: dict[str, tuple[Parser, tuple[str, ...]]] = {
     "risk": (_no_arguments(Risk(), "risk"), ("account", "summary")),
     "compare": (_no_arguments(Compare(), "compare"), ("cmp",)),
     "whatif": (simple.whatif, ("what-if", "stress")),
+    "recommend": (advice.recommend, ("advice", "advise", "rec")),
+    "chart": (advice.chart, ("picture", "graph")),
+    "profile": (advice.profile, ()),
     "calc": (parse_calc, ("calculate", "calculator")),
     "portfolio": (simple.portfolio, ("portfolios", "pf")),
     "exchange": (simple.exchange, ("ex",)),
