@@ -26,7 +26,7 @@ from engine.margin import Evaluation, PositionResult, evaluate
 from engine.market import MarketData
 from engine.models import MarginMode, Portfolio, Side
 from engine.numbers import ZERO
-from engine.odds import ModeOdds, PositionOdds, mode_odds, position_odds, room
+from engine.odds import ModeOdds, PositionOdds, mode_odds, position_odds
 from engine.profile import RiskProfile
 from engine.reasons import Reason, ReasonCode
 from engine.scenarios import as_mode
@@ -288,7 +288,7 @@ def _summaries(
 
 
 def _nearest(results: Iterable[PositionResult]) -> Decimal | None:
-    distances = [d for r in results if (d := room(r)) is not None]
+    distances = [d for r in results if (d := r.distance_to_liquidation) is not None]
     return min(distances, default=None)
 
 

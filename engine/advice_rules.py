@@ -17,7 +17,7 @@ from engine.hedges import Group
 from engine.margin import PositionResult, Status
 from engine.market import Source
 from engine.models import MarginMode, Position, Side
-from engine.odds import PositionOdds, room
+from engine.odds import PositionOdds
 from engine.profile import Experience, RiskProfile, Style
 from engine.reasons import Figure, Reason, ReasonCode, Unit
 
@@ -128,14 +128,15 @@ def _cross_helps(facts: PositionFacts) -> bool:
     """
     if facts.cross.status is Status.LIQUIDATED:
         return False
-    iso, crs = room(facts.isolated), room(facts.cross)
+    iso, crs = facts.isolated.distance_to_liquidation, facts.cross.distance_to_liquidation
     if crs is None:
         return True
     return iso is not None and crs > iso
 
 
 def _nearest(legs: Sequence[PositionFacts], mode: MarginMode) -> Decimal | None:
-    distances = [d for p in legs if (d := room(p.isolated if mode is ISO else p.cross)) is not None]
+    results = [p.isolated if mode is ISO else p.cross for p in legs]
+    distances = [d for r in results if (d := r.distance_to_liquidation) is not None]
     return min(distances, default=None)
 
 
@@ -210,8 +211,8 @@ def little_to_protect(facts: Facts) -> list[Reason]:
                 "share": _fraction(p.share),
                 "isolated_liquidation": _liq(p, ISO),
                 "cross_liquidation": _liq(p, CROSS),
-                "isolated_distance": _fraction(room(p.isolated)),
-                "cross_distance": _fraction(room(p.cross)),
+                "isolated_distance": _fraction(p.isolated.distance_to_liquidation),
+                "cross_distance": _fraction(p.cross.distance_to_liquidation),
             },
         )
         for p in facts.unhedged()
@@ -286,8 +287,8 @@ def _long_term(facts: Facts) -> list[Reason]:
             {
                 "symbol": Figure(p.position.symbol, Unit.TEXT),
                 "leverage": Figure(p.position.leverage, Unit.LEVERAGE),
-                "isolated_distance": _fraction(room(p.isolated)),
-                "cross_distance": _fraction(room(p.cross)),
+                "isolated_distance": _fraction(p.isolated.distance_to_liquidation),
+                "cross_distance": _fraction(p.cross.distance_to_liquidation),
             },
         )
         for p in facts.positions

@@ -55,7 +55,7 @@ class PositionResult:
     margin_ratio: Decimal | None  # None when the balance is zero or less
     bankruptcy_price: Decimal | None
     liquidation_price: Decimal | None
-    distance_to_liquidation: Decimal | None  # fraction of the mark; negative once past
+    distance_to_liquidation: Decimal | None  # |mark - liq| / mark; negative once liquidated
     status: Status
     fallback_tiers: bool
 
@@ -166,7 +166,12 @@ def _result(
         status = Status.OK
     distance = None
     if liquidation is not None:
-        distance = (mark - liquidation) / mark * position.side.sign
+        # how far the mark may move before liquidation, whichever way that is (hedge
+        # legs in cross share one price that can sit on the "wrong" side of a leg);
+        # negative once the position is past it
+        distance = abs(mark - liquidation) / mark
+        if liquidated:
+            distance = -distance
     return PositionResult(
         position=position,
         mark_price=mark,

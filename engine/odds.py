@@ -35,7 +35,6 @@ __all__ = [
     "ModeOdds",
     "PositionOdds",
     "position_odds",
-    "room",
     "touch_probability",
 ]
 
@@ -88,19 +87,6 @@ class PositionOdds:
         return self.isolated if mode is MarginMode.ISOLATED else self.cross
 
 
-def room(result: PositionResult) -> Decimal | None:
-    """How far the mark may move before liquidation, as a share of the mark.
-
-    The engine's signed distance assumes a long liquidates below its mark; the
-    legs of a same-market hedge share one price that can sit on either side,
-    so the room is the absolute distance, kept negative only once liquidated.
-    """
-    distance = result.distance_to_liquidation
-    if distance is None or result.status is Status.LIQUIDATED:
-        return distance
-    return abs(distance)
-
-
 def mode_odds(result: PositionResult, mode: MarginMode, sigma: Decimal) -> ModeOdds:
     """The odds of one evaluated position, in the mode it was evaluated in."""
     if result.status is Status.LIQUIDATED:
@@ -113,7 +99,7 @@ def mode_odds(result: PositionResult, mode: MarginMode, sigma: Decimal) -> ModeO
     return ModeOdds(
         mode=mode,
         liquidation_price=result.liquidation_price,
-        distance=room(result),
+        distance=result.distance_to_liquidation,
         day=day,
         week=week,
         status=result.status,

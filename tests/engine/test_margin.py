@@ -163,3 +163,19 @@ def test_closest_is_the_smallest_distance_to_liquidation(book: TierBook) -> None
     )
     closest = evaluate(pf, book).closest()
     assert closest is not None and closest.position.symbol == "ETHUSDT"
+
+
+def test_hedge_legs_report_a_positive_distance_to_their_shared_price(book: TierBook) -> None:
+    # long 1 and short 2 BTC in cross: the shared price is above the mark, which is
+    # the long leg's "wrong" side, yet both legs are that same distance from liquidation
+    pf = portfolio(
+        "5000",
+        position("BTCUSDT", "long", "1", "60000", "10", id="l", margin_mode="cross"),
+        position("BTCUSDT", "short", "2", "60000", "10", id="s", margin_mode="cross"),
+        position_mode="hedge",
+    )
+    result = evaluate(pf, book)
+    long_leg, short_leg = result.by_id("l"), result.by_id("s")
+    assert long_leg.liquidation_price == short_leg.liquidation_price
+    assert long_leg.distance_to_liquidation == short_leg.distance_to_liquidation
+    assert long_leg.distance_to_liquidation is not None and long_leg.distance_to_liquidation > 0
