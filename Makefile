@@ -40,4 +40,4 @@ i18n: $(STAMP)
 	$(BIN)/pybabel extract -F babel.cfg -k tr -k N_ -k plural:1,2 --no-location \
 		--sort-output --omit-header -o locales/isocross.pot .
 	$(BIN)/pybabel update -D isocross -i locales/isocross.pot -d locales --no-fuzzy-matching \
-		--ignore-obsolete --omit-header
+		--ignore-obsolete

@@ -11,10 +11,14 @@ import logging
 import sys
 from collections.abc import Sequence
 
+from telegram.error import InvalidToken, NetworkError
+
+from bot.app import run
 from bot.commands import CommandLayer
 from bot.config import ConfigError, Settings, load_settings
 from bot.console import LOCAL_USER, run_console, terminal_lines
 from bot.services import open_services
+from bot.telegram.logs import configure_logging
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -27,18 +31,36 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ConfigError as error:
         print(f"isocross: {error}", file=sys.stderr)
         return 2
+    mode = args.mode or ("telegram" if settings.telegram_bot_token else "console")
+    if mode == "telegram":
+        return _telegram(settings)
     logging.basicConfig(
         level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
-    mode = args.mode or ("telegram" if settings.telegram_bot_token else "console")
-    if mode == "telegram":
-        print(
-            "isocross: the Telegram adapter is not in this build yet; use the console "
-            "(python -m bot console).",
-            file=sys.stderr,
-        )
-        return 2
     return asyncio.run(_console(settings, args.user))
+
+
+def _telegram(settings: Settings) -> int:
+    """Run the bot until a signal; a refused token or an unreachable API is one line."""
+    token = settings.telegram_bot_token
+    if token is None:
+        print("isocross: setting TELEGRAM_BOT_TOKEN: required to run the bot", file=sys.stderr)
+        return 2
+    secrets = [token.get_secret_value()]
+    if settings.webhook_secret is not None:
+        secrets.append(settings.webhook_secret.get_secret_value())
+    configure_logging(settings.log_level, secrets)
+    try:
+        run(settings)
+    except InvalidToken:
+        print("isocross: the Bot API refused TELEGRAM_BOT_TOKEN", file=sys.stderr)
+        return 2
+    except NetworkError as error:
+        reason = str(error).replace(secrets[0], "[redacted]")
+        print(f"isocross: cannot reach the Bot API at {settings.telegram_api_url}: {reason}",
+              file=sys.stderr)  # fmt: skip
+        return 2
+    return 0
 
 
 async def _console(settings: Settings, user_id: int) -> int:

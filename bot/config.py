@@ -2,23 +2,58 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
-from pydantic import Field, SecretStr, ValidationError
+from pydantic import Field, SecretStr, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 __all__ = ["ConfigError", "Settings", "load_settings"]
+
+_TOKEN = re.compile(r"[0-9]{1,20}:[A-Za-z0-9_-]{20,100}")
+_SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")  # what Telegram allows in a webhook secret
 
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_file=".env", extra="ignore", frozen=True)
 
     telegram_bot_token: SecretStr | None = Field(default=None, alias="TELEGRAM_BOT_TOKEN")
-    telegram_api_url: str = Field(default="https://api.telegram.org", alias="TELEGRAM_API_URL")
+    telegram_api_url: str = Field(
+        default="https://api.telegram.org", alias="TELEGRAM_API_URL", pattern=r"^https?://\S+$"
+    )
     db_path: Path = Field(default=Path("var/isocross.db"), alias="ISOCROSS_DB_PATH")
     log_level: str = Field(
         default="INFO", alias="ISOCROSS_LOG_LEVEL", pattern="^(DEBUG|INFO|WARNING|ERROR|CRITICAL)$"
     )
+    # Webhook mode, for a bot behind a reverse proxy: Telegram posts updates to the URL,
+    # the proxy forwards them to listen:port, and every post carries the secret.
+    webhook_url: str | None = Field(
+        default=None, alias="ISOCROSS_WEBHOOK_URL", pattern=r"^https://[^\s/]+(/\S*)?$"
+    )
+    webhook_listen: str = Field(default="127.0.0.1", alias="ISOCROSS_WEBHOOK_LISTEN")
+    webhook_port: int = Field(default=8443, alias="ISOCROSS_WEBHOOK_PORT", ge=1, le=65535)
+    webhook_secret: SecretStr | None = Field(
+        default=None, alias="ISOCROSS_WEBHOOK_SECRET", validate_default=True
+    )
+
+    @field_validator("telegram_bot_token")
+    @classmethod
+    def _token_shape(cls, token: SecretStr | None) -> SecretStr | None:
+        """Catch a pasted-wrong token at start-up, without ever echoing it."""
+        if token is not None and not _TOKEN.fullmatch(token.get_secret_value()):
+            raise ValueError("not a bot token (digits, a colon, then letters, digits, - or _)")
+        return token
+
+    @field_validator("webhook_secret")
+    @classmethod
+    def _secret_with_webhook(
+        cls, secret: SecretStr | None, info: ValidationInfo
+    ) -> SecretStr | None:
+        if secret is not None and not _SECRET.fullmatch(secret.get_secret_value()):
+            raise ValueError("use 1-256 letters, digits, - or _")
+        if secret is None and info.data.get("webhook_url"):
+            raise ValueError("required when ISOCROSS_WEBHOOK_URL is set")
+        return secret
 
 
 class ConfigError(Exception):

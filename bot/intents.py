@@ -13,6 +13,7 @@ __all__ = [
     "Calc",
     "ClosePosition",
     "Compare",
+    "Faq",
     "Help",
     "Intent",
     "OpenPosition",
@@ -143,6 +144,11 @@ class Help:
     topic: str | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class Faq:
+    topic: str | None = None  # as typed; the FAQ finds the nearest topic
+
+
 Intent = (
     OpenPosition
     | Calc
@@ -162,4 +168,5 @@ Intent = (
     | SetLanguage
     | SetDefaults
     | Help
+    | Faq
 )

@@ -39,6 +39,7 @@ USAGE: dict[str, tuple[str, str]] = {
     "lang": ("/lang [CODE]", "/lang en"),
     "defaults": ("/defaults [LEVx] [iso|cross]", "/defaults 10x iso"),
     "help": ("/help [COMMAND]", "/help whatif"),
+    "faq": ("/faq [TOPIC]", "/faq isolated · /faq liquidation"),
 }
 
 SUMMARY: dict[str, str] = {
@@ -67,4 +68,5 @@ SUMMARY: dict[str, str] = {
     "lang": N_("Choose the language."),
     "defaults": N_("The leverage and mode used when a command leaves them out."),
     "help": N_("Every command, or one command in detail."),
+    "faq": N_("Short answers about isolated and cross margin, liquidation and leverage."),
 }

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from babel import Locale, UnknownLocaleError
+
 from bot.commands.context import Context
+from bot.i18n import N_
 from bot.intents import Help, SetDefaults, SetExchange, SetLanguage
 from bot.messages import usage_blocks
 from bot.parsing import COMMANDS, ParseError, canonical_command
@@ -38,7 +41,7 @@ async def exchange(ctx: Context, intent: SetExchange) -> Reply:
 async def language(ctx: Context, intent: SetLanguage) -> Reply:
     catalogs = ctx.services.catalogs
     if intent.code is None:
-        buttons = tuple(Button(code, f"/lang {code}") for code in catalogs.languages)
+        buttons = tuple(Button(_native_name(code), f"/lang {code}") for code in catalogs.languages)
         return Reply((Paragraph(ctx.tr("Choose a language:")),), buttons=(buttons,))
     code = catalogs.resolve(intent.code)
     if code.split("_")[0] != intent.code.replace("-", "_").split("_")[0].lower():
@@ -49,7 +52,15 @@ async def language(ctx: Context, intent: SetLanguage) -> Reply:
             )
         )
     await ctx.services.users.update(ctx.user.id, language=code)
-    return Reply.of(catalogs.translator(code)("Language set."))
+    return Reply.of(catalogs.translator(code)(N_("Language set.")))
+
+
+def _native_name(code: str) -> str:
+    """'ru' -> 'русский': a language named in itself, so its speakers find it."""
+    try:
+        return Locale.parse(code).get_display_name(code) or code
+    except (UnknownLocaleError, ValueError):
+        return code
 
 
 async def defaults(ctx: Context, intent: SetDefaults) -> Reply:

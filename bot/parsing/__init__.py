@@ -50,6 +50,7 @@ COMMANDS: dict[str, tuple[Parser, tuple[str, ...]]] = {
     "lang": (simple.language, ("language",)),
     "defaults": (simple.defaults, ("default",)),
     "help": (simple.help_, ("start", "commands", "?")),
+    "faq": (simple.faq, ("guide", "learn")),
 }
 _ALIASES = {alias: name for name, (_, aliases) in COMMANDS.items() for alias in (name, *aliases)}
 

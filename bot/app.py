@@ -1,0 +1,157 @@
+"""The composition root: settings in, a running Telegram bot out.
+
+Everything the bot is made of is put together here and only here: the PTB
+Application (token, Bot API root, rate limiter, per-user update order), the
+handlers in the order they are tried, the error handler, and the resources
+that post_init opens and post_shutdown closes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import timedelta
+from typing import Any, cast
+from urllib.parse import urlsplit
+
+from telegram import Update
+from telegram.ext import (
+    Application,
+    ApplicationBuilder,
+    CallbackContext,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    ExtBot,
+    InlineQueryHandler,
+    JobQueue,
+    MessageHandler,
+    TypeHandler,
+    filters,
+)
+
+from bot.config import Settings
+from bot.services import open_services
+from bot.telegram.callbacks import on_button
+from bot.telegram.chat import on_command
+from bot.telegram.guard import on_error, throttle
+from bot.telegram.inline import on_inline_query
+from bot.telegram.limiter import Limiter
+from bot.telegram.menu import publish_commands
+from bot.telegram.newflow import new_position_flow
+from bot.telegram.processor import PerUserProcessor
+from bot.telegram.runtime import IsoContext, Runtime
+from bot.telegram.start import on_start
+from bot.telegram.throttle import Throttle
+
+__all__ = ["IsoApp", "build_application", "run", "running"]
+
+IsoApp = Application[
+    ExtBot[int], IsoContext, dict[Any, Any], dict[Any, Any], Runtime, JobQueue[IsoContext]
+]
+POLL_TIMEOUT = 30.0  # seconds a getUpdates call may wait for news
+
+
+def build_application(
+    settings: Settings, *, limiter: Limiter | None = None, flood: Throttle | None = None
+) -> IsoApp:
+    """The bot, ready to run; `limiter` and `flood` replace the production limits (benchmarks)."""
+    if settings.telegram_bot_token is None:
+        raise ValueError("TELEGRAM_BOT_TOKEN is not set")
+    root = settings.telegram_api_url.rstrip("/")
+    context_types = ContextTypes(context=CallbackContext, bot_data=Runtime)
+    builder = (
+        ApplicationBuilder()
+        .token(settings.telegram_bot_token.get_secret_value())
+        .base_url(f"{root}/bot")
+        .base_file_url(f"{root}/file/bot")
+        .context_types(context_types)
+        .rate_limiter(limiter or Limiter())
+        .concurrent_updates(PerUserProcessor())
+        .post_init(_opener(settings))
+        .post_shutdown(_close)
+    )
+    app = cast(IsoApp, builder.build())  # the builder's chain loses the context types
+    if flood is not None:
+        app.bot_data.throttle = flood
+    _register(app)
+    return app
+
+
+def _register(app: IsoApp) -> None:
+    """Handlers in the order Telegram updates try them."""
+    app.add_handler(TypeHandler(Update, throttle), group=-1)
+    app.add_handlers(new_position_flow())
+    app.add_handlers(
+        [
+            CommandHandler("start", on_start, filters.ChatType.PRIVATE),
+            CallbackQueryHandler(on_button),
+            InlineQueryHandler(on_inline_query),
+            MessageHandler(
+                filters.UpdateType.MESSAGE & filters.ChatType.PRIVATE & filters.TEXT, on_command
+            ),
+            MessageHandler(
+                filters.UpdateType.MESSAGE & filters.ChatType.GROUPS & filters.COMMAND, on_command
+            ),
+            MessageHandler(filters.UpdateType.CHANNEL_POST & filters.COMMAND, on_command),
+        ]
+    )
+    app.add_error_handler(on_error)
+
+
+def _opener(settings: Settings) -> Any:
+    async def post_init(app: IsoApp) -> None:
+        """Open the database and services; publish the command menus."""
+        services = await open_services(settings.db_path)
+        app.bot_data.open(services)
+        await publish_commands(app.bot, services.catalogs)
+
+    return post_init
+
+
+async def _close(app: IsoApp) -> None:
+    """Close the database after the last update is handled."""
+    await app.bot_data.close()
+
+
+def run(settings: Settings) -> None:
+    """Long polling, or a webhook server when ISOCROSS_WEBHOOK_URL is set; until a signal."""
+    app = build_application(settings)
+    if settings.webhook_url is None:
+        app.run_polling(allowed_updates=Update.ALL_TYPES, timeout=int(POLL_TIMEOUT))
+        return
+    secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
+    app.run_webhook(
+        listen=settings.webhook_listen,
+        port=settings.webhook_port,
+        url_path=urlsplit(settings.webhook_url).path.lstrip("/"),
+        webhook_url=settings.webhook_url,
+        secret_token=secret,
+        allowed_updates=Update.ALL_TYPES,
+    )
+
+
+@asynccontextmanager
+async def running(app: IsoApp, *, poll_timeout: float = POLL_TIMEOUT) -> AsyncIterator[IsoApp]:
+    """The bot polling inside an event loop that is already running (tests, benchmarks):
+    the same start and stop sequence as `run_polling`."""
+    await app.initialize()
+    try:
+        if app.post_init is not None:
+            await app.post_init(app)
+        updater = app.updater
+        if updater is None:
+            raise RuntimeError("the application was built without an updater")
+        await updater.start_polling(
+            timeout=timedelta(seconds=poll_timeout), allowed_updates=Update.ALL_TYPES
+        )
+        await app.start()
+        try:
+            yield app
+        finally:
+            await updater.stop()
+            await app.stop()
+    finally:
+        await app.shutdown()
+        if app.post_shutdown is not None:
+            await app.post_shutdown(app)
