@@ -37,6 +37,7 @@ from bot.telegram.chat import on_command
 from bot.telegram.guard import on_error, throttle
 from bot.telegram.inline import on_inline_query
 from bot.telegram.limiter import Limiter
+from bot.telegram.logs import quiet_http_logs
 from bot.telegram.menu import publish_commands
 from bot.telegram.newflow import new_position_flow
 from bot.telegram.processor import PerUserProcessor
@@ -58,6 +59,7 @@ def build_application(
     """The bot, ready to run; `limiter` and `flood` replace the production limits (benchmarks)."""
     if settings.telegram_bot_token is None:
         raise ValueError("TELEGRAM_BOT_TOKEN is not set")
+    quiet_http_logs()  # before the first request: every Bot API URL holds the token
     root = settings.telegram_api_url.rstrip("/")
     context_types = ContextTypes(context=CallbackContext, bot_data=Runtime)
     builder = (

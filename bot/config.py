@@ -65,5 +65,11 @@ def load_settings() -> Settings:
         return Settings()
     except ValidationError as exc:
         first = exc.errors(include_url=False)[0]
-        name = ".".join(str(part) for part in first["loc"]) or "settings"
+        name = ".".join(_env_name(str(part)) for part in first["loc"]) or "settings"
         raise ConfigError(f"setting {name}: {first['msg']}") from None
+
+
+def _env_name(field: str) -> str:
+    """A field's environment variable (a default that fails is reported by field name)."""
+    info = Settings.model_fields.get(field)
+    return info.alias if info is not None and info.alias else field

@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 
-__all__ = ["Redactor", "configure_logging"]
+__all__ = ["Redactor", "configure_logging", "quiet_http_logs"]
 
 MASK = "[redacted]"
 _QUIET = ("httpx", "httpcore")
@@ -47,6 +47,11 @@ def configure_logging(level: str, secrets: Iterable[str]) -> Redactor:
     redactor = Redactor(secrets)
     for handler in logging.getLogger().handlers:
         handler.addFilter(redactor)
+    quiet_http_logs()
+    return redactor
+
+
+def quiet_http_logs() -> None:
+    """httpx logs every request URL, token included, at INFO: keep it to warnings."""
     for name in _QUIET:
         logging.getLogger(name).setLevel(logging.WARNING)
-    return redactor

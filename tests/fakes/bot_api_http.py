@@ -70,6 +70,7 @@ class Handler(BaseHTTPRequestHandler):
     """`/bot<token>/<method>` -> api.dispatch; keeps connections alive like Telegram."""
 
     protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True  # headers and body are two writes: no 40 ms delayed ACK
     api: API
 
     @classmethod

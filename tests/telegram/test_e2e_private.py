@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from bot.telegram.throttle import Throttle
 from tests.telegram.conftest import Harness
 
 pytestmark = pytest.mark.e2e
@@ -101,3 +102,28 @@ async def test_new_walks_a_beginner_through_a_position(bot: Harness) -> None:
     cancelled = (await bot.say(5, "/cancel"))[0]
     assert cancelled.text == "Cancelled: nothing was saved. /new starts again."
     assert (await bot.say(5, "/cancel"))[0].text == "There is nothing to cancel."
+
+
+async def test_a_list_too_long_for_one_message_is_paged_with_buttons(
+    bot: Harness, flood: Throttle
+) -> None:
+    flood.burst = flood.rate = 1000  # this trader types fast on purpose
+    await bot.say(6, "/balance 1000000")
+    for n in range(40):
+        bot.api.message(6, f"/long {_symbol(n)} 1 @ {100 + n} x5")
+    await bot.api.wait_for(lambda: len(bot.api.sent(6)) == 41)
+    first = (await bot.say(6, "/positions"))[0]
+    assert [b["text"] for b in first.buttons()] == ["1/2", "›"]
+    assert "#40 BNUSDT long 1 @ 139.0000 ×5 isolated" in first.text  # the lines...
+    assert "Liq. now" not in first.text  # ...and the table on the next page
+
+    await bot.press(6, first, "›")
+    assert first.edits == 1
+    assert "Liq. now" in first.text and "<pre>" in first.html
+    assert [b["text"] for b in first.buttons()] == ["‹", "2/2"]
+    assert len(bot.api.sent(6)) == 42  # pages replace each other; nothing else was sent
+
+
+def _symbol(n: int) -> str:
+    """AA, AB, ... BN: forty markets without a tier table (a generic one stands in)."""
+    return "AB"[n // 26] + chr(ord("A") + n % 26) + "USDT"
