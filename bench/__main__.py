@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import platform
 
-from bench import commands_bench, engine_bench
+from bench import commands_bench, engine_bench, telegram_bench
 from bench.timing import reference
 from engine.tiers import load_tier_book
 
@@ -26,6 +26,8 @@ def main() -> None:
             f"commands per second through the layer: {1e6 / figure.median_us:,.0f}"
             "  (target >= 1,000)"
         )
+    for line in telegram_bench.run().lines():
+        print(line)
     print(f"reference loop after the run: {reference().median_us:.2f} us")
 
 

@@ -8,6 +8,7 @@ does alike; where exchanges differ, /compare and /calc show the exact figures.
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import dataclass
 
 from bot.i18n import N_
@@ -67,7 +68,7 @@ TOPICS: tuple[Topic, ...] = (
     ),
     Topic(
         "choose",
-        ("choose", "which", "vs", "versus", "better", "difference"),
+        ("choose", "which", "vs", "versus", "better", "difference", "cross or", "or cross"),
         N_("Isolated or cross?"),
         (
             N_(
@@ -217,6 +218,7 @@ TOPICS: tuple[Topic, ...] = (
     ),
 )
 _BY_KEY = {topic.key: topic for topic in TOPICS}
+_WORD_BREAKS = re.compile(r"[^\w%]+")
 
 
 def find_topic(text: str) -> Topic | None:
@@ -236,7 +238,7 @@ def find_topic(text: str) -> Topic | None:
 
 def matching_topics(text: str) -> list[Topic]:
     """Topics whose words appear in `text`, best first (phrases before single words)."""
-    padded = f" {' '.join(text.lower().split())} "
+    padded = f" {' '.join(_WORD_BREAKS.sub(' ', text.lower()).split())} "
     scored = []
     for topic in TOPICS:
         score = sum(len(word.split()) for word in topic.words if f" {word} " in padded)

@@ -18,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
+import sys
 import threading
 import time
 from collections.abc import Callable, Mapping
@@ -216,6 +217,20 @@ class FakeBotAPI:
             if time.monotonic() > deadline:
                 raise TimeoutError("the fake Bot API never saw what the test waits for")
             await asyncio.sleep(0.005)
+
+    def control(self, operation: str, params: JSONDict) -> object:
+        """The same test API over HTTP, for a benchmark that runs the fake in its own process:
+        `messages` enqueues [[user_id, text], ...]; `calls` lists [method, status, at, chat_id]
+        of the calls after index `since`."""
+        if operation == "messages":
+            for user_id, text in params["messages"]:
+                self.message(int(user_id), str(text))
+            return len(params["messages"])
+        if operation == "calls":
+            with self._cond:
+                calls = self.calls[int(params.get("since", 0)) :]
+            return [[c.method, c.status, c.at, c.params.get("chat_id")] for c in calls]
+        raise HTTPError(404, f"Not Found: no control operation {operation}")
 
     # -- the server side ------------------------------------------------------------------
 
@@ -460,3 +475,15 @@ def _attach(sent: Sent, markup: JSONDict | None, replied: JSONDict | None) -> No
         sent.json.pop("reply_markup", None)
     if replied is not None:
         sent.json["reply_to_message"] = replied
+
+
+def serve() -> None:
+    """`python -m tests.fakes.bot_api`: print the root URL, serve until standard input closes."""
+    with FakeBotAPI() as api:
+        sys.stdout.write(api.url + "\n")
+        sys.stdout.flush()
+        sys.stdin.read()
+
+
+if __name__ == "__main__":
+    serve()

@@ -40,6 +40,11 @@ class API(Protocol):
 
     def dispatch(self, method: str, params: dict[str, Any], files: Mapping[str, bytes]) -> Any: ...
 
+    def control(self, operation: str, params: dict[str, Any]) -> Any: ...
+
+
+CONTROL = "/_fake/"  # a test or benchmark in another process drives the fake here
+
 
 def decode_body(content_type: str, body: bytes) -> tuple[dict[str, Any], dict[str, bytes]]:
     """Parameters and uploaded files from a request body, whichever encoding PTB chose."""
@@ -81,6 +86,10 @@ class Handler(BaseHTTPRequestHandler):
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length)
         prefix = f"/bot{self.api.token}/"
+        if self.path.startswith(CONTROL):
+            operation = self.path.removeprefix(CONTROL)
+            self._answer(200, {"ok": True, "result": self.api.control(operation, json.loads(body))})
+            return
         if not self.path.startswith(prefix):
             self._answer(401, {"ok": False, "error_code": 401, "description": "Unauthorized"})
             return
