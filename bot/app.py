@@ -45,7 +45,7 @@ from bot.telegram.runtime import IsoContext, Runtime
 from bot.telegram.start import on_start
 from bot.telegram.throttle import Throttle
 
-__all__ = ["IsoApp", "build_application", "run", "running"]
+__all__ = ["IsoApp", "build_application", "run", "running", "webhook_options"]
 
 IsoApp = Application[
     ExtBot[int], IsoContext, dict[Any, Any], dict[Any, Any], Runtime, JobQueue[IsoContext]
@@ -121,22 +121,32 @@ def run(settings: Settings) -> None:
     app = build_application(settings)
     if settings.webhook_url is None:
         app.run_polling(allowed_updates=Update.ALL_TYPES, timeout=int(POLL_TIMEOUT))
-        return
+    else:
+        app.run_webhook(**webhook_options(settings))
+
+
+def webhook_options(settings: Settings) -> dict[str, Any]:
+    """Where the webhook server listens, the path the proxy forwards, the secret Telegram
+    sends with every update (others are refused with 403)."""
+    if settings.webhook_url is None:
+        raise ValueError("ISOCROSS_WEBHOOK_URL is not set")
     secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
-    app.run_webhook(
-        listen=settings.webhook_listen,
-        port=settings.webhook_port,
-        url_path=urlsplit(settings.webhook_url).path.lstrip("/"),
-        webhook_url=settings.webhook_url,
-        secret_token=secret,
-        allowed_updates=Update.ALL_TYPES,
-    )
+    return {
+        "listen": settings.webhook_listen,
+        "port": settings.webhook_port,
+        "url_path": urlsplit(settings.webhook_url).path.lstrip("/"),
+        "webhook_url": settings.webhook_url,
+        "secret_token": secret,
+        "allowed_updates": Update.ALL_TYPES,
+    }
 
 
 @asynccontextmanager
-async def running(app: IsoApp, *, poll_timeout: float = POLL_TIMEOUT) -> AsyncIterator[IsoApp]:
-    """The bot polling inside an event loop that is already running (tests, benchmarks):
-    the same start and stop sequence as `run_polling`."""
+async def running(
+    app: IsoApp, *, poll_timeout: float = POLL_TIMEOUT, webhook: Settings | None = None
+) -> AsyncIterator[IsoApp]:
+    """The bot inside an event loop that is already running (tests, benchmarks), polling or,
+    given settings with a webhook, serving it: the start and stop sequence of `run_*`."""
     await app.initialize()
     try:
         if app.post_init is not None:
@@ -144,9 +154,12 @@ async def running(app: IsoApp, *, poll_timeout: float = POLL_TIMEOUT) -> AsyncIt
         updater = app.updater
         if updater is None:
             raise RuntimeError("the application was built without an updater")
-        await updater.start_polling(
-            timeout=timedelta(seconds=poll_timeout), allowed_updates=Update.ALL_TYPES
-        )
+        if webhook is None:
+            await updater.start_polling(
+                timeout=timedelta(seconds=poll_timeout), allowed_updates=Update.ALL_TYPES
+            )
+        else:
+            await updater.start_webhook(**webhook_options(webhook))
         await app.start()
         try:
             yield app

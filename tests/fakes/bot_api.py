@@ -17,72 +17,31 @@ from __future__ import annotations
 
 import asyncio
 import itertools
-import json
 import sys
 import threading
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
 from http.server import ThreadingHTTPServer
 from types import TracebackType
 from typing import Any
 
 from tests.fakes.bot_api_http import Handler, HTTPError
-from tests.fakes.telegram_html import EntityError, parse_html, utf16_length
+from tests.fakes.bot_api_state import (
+    CALLBACK_LIMIT,
+    Call,
+    Fault,
+    JSONDict,
+    Sent,
+    attach,
+    checked_markup,
+    shown_text,
+)
+from tests.fakes.telegram_html import utf16_length
 
 __all__ = ["BOT_ID", "TOKEN", "Call", "FakeBotAPI", "Sent"]
 
 TOKEN = "123456789:AAFakeTokenForTestsOnly-0123456789abcd"
 BOT_ID = 123456789
-TEXT_LIMIT = 4096
-CALLBACK_LIMIT = 64
-JSONDict = dict[str, Any]
-
-
-@dataclass
-class Call:
-    """One request: method, decoded parameters, HTTP status answered, when (monotonic)."""
-
-    method: str
-    params: JSONDict
-    status: int
-    at: float
-    files: Mapping[str, bytes] = field(default_factory=dict)
-
-
-@dataclass
-class Sent:
-    """A message in a chat as the fake holds it (the bot's and the users')."""
-
-    message_id: int
-    chat_id: int
-    text: str  # as shown, after entity parsing
-    html: str  # as sent
-    from_bot: bool
-    markup: JSONDict | None = None
-    thread_id: int | None = None
-    photo: bytes | None = None
-    edits: int = 0
-    json: JSONDict = field(default_factory=dict)
-
-    def buttons(self) -> list[JSONDict]:
-        rows = (self.markup or {}).get("inline_keyboard", [])
-        return [button for row in rows for button in row]
-
-    def button(self, label_part: str) -> JSONDict:
-        for button in self.buttons():
-            if label_part in button["text"]:
-                return button
-        raise KeyError(f"no button with {label_part!r} in {self.buttons()}")
-
-
-@dataclass
-class _Fault:
-    method: str
-    status: int
-    description: str
-    retry_after: int | None
-    times: int
 
 
 class FakeBotAPI:
@@ -99,7 +58,7 @@ class FakeBotAPI:
         self._updates: list[JSONDict] = []
         self._update_ids = itertools.count(1)
         self._ids = itertools.count(1)
-        self._faults: list[_Fault] = []
+        self._faults: list[Fault] = []
         self._closing = False
         self._cond = threading.Condition()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler.bound_to(self))
@@ -148,6 +107,19 @@ class FakeBotAPI:
             self._push({"message": sent.json})
         return sent
 
+    def channel_post(self, chat_id: int, text: str) -> Sent:
+        """A post in a channel where the bot is an admin: no user, the channel speaks."""
+        chat = self._chat(chat_id, "channel", 0, forum=False)
+        with self._cond:
+            sent = self._store(chat, text, text, {}, None)
+            del sent.json["from"]
+            sent.json["sender_chat"] = chat
+            if text.startswith("/"):
+                length = utf16_length(text.split(maxsplit=1)[0])
+                sent.json["entities"] = [{"type": "bot_command", "offset": 0, "length": length}]
+            self._push({"channel_post": sent.json})
+        return sent
+
     def press(self, user_id: int, sent: Sent, data: str, language_code: str = "en") -> str:
         """A user presses the button whose callback data is `data` under `sent`."""
         query_id = f"cq{next(self._ids)}"
@@ -189,7 +161,7 @@ class FakeBotAPI:
         )
         with self._cond:
             self._faults.append(
-                _Fault(method, status, text.format(after=retry_after), retry_after, times)
+                Fault(method, status, text.format(after=retry_after), retry_after, times)
             )
 
     # -- what a test reads ----------------------------------------------------------------
@@ -257,7 +229,7 @@ class FakeBotAPI:
         with self._cond:
             self.calls.append(Call(method, params, status, time.monotonic(), dict(files)))
 
-    def _take_fault(self, method: str) -> _Fault | None:
+    def _take_fault(self, method: str) -> Fault | None:
         with self._cond:
             for fault in self._faults:
                 if fault.method == method and fault.times > 0:
@@ -299,13 +271,13 @@ class FakeBotAPI:
 
     def _api_sendMessage(self, params: JSONDict) -> JSONDict:
         chat = self._known_chat(params["chat_id"])
-        text, shown = params["text"], _shown(params["text"], params.get("parse_mode"))
-        markup = _markup(params.get("reply_markup"))
+        text, shown = params["text"], shown_text(params["text"], params.get("parse_mode"))
+        markup = checked_markup(params.get("reply_markup"))
         with self._cond:
             replied = self._replied(chat["id"], params.get("reply_parameters"))
             sent = self._store(chat, shown, text, self.bot, params.get("message_thread_id"))
             sent.markup = markup
-            _attach(sent, markup, replied)
+            attach(sent, markup, replied)
         return sent.json
 
     def _api_sendPhoto(self, params: JSONDict, files: Mapping[str, bytes]) -> JSONDict:
@@ -316,7 +288,7 @@ class FakeBotAPI:
         if not photo:
             raise HTTPError(400, "Bad Request: there is no photo in the request")
         caption = params.get("caption", "")
-        shown = _shown(caption, params.get("parse_mode"), limit=1024) if caption else ""
+        shown = shown_text(caption, params.get("parse_mode"), limit=1024) if caption else ""
         with self._cond:
             sent = self._store(chat, shown, caption, self.bot, params.get("message_thread_id"))
             sent.photo = photo
@@ -326,8 +298,8 @@ class FakeBotAPI:
 
     def _api_editMessageText(self, params: JSONDict) -> JSONDict:
         sent = self._find(params)
-        shown = _shown(params["text"], params.get("parse_mode"))
-        markup = _markup(params.get("reply_markup"))
+        shown = shown_text(params["text"], params.get("parse_mode"))
+        markup = checked_markup(params.get("reply_markup"))
         with self._cond:
             if shown == sent.text and markup == sent.markup:
                 raise HTTPError(400, "Bad Request: message is not modified: specified new message "
@@ -339,14 +311,14 @@ class FakeBotAPI:
                 sent.edits + 1,
             )
             sent.json["text"] = shown
-            _attach(sent, markup, None)
+            attach(sent, markup, None)
         return sent.json
 
     def _api_editMessageReplyMarkup(self, params: JSONDict) -> JSONDict:
         sent = self._find(params)
         with self._cond:
-            sent.markup, sent.edits = _markup(params.get("reply_markup")), sent.edits + 1
-            _attach(sent, sent.markup, None)
+            sent.markup, sent.edits = checked_markup(params.get("reply_markup")), sent.edits + 1
+            attach(sent, sent.markup, None)
         return sent.json
 
     def _api_answerCallbackQuery(self, params: JSONDict) -> bool:
@@ -359,8 +331,8 @@ class FakeBotAPI:
             if len(result["id"].encode()) > CALLBACK_LIMIT:
                 raise HTTPError(400, "Bad Request: RESULT_ID_INVALID")
             content = result["input_message_content"]
-            _shown(content["message_text"], content.get("parse_mode"))
-            _markup(result.get("reply_markup"))
+            shown_text(content["message_text"], content.get("parse_mode"))
+            checked_markup(result.get("reply_markup"))
         return True
 
     def _api_sendChatAction(self, params: JSONDict) -> bool:
@@ -436,45 +408,6 @@ class FakeBotAPI:
         """Queue an update for getUpdates (caller holds the lock)."""
         self._updates.append({"update_id": next(self._update_ids), **update})
         self._cond.notify_all()
-
-
-def _shown(text: str, parse_mode: object, limit: int = TEXT_LIMIT) -> str:
-    if parse_mode not in (None, "HTML"):
-        raise HTTPError(400, f"Bad Request: unsupported parse_mode {parse_mode}")
-    try:
-        shown = parse_html(text) if parse_mode == "HTML" else text
-    except EntityError as error:
-        raise HTTPError(400, f"Bad Request: can't parse entities: {error}") from None
-    if not shown.strip():
-        raise HTTPError(400, "Bad Request: message text is empty")
-    if utf16_length(shown) > limit:
-        raise HTTPError(400, "Bad Request: message is too long")
-    return shown
-
-
-def _markup(markup: object) -> JSONDict | None:
-    if markup is None:
-        return None
-    if not isinstance(markup, dict):
-        raise HTTPError(400, "Bad Request: can't parse reply keyboard markup JSON object")
-    for row in markup.get("inline_keyboard", []):
-        for button in row:
-            data = button.get("callback_data")
-            if data is not None and not 1 <= len(data.encode()) <= CALLBACK_LIMIT:
-                raise HTTPError(400, "Bad Request: BUTTON_DATA_INVALID")
-            if data is None and not button.get("url"):
-                raise HTTPError(400, "Bad Request: can't parse inline keyboard button")
-    copied: JSONDict = json.loads(json.dumps(markup))
-    return copied
-
-
-def _attach(sent: Sent, markup: JSONDict | None, replied: JSONDict | None) -> None:
-    if markup is not None:
-        sent.json["reply_markup"] = markup
-    else:
-        sent.json.pop("reply_markup", None)
-    if replied is not None:
-        sent.json["reply_to_message"] = replied
 
 
 def serve() -> None:

@@ -114,3 +114,15 @@ async def test_inline_mode_offers_faq_articles_and_a_calculator_card(bot: Harnes
     assert "<pre>" in content["message_text"]
     assert "isolated" in content["message_text"] and "cross" in content["message_text"]
     assert card["results"][0]["title"] == "long 1 BTCUSDT @ 62,000.00 ×50"
+
+
+async def test_a_channel_gets_faq_answers_and_no_portfolio(bot: Harness) -> None:
+    channel = -1009876543210
+    bot.api.channel_post(channel, "/faq@IsoCrossTestBot liquidation")
+    await bot.api.wait_for(lambda: bot.api.texts(channel))
+    bot.api.channel_post(channel, "/positions")
+    await bot.api.wait_for(lambda: len(bot.api.texts(channel)) == 2)
+    answer, refusal = bot.api.sent(channel)
+    assert answer.text.startswith("Liquidation")
+    assert refusal.text == "Portfolios stay private: open a chat with me to use /positions."
+    assert refusal.button("Continue in private")["url"].startswith("https://t.me/IsoCrossTestBot")
