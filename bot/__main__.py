@@ -11,9 +11,7 @@ import logging
 import sys
 from collections.abc import Sequence
 
-from telegram.error import InvalidToken, NetworkError
-
-from bot.app import run
+from bot.app import check_connection, run
 from bot.commands import CommandLayer
 from bot.config import ConfigError, Settings, load_settings
 from bot.console import LOCAL_USER, run_console, terminal_lines
@@ -42,24 +40,15 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _telegram(settings: Settings) -> int:
     """Run the bot until a signal; a refused token or an unreachable API is one line."""
-    token = settings.telegram_bot_token
-    if token is None:
-        print("isocross: setting TELEGRAM_BOT_TOKEN: required to run the bot", file=sys.stderr)
-        return 2
-    secrets = [token.get_secret_value()]
-    if settings.webhook_secret is not None:
-        secrets.append(settings.webhook_secret.get_secret_value())
+    secrets = [
+        s.get_secret_value() for s in (settings.telegram_bot_token, settings.webhook_secret) if s
+    ]
     configure_logging(settings.log_level, secrets)
-    try:
-        run(settings)
-    except InvalidToken:
-        print("isocross: the Bot API refused TELEGRAM_BOT_TOKEN", file=sys.stderr)
+    problem = asyncio.run(check_connection(settings))
+    if problem is not None:
+        print(f"isocross: {problem}", file=sys.stderr)
         return 2
-    except NetworkError as error:
-        reason = str(error).replace(secrets[0], "[redacted]")
-        print(f"isocross: cannot reach the Bot API at {settings.telegram_api_url}: {reason}",
-              file=sys.stderr)  # fmt: skip
-        return 2
+    run(settings)
     return 0
 
 

@@ -14,7 +14,8 @@ from datetime import timedelta
 from typing import Any, cast
 from urllib.parse import urlsplit
 
-from telegram import Update
+from telegram import Bot, Update
+from telegram.error import InvalidToken, TelegramError
 from telegram.ext import (
     Application,
     ApplicationBuilder,
@@ -33,7 +34,7 @@ from telegram.ext import (
 from bot.config import Settings
 from bot.services import open_services
 from bot.telegram.callbacks import on_button
-from bot.telegram.chat import on_command
+from bot.telegram.chat import on_command, on_other
 from bot.telegram.guard import on_error, throttle
 from bot.telegram.inline import on_inline_query
 from bot.telegram.limiter import Limiter
@@ -45,7 +46,14 @@ from bot.telegram.runtime import IsoContext, Runtime
 from bot.telegram.start import on_start
 from bot.telegram.throttle import Throttle
 
-__all__ = ["IsoApp", "build_application", "run", "running", "webhook_options"]
+__all__ = [
+    "IsoApp",
+    "build_application",
+    "check_connection",
+    "run",
+    "running",
+    "webhook_options",
+]
 
 IsoApp = Application[
     ExtBot[int], IsoContext, dict[Any, Any], dict[Any, Any], Runtime, JobQueue[IsoContext]
@@ -93,6 +101,13 @@ def _register(app: IsoApp) -> None:
                 filters.UpdateType.MESSAGE & filters.ChatType.PRIVATE & filters.TEXT, on_command
             ),
             MessageHandler(
+                filters.UpdateType.MESSAGE
+                & filters.ChatType.PRIVATE
+                & ~filters.TEXT
+                & ~filters.StatusUpdate.ALL,
+                on_other,
+            ),
+            MessageHandler(
                 filters.UpdateType.MESSAGE & filters.ChatType.GROUPS & filters.COMMAND, on_command
             ),
             MessageHandler(filters.UpdateType.CHANNEL_POST & filters.COMMAND, on_command),
@@ -114,6 +129,25 @@ def _opener(settings: Settings) -> Any:
 async def _close(app: IsoApp) -> None:
     """Close the database after the last update is handled."""
     await app.bot_data.close()
+
+
+async def check_connection(settings: Settings) -> str | None:
+    """One getMe before start-up: why the bot cannot start, in one line, or None.
+
+    PTB's own start-up logs a refused token with a traceback; this says it plainly first.
+    """
+    if settings.telegram_bot_token is None:
+        return "setting TELEGRAM_BOT_TOKEN: required to run the bot"
+    root = settings.telegram_api_url.rstrip("/")
+    token = settings.telegram_bot_token.get_secret_value()
+    try:
+        async with Bot(token, base_url=f"{root}/bot"):
+            return None
+    except InvalidToken:
+        return "the Bot API refused TELEGRAM_BOT_TOKEN"
+    except TelegramError as error:
+        reason = str(error).replace(token, "[redacted]")
+        return f"cannot reach the Bot API at {settings.telegram_api_url}: {reason}"
 
 
 def run(settings: Settings) -> None:

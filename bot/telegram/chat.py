@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from telegram import Update
 
+from bot.reply import Reply
 from bot.telegram.runtime import IsoContext, caller_of, target_of
 from bot.telegram.send import send_reply
 
-__all__ = ["on_command"]
+__all__ = ["on_command", "on_other"]
 
 
 async def on_command(update: Update, context: IsoContext) -> None:
@@ -24,6 +25,17 @@ async def on_command(update: Update, context: IsoContext) -> None:
     reply = await runtime.layer.handle(message.text, caller_of(update))
     tr = await runtime.translator(update.effective_user)
     await send_reply(context.bot, target_of(message), reply, tr, command=message.text)
+
+
+async def on_other(update: Update, context: IsoContext) -> None:
+    """A photo, a sticker, a voice note in a private chat: say what the bot reads."""
+    message = update.effective_message
+    if message is None:
+        return
+    tr = await context.bot_data.translator(update.effective_user)
+    await send_reply(
+        context.bot, target_of(message), Reply.of(tr("I read text only: try /help.")), tr
+    )
 
 
 def _for_another_bot(text: str, username: str) -> bool:

@@ -28,7 +28,7 @@ class Runtime:
         self._services: Services | None = None
         self._layer: CommandLayer | None = None
         self.throttle = Throttle()
-        self.drafts: dict[int, Any] = {}  # user id -> the /new flow's answers so far
+        self.drafts: dict[int, list[str]] = {}  # user id -> the /new flow's answers so far
 
     def open(self, services: Services) -> None:
         self._services = services

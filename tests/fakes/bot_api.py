@@ -97,10 +97,14 @@ class FakeBotAPI:
         language_code: str | None = "en",
         thread_id: int | None = None,
     ) -> Sent:
-        """A user sends `text`; in a group pass its `chat_id` and `chat_type`."""
+        """A user sends `text` (empty: a location instead); in a group pass its `chat_id` and
+        `chat_type`."""
         chat = self._chat(chat_id or user_id, chat_type, user_id, forum=thread_id is not None)
         with self._cond:
             sent = self._store(chat, text, text, self._user(user_id, language_code), thread_id)
+            if not text:
+                del sent.json["text"]
+                sent.json["location"] = {"latitude": 47.37, "longitude": 8.54}
             if text.startswith("/"):
                 length = utf16_length(text.split(maxsplit=1)[0])
                 sent.json["entities"] = [{"type": "bot_command", "offset": 0, "length": length}]

@@ -75,6 +75,10 @@ async def test_a_portfolio_conversation_with_buttons_and_undo(bot: Harness) -> N
     assert confirm.text == "The portfolio is empty. /undo brings it back."
 
 
+async def test_something_other_than_text_gets_a_pointer_to_help(bot: Harness) -> None:
+    assert (await bot.say(7, ""))[0].text == "I read text only: try /help."
+
+
 async def test_new_walks_a_beginner_through_a_position(bot: Harness) -> None:
     question = (await bot.say(5, "/new"))[0]
     assert question.text.startswith("Step 1 of 6")
