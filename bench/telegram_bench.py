@@ -95,10 +95,10 @@ class RemoteFake:
         answer = await self.client.post("calls", json={"since": 0})
         return len(answer.json()["result"])
 
-    async def wait_for_replies(self, since: int, count: int) -> list[tuple[float, str]]:
-        while len(replies := await self.replies(since)) < count:
-            await asyncio.sleep(0.01)
-        return replies
+    async def wait_for_replies(self, since: int, count: int) -> None:
+        """Poll (cheaply: a count) until `count` messages were sent after call `since`."""
+        while (await self.client.post("answered", json={"since": since})).json()["result"] < count:
+            await asyncio.sleep(0.02)
 
     async def close(self) -> None:
         await self.client.aclose()
@@ -159,7 +159,8 @@ async def _paced(fake: RemoteFake) -> list[float]:
         user = TRADERS + n % USERS
         asked.setdefault(str(user), []).append(time.monotonic())
         await fake.send([(user, MIX[(n // USERS) % len(MIX)])])
-    replies = await fake.wait_for_replies(since, count)
+    await fake.wait_for_replies(since, count)
+    replies = await fake.replies(since)
     delays: list[float] = []
     for chat, times in asked.items():
         answers = [at for at, to in replies if to == chat]

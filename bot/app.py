@@ -59,6 +59,11 @@ IsoApp = Application[
     ExtBot[int], IsoContext, dict[Any, Any], dict[Any, Any], Runtime, JobQueue[IsoContext]
 ]
 POLL_TIMEOUT = 30.0  # seconds a getUpdates call may wait for news
+# A few keep-alive connections carry Telegram's 30 messages a second; httpcore scans its
+# whole pool for every request, so PTB's default of 256 costs more than it brings.
+CONNECTIONS = 8
+CONCURRENT_UPDATES = 2 * CONNECTIONS  # users served at once (each user's updates in order)
+POOL_TIMEOUT = 20.0  # seconds a reply may wait for a free connection in a burst
 
 
 def build_application(
@@ -77,7 +82,9 @@ def build_application(
         .base_file_url(f"{root}/file/bot")
         .context_types(context_types)
         .rate_limiter(limiter or Limiter())
-        .concurrent_updates(PerUserProcessor())
+        .concurrent_updates(PerUserProcessor(CONCURRENT_UPDATES))
+        .connection_pool_size(CONNECTIONS)
+        .pool_timeout(POOL_TIMEOUT)
         .post_init(_opener(settings))
         .post_shutdown(_close)
     )

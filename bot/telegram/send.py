@@ -77,6 +77,8 @@ async def edit_reply(
     """Replace `message` with the reply (a button was pressed); overflow goes below it."""
     _check_privacy(reply, target)
     texts = render.pages(reply)
+    if not texts:  # a picture alone: it goes below, the message keeps its text
+        texts = [message.text_html or "…"]
     page = min(page, len(texts) - 1)
     navigation = _navigation(texts, command, page)
     if navigation is not None or len(texts) == 1:

@@ -44,6 +44,11 @@ TOKEN = "123456789:AAFakeTokenForTestsOnly-0123456789abcd"
 BOT_ID = 123456789
 
 
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    request_queue_size = 128  # a burst opens many connections at once; 5 would reset some
+
+
 class FakeBotAPI:
     """Serves the Bot API from a background thread; use as a (sync) context manager."""
 
@@ -61,8 +66,7 @@ class FakeBotAPI:
         self._faults: list[Fault] = []
         self._closing = False
         self._cond = threading.Condition()
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler.bound_to(self))
-        self._server.daemon_threads = True
+        self._server = _Server(("127.0.0.1", 0), Handler.bound_to(self))
         self._thread = threading.Thread(
             target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
         )
@@ -197,11 +201,15 @@ class FakeBotAPI:
     def control(self, operation: str, params: JSONDict) -> object:
         """The same test API over HTTP, for a benchmark that runs the fake in its own process:
         `messages` enqueues [[user_id, text], ...]; `calls` lists [method, status, at, chat_id]
-        of the calls after index `since`."""
+        of the calls after index `since`; `answered` counts the messages sent after it."""
         if operation == "messages":
             for user_id, text in params["messages"]:
                 self.message(int(user_id), str(text))
             return len(params["messages"])
+        if operation == "answered":
+            with self._cond:
+                calls = self.calls[int(params.get("since", 0)) :]
+            return sum(1 for c in calls if c.method == "sendMessage" and c.status == 200)
         if operation == "calls":
             with self._cond:
                 calls = self.calls[int(params.get("since", 0)) :]
