@@ -39,7 +39,9 @@ async def throttle(update: Update, context: IsoContext) -> None:
         if update.callback_query is not None:
             await update.callback_query.answer(notice)
         elif update.effective_chat is not None and update.inline_query is None:
-            await context.bot.send_message(update.effective_chat.id, notice)
+            await context.bot.send_message(
+                update.effective_chat.id, notice, message_thread_id=_thread(update)
+            )
     raise ApplicationHandlerStop
 
 
@@ -59,14 +61,19 @@ async def _apologise(update: Update, context: IsoContext) -> None:
     tr = await context.bot_data.translator(update.effective_user)
     apology = tr("Sorry, something went wrong on my side. Please try again.")
     chat = update.effective_chat
-    message = update.effective_message
     if chat is not None and update.inline_query is None:
-        topic = message is not None and message.is_topic_message
-        thread = message.message_thread_id if message is not None and topic else None
-        await context.bot.send_message(chat.id, apology, message_thread_id=thread)
+        await context.bot.send_message(chat.id, apology, message_thread_id=_thread(update))
     if update.callback_query is not None:
         with contextlib.suppress(TelegramError):  # it may have been answered already
             await update.callback_query.answer(apology)
+
+
+def _thread(update: Update) -> int | None:
+    """The forum topic the update came from, so that answers stay in it."""
+    message = update.effective_message
+    if message is None or not message.is_topic_message:
+        return None
+    return message.message_thread_id
 
 
 def _describe(update: Update) -> str:
