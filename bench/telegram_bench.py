@@ -24,6 +24,7 @@ import httpx
 from telegram import Update
 from telegram.ext import Application, ContextTypes, MessageHandler, filters
 
+from bench import commands_bench
 from bot.app import build_application, running
 from bot.config import Settings
 from bot.telegram.limiter import Limiter
@@ -31,8 +32,9 @@ from tests.fakes.bot_api import TOKEN
 
 ROOT = Path(__file__).resolve().parent.parent
 UNCAPPED = 100_000  # messages a second: the limiter stays in the path but never waits
-# Each user opens, lists and closes a position: write, read (both modes), write.
-MIX = ("/long BTC 0.1 @ 62000 x10 iso", "/positions", "/close 1")
+# The command layer benchmark's mix of what traders send (writes, reads, a stateless
+# calculation); each round leaves every portfolio as it found it.
+MIX = commands_bench.MIX
 USERS = 300
 TRADERS = 1_000_000  # the first user id; the same users every round, as in production
 ROUNDS = 7
@@ -147,6 +149,15 @@ async def _burst(fake: RemoteFake) -> tuple[float, float]:
     return len(messages) / elapsed, cpu / len(messages) * 1000
 
 
+async def _setup(fake: RemoteFake) -> None:
+    """Every trader funds the wallet and holds a short, as in the command layer benchmark."""
+    since = await fake.calls()
+    users = range(TRADERS, TRADERS + USERS)
+    setup = [(user, line) for line in commands_bench.SETUP for user in users]
+    await fake.send(setup)
+    await fake.wait_for_replies(since, len(setup))
+
+
 async def _paced(fake: RemoteFake) -> list[float]:
     """Updates at PACED_RATE; each reply's delay after its update was handed to the fake (ms).
     Both processes read the same monotonic clock."""
@@ -178,6 +189,7 @@ async def _run(folder: Path) -> Figures:
             running(_isocross(fake.url, folder), poll_timeout=1.0),
         ):
             await _burst(echo_fake)  # warm up: users known, caches loaded
+            await _setup(fake)
             await _burst(fake)
             echo, isocross = [], []
             for _ in range(ROUNDS):
