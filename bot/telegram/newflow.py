@@ -203,6 +203,13 @@ async def nothing_to_cancel(update: Update, context: IsoContext) -> None:
     await _show(update, context, Reply.of(tr("There is nothing to cancel.")))
 
 
+async def in_a_group(update: Update, context: IsoContext) -> None:
+    """/new in a group: positions are private, so offer the private chat."""
+    tr = await context.bot_data.translator(update.effective_user)
+    text = tr("Positions are added in a private chat, step by step.")
+    await _show(update, context, Reply((Paragraph(text),), private_request="/new"))
+
+
 async def timed_out(update: Update, context: IsoContext) -> None:
     """The draft waited too long: forget it quietly."""
     if update.effective_user is not None:
@@ -233,4 +240,8 @@ def new_position_flow() -> list[BaseHandler[Update, IsoContext, object]]:
             conversation_timeout=TIMEOUT_SECONDS,
             allow_reentry=True,
         )
-    return [conversation, CommandHandler("cancel", nothing_to_cancel)]
+    return [
+        conversation,
+        CommandHandler("cancel", nothing_to_cancel),
+        CommandHandler("new", in_a_group, ~filters.ChatType.PRIVATE),
+    ]

@@ -42,6 +42,11 @@ async def test_portfolio_commands_in_a_group_show_nothing_and_link_to_a_private_
     for private in ("7,777", "62,000", "56,024", "BTCUSDT", "ETHUSDT"):
         assert private not in shown
 
+    new = (await bot.say(ALICE, "/new@IsoCrossTestBot", **group))[0]
+    assert new.text == "Positions are added in a private chat, step by step."
+    new_link = parse_qs(urlsplit(new.button("Continue in private")["url"]).query)["start"][0]
+    assert deeplink.decode(new_link) == "/new"
+
     # The link opens the private chat: a request that only shows runs at once...
     payload = deeplink.encode("/positions")
     listing = (await bot.say(ALICE, f"/start {payload}"))[0]
@@ -52,6 +57,10 @@ async def test_portfolio_commands_in_a_group_show_nothing_and_link_to_a_private_
     assert offer.text == "You asked in a group for: /long ETH 1 @ 3000 x5"
     await bot.press(ALICE, offer, "Run it here")
     assert offer.text.startswith("Added #2 ETHUSDT long 1 @ 3,000.00 ×5")
+    # /new asked in the group starts the step-by-step flow once pressed in private.
+    offer = (await bot.say(ALICE, f"/start {new_link}"))[0]
+    await bot.press(ALICE, offer, "Run it here")
+    assert offer.text.startswith("Step 1 of 6")
 
 
 async def test_faq_in_a_forum_topic_answers_in_the_topic_and_only_the_asker_turns_pages(
