@@ -41,8 +41,9 @@ async def exchange(ctx: Context, intent: SetExchange) -> Reply:
 async def language(ctx: Context, intent: SetLanguage) -> Reply:
     catalogs = ctx.services.catalogs
     if intent.code is None:
-        buttons = tuple(Button(_native_name(code), f"/lang {code}") for code in catalogs.languages)
-        return Reply((Paragraph(ctx.tr("Choose a language:")),), buttons=(buttons,))
+        buttons = [Button(_native_name(code), f"/lang {code}") for code in catalogs.languages]
+        rows = tuple(tuple(buttons[i : i + 3]) for i in range(0, len(buttons), 3))
+        return Reply((Paragraph(ctx.tr("Choose a language:")),), buttons=rows)
     code = catalogs.resolve(intent.code)
     if code.split("_")[0] != intent.code.replace("-", "_").split("_")[0].lower():
         return Reply.error(
