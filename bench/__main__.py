@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import platform
 
-from bench import alerts_bench, charts_bench, commands_bench, engine_bench
+from bench import alerts_bench, charts_bench, commands_bench, engine_bench, telegram_bench
 from bench.timing import reference
 from engine.tiers import load_tier_book
 
@@ -33,6 +33,8 @@ def main() -> None:
         print(figure.line(ref.median_us))
         if figure.target_us:
             print(f"  = {figure.median_us / 1000:.0f} ms median per chart  (target < 300 ms)")
+    for line in telegram_bench.run().lines():
+        print(line)
     print(f"reference loop after the run: {reference().median_us:.2f} us")
 
 

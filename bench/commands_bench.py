@@ -23,13 +23,16 @@ MIX = (
 )
 
 
+SETUP = ("/balance 100000", "/short ETH 3 @ 3100 20x cross")
+
+
 async def _run(path: Path, rounds: int, repeats: int) -> list[float]:
     services = await open_services(path)
     try:
         layer = CommandLayer(services)
         caller = Caller(user_id=1)
-        await layer.handle("/balance 100000", caller)
-        await layer.handle("/short ETH 3 @ 3100 20x cross", caller)
+        for line in SETUP:
+            await layer.handle(line, caller)
         samples = []
         for _ in range(repeats):
             start = time.perf_counter()

@@ -11,10 +11,12 @@ import logging
 import sys
 from collections.abc import Sequence
 
+from bot.app import check_connection, run
 from bot.commands import CommandLayer
 from bot.config import ConfigError, Settings, load_settings
 from bot.console import LOCAL_USER, run_console, terminal_lines
 from bot.services import open_services
+from bot.telegram.logs import configure_logging
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -27,18 +29,27 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ConfigError as error:
         print(f"isocross: {error}", file=sys.stderr)
         return 2
+    mode = args.mode or ("telegram" if settings.telegram_bot_token else "console")
+    if mode == "telegram":
+        return _telegram(settings)
     logging.basicConfig(
         level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
-    mode = args.mode or ("telegram" if settings.telegram_bot_token else "console")
-    if mode == "telegram":
-        print(
-            "isocross: the Telegram adapter is not in this build yet; use the console "
-            "(python -m bot console).",
-            file=sys.stderr,
-        )
-        return 2
     return asyncio.run(_console(settings, args.user))
+
+
+def _telegram(settings: Settings) -> int:
+    """Run the bot until a signal; a refused token or an unreachable API is one line."""
+    secrets = [
+        s.get_secret_value() for s in (settings.telegram_bot_token, settings.webhook_secret) if s
+    ]
+    configure_logging(settings.log_level, secrets)
+    problem = asyncio.run(check_connection(settings))
+    if problem is not None:
+        print(f"isocross: {problem}", file=sys.stderr)
+        return 2
+    run(settings)
+    return 0
 
 
 async def _console(settings: Settings, user_id: int) -> int:

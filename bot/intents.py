@@ -17,6 +17,7 @@ __all__ = [
     "ClosePosition",
     "Compare",
     "Digest",
+    "Faq",
     "Help",
     "Intent",
     "OpenPosition",
@@ -204,6 +205,11 @@ class ShowChart:
     shocks: tuple[Shock, ...] = ()  # a /whatif's moves, drawn on the chart
 
 
+@dataclass(frozen=True, slots=True)
+class Faq:
+    topic: str | None = None  # as typed; the FAQ finds the nearest topic
+
+
 Intent = (
     OpenPosition
     | Calc
@@ -230,4 +236,5 @@ Intent = (
     | Recommend
     | SetProfile
     | ShowChart
+    | Faq
 )

@@ -52,6 +52,7 @@ class Reply:
     picture: bytes | None = None
     is_error: bool = False
     private_only: bool = False  # shows a portfolio: never in a group chat
+    private_request: str | None = None  # refused in a group: the line to continue in private
 
     @classmethod
     def of(cls, *blocks: Block | str, buttons: Sequence[Sequence[Button]] = ()) -> Reply:

@@ -56,6 +56,7 @@ USAGE: dict[str, tuple[str, str]] = {
         "/alerts quiet 23:00-07:00 Europe/Berlin",
     ),
     "digest": ("/digest [HH:MM [ZONE]|off]", "/digest 09:00 · /digest off"),
+    "faq": ("/faq [TOPIC]", "/faq isolated · /faq liquidation"),
 }
 
 SUMMARY: dict[str, str] = {
@@ -103,4 +104,5 @@ SUMMARY: dict[str, str] = {
         "distance thresholds, snooze a symbol, or set quiet hours (warnings wait)."
     ),
     "digest": N_("A daily summary of your positions at the time you choose; off by default."),
+    "faq": N_("Short answers about isolated and cross margin, liquidation and leverage."),
 }

@@ -163,8 +163,12 @@ def marks_note(
         return []
     parts = [
         tr("{symbol} {mark}", symbol=symbol, mark=mark_text(tr, quote, now))
-        if quote is not None
-        else tr("{symbol} entry price (no live or manual mark)", symbol=symbol)
         for symbol, quote in quotes.items()
+        if quote is not None
     ]
+    unpriced = [symbol for symbol, quote in quotes.items() if quote is None]
+    if unpriced:  # said once for all of them: a long list must not repeat the sentence
+        parts.append(
+            tr("entry price for {symbols} (no live or manual mark)", symbols=", ".join(unpriced))
+        )
     return [Paragraph(tr("Marks: {marks}", marks=" · ".join(parts)))]

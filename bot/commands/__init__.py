@@ -12,7 +12,17 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from bot import intents as i
-from bot.commands import account, advice, alerts, analysis, chart, positions, prices, settings
+from bot.commands import (
+    account,
+    advice,
+    alerts,
+    analysis,
+    chart,
+    faq,
+    positions,
+    prices,
+    settings,
+)
 from bot.commands.context import Caller, Context
 from bot.messages import engine_error_reply, parse_error_reply
 from bot.parsing import ParseError, parse
@@ -21,7 +31,7 @@ from bot.services import Services
 from engine.errors import EngineError
 from storage.errors import Conflict, NotFound
 
-__all__ = ["Caller", "CommandLayer"]
+__all__ = ["Caller", "CommandLayer", "reads_only"]
 
 log = logging.getLogger(__name__)
 
@@ -53,8 +63,10 @@ HANDLERS: dict[type, tuple[str, Handler]] = {
     i.SetPrice: ("price", prices.price),
     i.Alerts: ("alerts", alerts.alerts),
     i.Digest: ("digest", alerts.digest),
+    i.Faq: ("faq", faq.answer),
 }
-GROUP_SAFE = (i.Calc, i.Help)  # nothing that reads or writes a portfolio
+GROUP_SAFE = (i.Calc, i.Help, i.Faq)  # nothing that reads or writes a portfolio
+READ_ONLY = (i.ShowPositions, i.Risk, i.Compare, i.WhatIf, *GROUP_SAFE)  # change nothing
 
 
 class CommandLayer:
@@ -82,6 +94,7 @@ class CommandLayer:
                     ),
                     is_error=True,
                     private_only=False,
+                    private_request=_without_mention(text),
                 )
             return await handler(ctx, intent)
         except ParseError as error:
@@ -93,6 +106,25 @@ class CommandLayer:
         except Exception:
             log.exception("command failed: user=%s command=%s", caller.user_id, command)
             return Reply.error(tr("Sorry, something went wrong on my side. Please try again."))
+
+
+def reads_only(text: str) -> bool:
+    """Whether a line only shows things (safe to re-run for a page, or from a link)."""
+    try:
+        intent = parse(text)
+    except ParseError:
+        return False
+    if isinstance(intent, i.SetBalance):
+        return intent.amount is None
+    if isinstance(intent, i.PortfolioAction):
+        return intent.action == "list"
+    return isinstance(intent, READ_ONLY)
+
+
+def _without_mention(text: str) -> str:
+    """'/positions@IsoCrossBot' -> '/positions': the line as a private chat takes it."""
+    head, _, rest = text.strip().partition(" ")
+    return " ".join(part for part in (head.split("@", 1)[0], rest.strip()) if part)
 
 
 def _storage_reply(ctx: Context, error: NotFound | Conflict) -> Reply:

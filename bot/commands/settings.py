@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from babel import Locale, UnknownLocaleError
+
 from bot.commands.context import Context
 from bot.i18n import N_
 from bot.intents import Help, SetDefaults, SetExchange, SetLanguage
@@ -40,8 +42,9 @@ async def exchange(ctx: Context, intent: SetExchange) -> Reply:
 async def language(ctx: Context, intent: SetLanguage) -> Reply:
     catalogs = ctx.services.catalogs
     if intent.code is None:
-        buttons = tuple(Button(code, f"/lang {code}") for code in catalogs.languages)
-        return Reply((Paragraph(ctx.tr("Choose a language:")),), buttons=(buttons,))
+        buttons = [Button(_native_name(code), f"/lang {code}") for code in catalogs.languages]
+        rows = tuple(tuple(buttons[i : i + 3]) for i in range(0, len(buttons), 3))
+        return Reply((Paragraph(ctx.tr("Choose a language:")),), buttons=rows)
     code = catalogs.resolve(intent.code)
     if code.split("_")[0] != intent.code.replace("-", "_").split("_")[0].lower():
         return Reply.error(
@@ -52,6 +55,14 @@ async def language(ctx: Context, intent: SetLanguage) -> Reply:
         )
     await ctx.services.users.update(ctx.user.id, language=code)
     return Reply.of(catalogs.translator(code)(N_("Language set.")))
+
+
+def _native_name(code: str) -> str:
+    """'ru' -> 'русский': a language named in itself, so its speakers find it."""
+    try:
+        return Locale.parse(code).get_display_name(code) or code
+    except (UnknownLocaleError, ValueError):
+        return code
 
 
 async def defaults(ctx: Context, intent: SetDefaults) -> Reply:

@@ -56,6 +56,7 @@ COMMANDS: dict[str, tuple[Parser, tuple[str, ...]]] = {
     "price": (alerts.price, ("mark", "prices")),
     "alerts": (alerts.alerts, ("alert",)),
     "digest": (alerts.digest, ()),
+    "faq": (simple.faq, ("guide", "learn")),
 }
 _ALIASES = {alias: name for name, (_, aliases) in COMMANDS.items() for alias in (name, *aliases)}
 

@@ -7,6 +7,7 @@ from decimal import Decimal
 from bot.intents import (
     AdjustMargin,
     ClosePosition,
+    Faq,
     Help,
     PortfolioAction,
     Reset,
@@ -202,3 +203,8 @@ def defaults(words: list[str]) -> SetDefaults:
 def help_(words: list[str]) -> Help:
     _arity(words, "help", 0, 1)
     return Help(words[0].lstrip("/") if words else None)
+
+
+def faq(words: list[str]) -> Faq:
+    _arity(words, "faq", 0, 4)
+    return Faq(" ".join(words) if words else None)

@@ -48,7 +48,7 @@ async def test_without_any_price_the_bot_works_on_entry_prices(chat: Chat) -> No
     assert "At what price? There is no live mark for BTCUSDT" in await chat.text("/long BTC 0.5")
     await chat.send("/long BTC 0.5 @ 62000 x10")
     listing = await chat.text("/positions")
-    assert "Marks: BTCUSDT entry price (no live or manual mark)" in listing
+    assert "Marks: entry price for BTCUSDT (no live or manual mark)" in listing
     shown = await chat.text("/price btc")
     assert "binance     —    —  no price" in shown
     assert "No mark to use for BTCUSDT" in shown

@@ -1,0 +1,223 @@
+"""The composition root: settings in, a running Telegram bot out.
+
+Everything the bot is made of is put together here and only here: the PTB
+Application (token, Bot API root, rate limiter, per-user update order), the
+handlers in the order they are tried, the error handler, and the resources
+that post_init opens and post_shutdown closes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import timedelta
+from typing import Any, cast
+from urllib.parse import urlsplit
+
+from telegram import Bot, Update
+from telegram.error import InvalidToken, TelegramError
+from telegram.ext import (
+    Application,
+    ApplicationBuilder,
+    CallbackContext,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    ExtBot,
+    InlineQueryHandler,
+    JobQueue,
+    MessageHandler,
+    TypeHandler,
+    filters,
+)
+
+from bot.alerts import AlertRuntime, schedule_alert_jobs
+from bot.config import Settings
+from bot.services import open_services
+from bot.telegram.callbacks import on_button
+from bot.telegram.chat import on_command, on_other
+from bot.telegram.guard import on_error, throttle
+from bot.telegram.inline import on_inline_query
+from bot.telegram.limiter import Limiter
+from bot.telegram.logs import quiet_http_logs
+from bot.telegram.menu import publish_commands
+from bot.telegram.newflow import new_position_flow
+from bot.telegram.processor import PerUserProcessor
+from bot.telegram.runtime import IsoContext, Runtime
+from bot.telegram.start import on_start
+from bot.telegram.throttle import Throttle
+from bot.telegram.transport import TelegramTransport
+
+__all__ = [
+    "IsoApp",
+    "build_application",
+    "check_connection",
+    "run",
+    "running",
+    "webhook_options",
+]
+
+IsoApp = Application[
+    ExtBot[int], IsoContext, dict[Any, Any], dict[Any, Any], Runtime, JobQueue[IsoContext]
+]
+POLL_TIMEOUT = 30.0  # seconds a getUpdates call may wait for news
+# A few keep-alive connections carry Telegram's 30 messages a second; httpcore scans its
+# whole pool for every request, so PTB's default of 256 costs more than it brings.
+CONNECTIONS = 8
+CONCURRENT_UPDATES = 2 * CONNECTIONS  # users served at once (each user's updates in order)
+POOL_TIMEOUT = 20.0  # seconds a reply may wait for a free connection in a burst
+
+
+def build_application(
+    settings: Settings, *, limiter: Limiter | None = None, flood: Throttle | None = None
+) -> IsoApp:
+    """The bot, ready to run; `limiter` and `flood` replace the production limits (benchmarks)."""
+    if settings.telegram_bot_token is None:
+        raise ValueError("TELEGRAM_BOT_TOKEN is not set")
+    quiet_http_logs()  # before the first request: every Bot API URL holds the token
+    root = settings.telegram_api_url.rstrip("/")
+    context_types = ContextTypes(context=CallbackContext, bot_data=Runtime)
+    builder = (
+        ApplicationBuilder()
+        .token(settings.telegram_bot_token.get_secret_value())
+        .base_url(f"{root}/bot")
+        .base_file_url(f"{root}/file/bot")
+        .context_types(context_types)
+        .rate_limiter(limiter or Limiter())
+        .concurrent_updates(PerUserProcessor(CONCURRENT_UPDATES))
+        .connection_pool_size(CONNECTIONS)
+        .pool_timeout(POOL_TIMEOUT)
+        .post_init(_opener(settings))
+        .post_shutdown(_close)
+    )
+    app = cast(IsoApp, builder.build())  # the builder's chain loses the context types
+    if flood is not None:
+        app.bot_data.throttle = flood
+    _register(app)
+    return app
+
+
+def _register(app: IsoApp) -> None:
+    """Handlers in the order Telegram updates try them."""
+    app.add_handler(TypeHandler(Update, throttle), group=-1)
+    app.add_handlers(new_position_flow())
+    app.add_handlers(
+        [
+            CommandHandler("start", on_start, filters.ChatType.PRIVATE),
+            CallbackQueryHandler(on_button),
+            InlineQueryHandler(on_inline_query),
+            MessageHandler(
+                filters.UpdateType.MESSAGE & filters.ChatType.PRIVATE & filters.TEXT, on_command
+            ),
+            MessageHandler(
+                filters.UpdateType.MESSAGE
+                & filters.ChatType.PRIVATE
+                & ~filters.TEXT
+                & ~filters.StatusUpdate.ALL,
+                on_other,
+            ),
+            MessageHandler(
+                filters.UpdateType.MESSAGE & filters.ChatType.GROUPS & filters.COMMAND, on_command
+            ),
+            MessageHandler(filters.UpdateType.CHANNEL_POST & filters.COMMAND, on_command),
+        ]
+    )
+    app.add_error_handler(on_error)
+
+
+def _opener(settings: Settings) -> Any:
+    async def post_init(app: IsoApp) -> None:
+        """Open the database and services, start the alert watch and its jobs, and publish
+        the command menus in the background (a slow setMyCommands must not hold updates)."""
+        services = await open_services(settings.db_path)
+        app.bot_data.open(services)
+        alerts = AlertRuntime.create(
+            services, settings, TelegramTransport(app.bot, services.catalogs)
+        )
+        await alerts.start()
+        app.bot_data.alerts = alerts
+        if app.job_queue is not None:
+            schedule_alert_jobs(app.job_queue, alerts)
+        app.create_task(publish_commands(app.bot, services.catalogs), name="publish-commands")
+
+    return post_init
+
+
+async def _close(app: IsoApp) -> None:
+    """Close the database after the last update is handled."""
+    await app.bot_data.close()
+
+
+async def check_connection(settings: Settings) -> str | None:
+    """One getMe before start-up: why the bot cannot start, in one line, or None.
+
+    PTB's own start-up logs a refused token with a traceback; this says it plainly first.
+    """
+    if settings.telegram_bot_token is None:
+        return "setting TELEGRAM_BOT_TOKEN: required to run the bot"
+    root = settings.telegram_api_url.rstrip("/")
+    token = settings.telegram_bot_token.get_secret_value()
+    try:
+        async with Bot(token, base_url=f"{root}/bot"):
+            return None
+    except InvalidToken:
+        return "the Bot API refused TELEGRAM_BOT_TOKEN"
+    except TelegramError as error:
+        reason = str(error).replace(token, "[redacted]")
+        return f"cannot reach the Bot API at {settings.telegram_api_url}: {reason}"
+
+
+def run(settings: Settings) -> None:
+    """Long polling, or a webhook server when ISOCROSS_WEBHOOK_URL is set; until a signal."""
+    app = build_application(settings)
+    if settings.webhook_url is None:
+        app.run_polling(allowed_updates=Update.ALL_TYPES, timeout=int(POLL_TIMEOUT))
+    else:
+        app.run_webhook(**webhook_options(settings))
+
+
+def webhook_options(settings: Settings) -> dict[str, Any]:
+    """Where the webhook server listens, the path the proxy forwards, the secret Telegram
+    sends with every update (others are refused with 403)."""
+    if settings.webhook_url is None:
+        raise ValueError("ISOCROSS_WEBHOOK_URL is not set")
+    secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
+    return {
+        "listen": settings.webhook_listen,
+        "port": settings.webhook_port,
+        "url_path": urlsplit(settings.webhook_url).path.lstrip("/"),
+        "webhook_url": settings.webhook_url,
+        "secret_token": secret,
+        "allowed_updates": Update.ALL_TYPES,
+    }
+
+
+@asynccontextmanager
+async def running(
+    app: IsoApp, *, poll_timeout: float = POLL_TIMEOUT, webhook: Settings | None = None
+) -> AsyncIterator[IsoApp]:
+    """The bot inside an event loop that is already running (tests, benchmarks), polling or,
+    given settings with a webhook, serving it: the start and stop sequence of `run_*`."""
+    await app.initialize()
+    try:
+        if app.post_init is not None:
+            await app.post_init(app)
+        updater = app.updater
+        if updater is None:
+            raise RuntimeError("the application was built without an updater")
+        if webhook is None:
+            await updater.start_polling(
+                timeout=timedelta(seconds=poll_timeout), allowed_updates=Update.ALL_TYPES
+            )
+        else:
+            await updater.start_webhook(**webhook_options(webhook))
+        await app.start()
+        try:
+            yield app
+        finally:
+            await updater.stop()
+            await app.stop()
+    finally:
+        await app.shutdown()
+        if app.post_shutdown is not None:
+            await app.post_shutdown(app)

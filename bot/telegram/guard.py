@@ -1,0 +1,80 @@
+"""What stands around the handlers: the per-user flood throttle and the error handler.
+
+The throttle runs first (handler group -1) and stops a flooding user's updates
+before they reach the command layer. The error handler logs the failure with
+its update and answers the user with a short apology, never silence.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+
+from telegram import Update
+from telegram.error import TelegramError
+from telegram.ext import ApplicationHandlerStop
+
+from bot.telegram.runtime import IsoContext
+from bot.telegram.throttle import Verdict
+
+__all__ = ["on_error", "throttle"]
+
+log = logging.getLogger(__name__)
+
+
+async def throttle(update: Update, context: IsoContext) -> None:
+    """Let the update through, or drop it (telling the user once) when they flood."""
+    user = update.effective_user
+    if user is None:
+        return
+    runtime = context.bot_data
+    verdict = runtime.throttle.check(user.id)
+    if verdict is Verdict.ALLOW:
+        return
+    log.info("throttled user=%s", user.id)
+    if verdict is Verdict.WARN:
+        tr = await runtime.translator(user)
+        notice = tr("You are sending faster than I can answer; I will listen again in a moment.")
+        if update.callback_query is not None:
+            await update.callback_query.answer(notice)
+        elif update.effective_chat is not None and update.inline_query is None:
+            await context.bot.send_message(
+                update.effective_chat.id, notice, message_thread_id=_thread(update)
+            )
+    raise ApplicationHandlerStop
+
+
+async def on_error(update: object, context: IsoContext) -> None:
+    """Log the error with the update that caused it; apologise to the user in their language."""
+    if not isinstance(update, Update):
+        log.error("error outside an update", exc_info=context.error)
+        return
+    log.error("update failed: %s", _describe(update), exc_info=context.error)
+    try:
+        await _apologise(update, context)
+    except TelegramError:
+        log.warning("could not apologise for update %s", update.update_id, exc_info=True)
+
+
+async def _apologise(update: Update, context: IsoContext) -> None:
+    tr = await context.bot_data.translator(update.effective_user)
+    apology = tr("Sorry, something went wrong on my side. Please try again.")
+    chat = update.effective_chat
+    if chat is not None and update.inline_query is None:
+        await context.bot.send_message(chat.id, apology, message_thread_id=_thread(update))
+    if update.callback_query is not None:
+        with contextlib.suppress(TelegramError):  # it may have been answered already
+            await update.callback_query.answer(apology)
+
+
+def _thread(update: Update) -> int | None:
+    """The forum topic the update came from, so that answers stay in it."""
+    message = update.effective_message
+    if message is None or not message.is_topic_message:
+        return None
+    return message.message_thread_id
+
+
+def _describe(update: Update) -> str:
+    return json.dumps(update.to_dict(), ensure_ascii=False, default=str)[:2000]

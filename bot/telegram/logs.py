@@ -1,0 +1,57 @@
+"""Logging for the bot process, with the token kept out of every line.
+
+The token is part of every Bot API URL, and httpx logs request URLs at INFO,
+so httpx and httpcore are held at WARNING. As a second line of defence a
+filter on the root handlers replaces any secret in a record (message,
+arguments, traceback) with a placeholder before it is written.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+
+__all__ = ["Redactor", "configure_logging", "quiet_http_logs"]
+
+MASK = "[redacted]"
+_QUIET = ("httpx", "httpcore")
+
+
+class Redactor(logging.Filter):
+    """Rewrites records so that none of `secrets` appears in what a handler writes."""
+
+    def __init__(self, secrets: Iterable[str]) -> None:
+        super().__init__()
+        self.secrets = tuple(s for s in secrets if s)
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if record.exc_info and not record.exc_text:
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        record.msg, record.args = self._clean(message), ()
+        if record.exc_text:
+            record.exc_text = self._clean(record.exc_text)
+        if record.stack_info:
+            record.stack_info = self._clean(record.stack_info)
+        return True
+
+    def _clean(self, text: str) -> str:
+        for secret in self.secrets:
+            text = text.replace(secret, MASK)
+        return text
+
+
+def configure_logging(level: str, secrets: Iterable[str]) -> Redactor:
+    """Root logging at `level`, every root handler redacting `secrets`."""
+    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    redactor = Redactor(secrets)
+    for handler in logging.getLogger().handlers:
+        handler.addFilter(redactor)
+    quiet_http_logs()
+    return redactor
+
+
+def quiet_http_logs() -> None:
+    """httpx logs every request URL, token included, at INFO: keep it to warnings."""
+    for name in _QUIET:
+        logging.getLogger(name).setLevel(logging.WARNING)

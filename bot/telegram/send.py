@@ -1,0 +1,128 @@
+"""Sending and editing rendered replies: pictures, pages, keyboards, deep links.
+
+The one place that talks to Telegram about replies, so the privacy rule is
+enforced here as well as in the command layer: a reply that shows a portfolio
+never goes to a group chat.
+"""
+
+from __future__ import annotations
+
+from telegram import InlineKeyboardMarkup, Message, ReplyParameters
+from telegram.constants import ParseMode
+from telegram.error import BadRequest
+from telegram.ext import ExtBot
+
+from bot.commands import reads_only
+from bot.i18n import Translator
+from bot.reply import Button, Reply
+from bot.telegram import deeplink, render
+from bot.telegram.runtime import Target
+
+__all__ = ["PrivacyError", "edit_reply", "send_page", "send_reply"]
+
+
+class PrivacyError(RuntimeError):
+    """A portfolio reply was about to be sent to a group chat: a bug, never sent."""
+
+
+async def send_reply(
+    bot: ExtBot[int], target: Target, reply: Reply, tr: Translator, command: str | None = None
+) -> list[Message]:
+    """Send a reply; a long one becomes pages with buttons when `command` can be re-run."""
+    _check_privacy(reply, target)
+    sent: list[Message] = []
+    if reply.picture is not None:
+        sent.append(
+            await bot.send_photo(
+                target.chat_id,
+                reply.picture,
+                message_thread_id=target.thread_id,
+                reply_parameters=_reply_to(target),
+            )
+        )
+    texts = render.pages(reply)
+    navigation = _navigation(texts, command, 0)
+    if navigation is not None:
+        markup = _markup(bot, reply, tr, navigation)
+        return [*sent, await send_page(bot, target, texts[0], markup)]
+    for index, text in enumerate(texts):
+        last = index == len(texts) - 1
+        sent.append(await send_page(bot, target, text, _markup(bot, reply, tr) if last else None))
+    return sent
+
+
+async def send_page(
+    bot: ExtBot[int], target: Target, text: str, markup: InlineKeyboardMarkup | None
+) -> Message:
+    return await bot.send_message(
+        target.chat_id,
+        text,
+        parse_mode=ParseMode.HTML,
+        reply_markup=markup,
+        message_thread_id=target.thread_id,
+        reply_parameters=_reply_to(target),
+    )
+
+
+async def edit_reply(
+    bot: ExtBot[int],
+    message: Message,
+    target: Target,
+    reply: Reply,
+    tr: Translator,
+    *,
+    command: str | None = None,
+    page: int = 0,
+) -> None:
+    """Replace `message` with the reply (a button was pressed); overflow goes below it."""
+    _check_privacy(reply, target)
+    texts = render.pages(reply)
+    if not texts:  # a picture alone: it goes below, the message keeps its text
+        texts = [message.text_html or "…"]
+    page = min(page, len(texts) - 1)
+    navigation = _navigation(texts, command, page)
+    if navigation is not None or len(texts) == 1:
+        await _edit(message, texts[page], _markup(bot, reply, tr, navigation))
+    else:
+        await _edit(message, texts[0], None)
+        for index, text in enumerate(texts[1:], start=1):
+            last = index == len(texts) - 1
+            await send_page(bot, target, text, _markup(bot, reply, tr) if last else None)
+    if reply.picture is not None:
+        await bot.send_photo(target.chat_id, reply.picture, message_thread_id=target.thread_id)
+
+
+async def _edit(message: Message, text: str, markup: InlineKeyboardMarkup | None) -> None:
+    try:
+        await message.edit_text(text, parse_mode=ParseMode.HTML, reply_markup=markup)
+    except BadRequest as error:
+        if "not modified" not in error.message:  # the same button pressed twice
+            raise
+
+
+def _check_privacy(reply: Reply, target: Target) -> None:
+    if reply.private_only and not target.private:
+        raise PrivacyError("a private reply addressed to a group chat")
+
+
+def _markup(
+    bot: ExtBot[int], reply: Reply, tr: Translator, navigation: tuple[Button, ...] | None = None
+) -> InlineKeyboardMarkup | None:
+    """The reply's buttons (under the page buttons), and the deep link a refusal carries."""
+    link = None
+    if reply.private_request is not None:
+        link = (tr("Continue in private"), deeplink.link(bot.username, reply.private_request))
+    rows = [navigation, *reply.buttons] if navigation else list(reply.buttons)
+    return render.keyboard(rows, link)
+
+
+def _navigation(texts: list[str], command: str | None, page: int) -> tuple[Button, ...] | None:
+    if len(texts) < 2 or command is None or not reads_only(command):
+        return None
+    return render.page_row(page, len(texts), command)
+
+
+def _reply_to(target: Target) -> ReplyParameters | None:
+    if target.reply_to is None:
+        return None
+    return ReplyParameters(target.reply_to, allow_sending_without_reply=True)

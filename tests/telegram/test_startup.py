@@ -1,0 +1,69 @@
+"""`python -m bot` as an operator runs it: one line for a bad setting or a refused token,
+and a real start, answer and clean stop on SIGTERM."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.fakes.bot_api import FakeBotAPI
+from tests.telegram.conftest import CLOSED_PORT
+
+pytestmark = pytest.mark.e2e
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _bot(env: dict[str, str], tmp_path: Path) -> subprocess.Popen[str]:
+    offline = {f"ISOCROSS_{name}_URL": CLOSED_PORT for name in ("BINANCE", "BYBIT", "OKX")}
+    full = {**os.environ, "ISOCROSS_DB_PATH": str(tmp_path / "isocross.db"), **offline, **env}
+    return subprocess.Popen(
+        [sys.executable, "-m", "bot"],
+        cwd=tmp_path,  # no stray .env from the repository
+        env={**full, "PYTHONPATH": str(ROOT)},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def test_a_malformed_token_stops_start_up_with_one_line(tmp_path: Path) -> None:
+    process = _bot({"TELEGRAM_BOT_TOKEN": "not-a-token"}, tmp_path)
+    _, err = process.communicate(timeout=60)
+    assert process.returncode == 2
+    assert err.strip().splitlines() == [
+        "isocross: setting TELEGRAM_BOT_TOKEN: Value error, not a bot token "
+        "(digits, a colon, then letters, digits, - or _)"
+    ]
+
+
+def test_a_refused_token_is_one_line_without_the_token(tmp_path: Path) -> None:
+    wrong = "987654321:AAWrongTokenWrongTokenWrongToken00"
+    with FakeBotAPI() as api:
+        process = _bot({"TELEGRAM_BOT_TOKEN": wrong, "TELEGRAM_API_URL": api.url}, tmp_path)
+        _, err = process.communicate(timeout=60)
+    assert process.returncode == 2
+    assert err.strip().splitlines() == ["isocross: the Bot API refused TELEGRAM_BOT_TOKEN"]
+
+
+def test_the_bot_starts_answers_and_stops_cleanly_on_sigterm(tmp_path: Path) -> None:
+    with FakeBotAPI() as api:
+        env = {"TELEGRAM_BOT_TOKEN": api.token, "TELEGRAM_API_URL": api.url}
+        process = _bot({**env, "ISOCROSS_LOG_LEVEL": "DEBUG"}, tmp_path)
+        api.message(81, "/balance 2500")
+        deadline = time.monotonic() + 30
+        while not api.texts(81) and time.monotonic() < deadline:
+            time.sleep(0.02)
+        process.send_signal(signal.SIGTERM)
+        out, err = process.communicate(timeout=30)
+    assert process.returncode == 0, err
+    assert api.texts(81) == ["Wallet balance set to 2,500.00 USDT."]
+    assert "Calling Bot API endpoint" in err  # DEBUG logging was on...
+    assert api.token not in out + err  # ...and the token is in none of it
+    assert api.token.split(":")[1] not in out + err
