@@ -10,6 +10,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from bot.feeds.book import PriceBook
+from bot.feeds.klines import KlineStore
 from bot.feeds.marks import Marks
 from bot.i18n import Catalogs
 from engine.tiers import TierBook, load_tier_book
@@ -44,6 +45,7 @@ class Services:
     catalogs: Catalogs
     clock: Callable[[], datetime] = utc_now
     prices: PriceBook = field(default_factory=default_prices)
+    klines: KlineStore = field(default_factory=KlineStore)  # daily closes for the advice
     # called with the user id after every command that changed a portfolio or alert setting
     on_portfolio_change: list[PortfolioHook] = field(default_factory=list)
     alerts: AlertRepository = field(init=False)

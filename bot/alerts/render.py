@@ -12,6 +12,8 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
+from bot.advice_brief import brief_from_payload
+from bot.advice_views import brief_blocks
 from bot.feeds.book import MarkQuote
 from bot.i18n import N_, Translator
 from bot.reply import Block, Button, Paragraph, Reply, Table, Title
@@ -92,6 +94,9 @@ def _alert(tr: Translator, p: Mapping[str, Any], now: datetime) -> Reply:
     )
     facts = "\n".join(tr("{label}: {value}", label=label, value=value) for label, value in rows)
     blocks: list[Block] = [Title(title), Paragraph(facts), *_fixes(tr, p, long)]
+    if p.get("advice"):
+        blocks.append(Title(tr("Margin mode")))
+        blocks.extend(brief_blocks(tr, brief_from_payload(p["advice"])))
     return Reply(tuple(blocks), buttons=_buttons(tr, p), private_only=True)
 
 

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
-from bot.alerts.compose import alert_payload, portfolio_at, priority
+from bot.alerts.compose import alert_payload, mode_advice, portfolio_at, priority
 from bot.alerts.index import TriggerIndex
 from bot.feeds.book import MarkQuote
 from bot.feeds.marks import FEED_FOR
@@ -39,6 +39,7 @@ from engine.errors import EngineError
 from engine.legs import prepare
 from engine.margin import Evaluation, evaluate_prepared
 from engine.models import Exchange, Portfolio
+from engine.profile import RiskProfile
 from engine.triggers import Band, Subject, assess, bands, closest, moves_with_one_price
 from engine.triggers import subjects_of as find_subjects
 from storage.alerts import AlertSettings, Hold, Urgency
@@ -248,6 +249,13 @@ class AlertWatch:
         feed = FEED_FOR[owner.user.exchange]
         quotes = {s: q for s in subject.symbols if (q := self.services.prices.mark(feed, s, now))}
         place = (stored.id, stored.name, owner.user.active_portfolio_id == stored.id)
+        advice = mode_advice(
+            portfolio,
+            self.services.book,
+            result.position.id,
+            self.services.klines.market(now),
+            RiskProfile.from_json(owner.user.risk_profile),
+        )
         payload = alert_payload(
             moved.fire,
             subject,
@@ -257,6 +265,7 @@ class AlertWatch:
             owner.thresholds,
             quotes,
             place,
+            advice,
         )
         hold = Hold(
             not_before=quiet.astimezone(UTC) if choice is Delivery.HOLD and quiet else None,

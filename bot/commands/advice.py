@@ -43,12 +43,9 @@ _MODE_WORD = {MarginMode.ISOLATED: "iso", MarginMode.CROSS: "cross"}
 
 
 def market_data(ctx: Context) -> MarketData:
-    """Volatility and correlations for the advice and the odds.
-
-    Shipped defaults for now; once the market-data feed keeps recent klines,
-    pass them here: MarketData(recent={symbol: closes}, interval_seconds=...).
-    """
-    return MarketData()
+    """Volatility and correlations for the advice and the odds: the feeds' recent daily
+    closes where they are fresh, the shipped defaults elsewhere (the reply says which)."""
+    return ctx.services.klines.market(ctx.services.clock())
 
 
 def risk_profile(user: User) -> RiskProfile:
