@@ -18,6 +18,7 @@ from storage.alerts import AlertRepository
 from storage.db import Database
 from storage.marks import ManualMarkRepository
 from storage.portfolios import PortfolioRepository
+from storage.reviews import ReviewRepository
 from storage.users import UserRepository
 
 __all__ = ["PortfolioHook", "Services", "open_services", "utc_now"]
@@ -50,10 +51,12 @@ class Services:
     on_portfolio_change: list[PortfolioHook] = field(default_factory=list)
     alerts: AlertRepository = field(init=False)
     marks: Marks = field(init=False)
+    reviews: ReviewRepository = field(init=False)
 
     def __post_init__(self) -> None:
         self.alerts = AlertRepository(self.db)
         self.marks = Marks(self.prices, ManualMarkRepository(self.db))
+        self.reviews = ReviewRepository(self.db)
 
     async def portfolio_changed(self, user_id: int) -> None:
         """Tell the watchers; a failing watcher is logged and never fails the command."""

@@ -218,6 +218,9 @@ def _digest(tr: Translator, p: Mapping[str, Any], now: datetime) -> Reply:
             for row in portfolio["positions"]
         ]
         blocks.append(Paragraph(tr("Marks: {marks}", marks=" · ".join(ages))))
+        if portfolio.get("advice"):
+            blocks.append(Paragraph(tr("The margin mode advice has changed:")))
+            blocks.extend(brief_blocks(tr, brief_from_payload(portfolio["advice"])))
     return Reply(tuple(blocks), private_only=True)
 
 

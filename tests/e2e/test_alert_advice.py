@@ -48,3 +48,46 @@ async def test_an_alert_leaves_the_advice_out_when_switching_changes_little(
     assert "In cross mode the liquidation price would be 49,598.40." in text
     assert "Margin mode\n" not in text
     assert "Details: /recommend" not in text
+
+
+async def digest_at_noon(harness: Harness) -> str | None:
+    """Move to the next 12:30 UTC, tick, run the digest and send it: its text, if any
+    (an alert the tick raised is sent too, but is not returned)."""
+    now = harness.clock.now
+    wait = (now.replace(hour=12, minute=30, second=0, microsecond=0) - now).total_seconds()
+    harness.clock.advance(wait if wait > 0 else wait + 24 * 3600)
+    harness.markets.set("binance", {"BTCUSDT": "60000", "ETHUSDT": "3000"}, harness.clock.now)
+    await harness.runtime.tick()
+    before = len(harness.transport.delivered)
+    await harness.runtime.digest()
+    for _ in range(3):  # one message per second per chat
+        await harness.runtime.send()
+        harness.clock.advance(1.5)
+    sent = [t for t in harness.transport.texts()[before:] if t.startswith("Daily digest")]
+    return sent[-1] if sent else None
+
+
+@pytest.mark.e2e
+async def test_the_digest_restates_the_mode_advice_only_when_it_changed(
+    harness: Harness,
+) -> None:
+    chat = harness.chat()
+    await chat.send("/balance 10000")
+    await chat.send(LONG)
+    await chat.send("/digest 12:30 UTC")
+
+    first = await digest_at_noon(harness)
+    assert first is not None
+    assert "The margin mode advice has changed:" in first
+    assert "Recommended: cross, for every position." in first
+
+    second = await digest_at_noon(harness)  # same portfolio, same advice: not repeated
+    assert second is not None
+    assert "margin mode advice" not in second
+    assert "Recommended:" not in second
+
+    # a 0.2 ETH long at ×100 next to it: the advice for the portfolio changes
+    await chat.send("/long ETH 0.2 @ 3000 x100 iso")
+    third = await digest_at_noon(harness)
+    assert third is not None and "The margin mode advice has changed:" in third
+    assert "#2 ETH" in third
