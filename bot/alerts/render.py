@@ -61,6 +61,8 @@ def render(tr: Translator, message: OutboxMessage, now: datetime) -> Reply:
         return _feed_down(tr, message.payload)
     if message.kind == "digest":
         return _digest(tr, message.payload, now)
+    if message.kind == "weekly":
+        return _weekly(tr, message.payload)
     raise ValueError(f"unknown outbox message kind {message.kind!r}")
 
 
@@ -235,3 +237,25 @@ def _digest_row(tr: Translator, row: Mapping[str, Any]) -> tuple[str, str, str, 
         "—" if distance is None else tr.percent(distance, 1),
         "—" if ratio is None else tr.percent(ratio, 1),
     )
+
+
+def _weekly(tr: Translator, p: Mapping[str, Any]) -> Reply:
+    blocks: list[Block] = [Title(tr("Weekly review"))]
+    for portfolio in p["portfolios"]:
+        blocks.append(Paragraph(tr("Portfolio “{name}”", name=portfolio["name"])))
+        best = portfolio.get("closest")
+        if best is None:
+            line = tr("No distance to liquidation was recorded this week.")
+        else:
+            line = tr(
+                "Closest call this week: #{n} {symbol} came within {distance} of its "
+                "liquidation price on {day}.",
+                n=best["position"],
+                symbol=best["symbol"],
+                distance=tr.percent(Decimal(best["distance"]), 1),
+                day=from_text(str(best["at"])).strftime("%Y-%m-%d"),
+            )
+        blocks.append(Paragraph(line))
+        if portfolio.get("advice"):
+            blocks.extend(brief_blocks(tr, brief_from_payload(portfolio["advice"])))
+    return Reply(tuple(blocks), private_only=True)

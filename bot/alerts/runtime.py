@@ -5,7 +5,7 @@ async calls that a scheduler runs (`bot.alerts.jobs` registers them on PTB's Job
     await runtime.start()          # rebuild the watch from the database
     await runtime.tick()           # every ISOCROSS_ALERT_INTERVAL_S: prices -> alerts
     await runtime.send()           # every second: the outbox, within Telegram's limits
-    await runtime.digest()         # every minute: daily digests that are due
+    await runtime.digest()         # every minute: daily digests, weekly reviews due
     await runtime.close()
 """
 
@@ -22,6 +22,7 @@ import httpx
 from bot.alerts.notices import Digests, FeedNotices
 from bot.alerts.outbox import OutboxSender, Sleep
 from bot.alerts.watch import AlertWatch
+from bot.alerts.weekly import WeeklyReviews
 from bot.config import Settings
 from bot.delivery import Transport
 from bot.feeds.base import PriceSource
@@ -58,6 +59,7 @@ class AlertRuntime:
         self.watch = AlertWatch(services)
         self.notices = FeedNotices(services, self.watch)
         self.digests = Digests(services)
+        self.weekly = WeeklyReviews(services)
         self.sender = OutboxSender(services, transport, sleep=sleep)
         self._client = client
 
@@ -96,7 +98,8 @@ class AlertRuntime:
         return await self.sender.drain(budget)
 
     async def digest(self) -> int:
-        return await self.digests.check()
+        """Queue the daily digests and weekly reviews that are due; the number queued."""
+        return await self.digests.check() + await self.weekly.check()
 
     async def close(self) -> None:
         if self.watch.refresh in self.services.on_portfolio_change:

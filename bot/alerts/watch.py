@@ -7,6 +7,8 @@ and the trigger index that tells which of them a price tick concerns.
   its band, and its remembered level says what was already sent.
 * On a tick, only the subjects whose band the new marks left are evaluated, in
   Decimal by the engine, at live marks only (never a manual or entry price).
+* Every evaluation at live marks records the positions' distances to liquidation
+  (a daily minimum per position, `storage.reviews`) for the weekly closest call.
 * After a command changed a user's portfolios or alert settings, that user's
   subjects are evaluated again at once (so a change that makes things worse
   alerts, and a closed position forgets its level).
@@ -29,6 +31,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
+from bot.alerts.advised import samples_of
 from bot.alerts.compose import alert_payload, mode_advice, portfolio_at, priority
 from bot.alerts.index import TriggerIndex
 from bot.feeds.book import MarkQuote
@@ -197,6 +200,8 @@ class AlertWatch:
         except EngineError as error:
             log.warning("alert watch skips portfolio %s of user %s: %s", stored.id, user.id, error)
             return
+        if fire:
+            await self._sample(stored.id, evaluation, feed, now)
         for subject in find_subjects(portfolio):
             key = f"{stored.id}:{subject.key}"
             if only is not None and key not in only:
@@ -277,6 +282,17 @@ class AlertWatch:
         )
         self.queued += 1
         return moved.fire, moved.fire, True
+
+    async def _sample(
+        self, portfolio_id: int, evaluation: Evaluation, feed: Exchange, now: datetime
+    ) -> None:
+        """Keep the distances to liquidation at live marks for the weekly closest call."""
+        live = (
+            s
+            for s in samples_of(evaluation, now)
+            if self.services.prices.mark(feed, s.symbol, now) is not None
+        )
+        await self.services.reviews.record(portfolio_id, live)
 
     @staticmethod
     def _snoozed(owner: _Owner, symbol: str, now: datetime) -> datetime | None:

@@ -91,3 +91,35 @@ async def test_the_digest_restates_the_mode_advice_only_when_it_changed(
     third = await digest_at_noon(harness)
     assert third is not None and "The margin mode advice has changed:" in third
     assert "#2 ETH" in third
+
+
+@pytest.mark.e2e
+async def test_the_weekly_review_restates_the_advice_with_the_weeks_closest_call(
+    harness: Harness,
+) -> None:
+    chat = harness.chat()
+    await chat.send("/balance 10000")
+    await chat.send(LONG)
+    assert "Every Monday at 09:00" in await chat.text("/digest weekly")
+    # Tuesday 2026-03-10: the mark dips to 55,000 (9.5% from 49,799.20), then recovers
+    for price in ("60000", "55000", "58000", "60000"):
+        await harness.tick({"BTCUSDT": price})
+    assert await harness.runtime.digest() == 0  # not Monday
+
+    harness.clock.now = harness.clock.now.replace(day=16, hour=9, minute=5)  # Monday
+    harness.markets.set("binance", {"BTCUSDT": "60000"}, harness.clock.now)
+    await harness.runtime.tick()
+    assert await harness.runtime.digest() == 1
+    assert await harness.runtime.digest() == 0  # once a week
+    await harness.runtime.send()
+    review = harness.transport.texts()[-1]
+    assert review.startswith("Weekly review")
+    assert (
+        "Closest call this week: #1 BTCUSDT came within 9.5% of its liquidation price "
+        "on 2026-03-10." in review
+    )
+    assert "Recommended: cross, for every position." in review
+
+    assert "No more weekly review." in await chat.text("/digest weekly off")
+    harness.clock.advance(7 * 24 * 3600)
+    assert await harness.runtime.digest() == 0
