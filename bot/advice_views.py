@@ -18,8 +18,9 @@ from bot.advice_texts import (
     probability_text,
     reason_text,
 )
+from bot.faq import TOPICS
 from bot.i18n import Translator
-from bot.reply import Block, Paragraph, Table, Title
+from bot.reply import Block, Button, Paragraph, Table, Title
 from bot.views import mode_name
 from engine.advice import AdviceResult, PositionAdvice, Recommendation
 from engine.market import Source, VolatilityEstimate
@@ -32,7 +33,7 @@ __all__ = [
     "advice_blocks",
     "brief_advice_blocks",
     "brief_blocks",
-    "faq_line",
+    "faq_buttons",
     "position_blocks",
     "volatility_note",
 ]
@@ -49,6 +50,9 @@ class _Advised(Protocol):
     def mode(self) -> MarginMode: ...
     @property
     def changes(self) -> bool: ...
+
+
+_FAQ = {topic.key: topic for topic in TOPICS}
 
 
 def _label(advice: _Advised) -> str:
@@ -217,8 +221,11 @@ def volatility_note(tr: Translator, estimates: Iterable[VolatilityEstimate]) -> 
     )
 
 
-def faq_line(tr: Translator, topics: Iterable[str]) -> Paragraph:
-    return Paragraph(tr("More: {topics}", topics=" · ".join(f"/faq {topic}" for topic in topics)))
+def faq_buttons(tr: Translator, topics: Iterable[str]) -> tuple[tuple[Button, ...], ...]:
+    """ "More" as buttons, three to a row: each opens the FAQ topic that explains the advice."""
+    found = [_FAQ[topic] for topic in topics if topic in _FAQ]
+    buttons = [Button(tr(topic.title), f"/faq {topic.key}") for topic in found]
+    return tuple(tuple(buttons[i : i + 3]) for i in range(0, len(buttons), 3))
 
 
 def advice_blocks(tr: Translator, result: AdviceResult) -> list[Block]:
@@ -229,7 +236,6 @@ def advice_blocks(tr: Translator, result: AdviceResult) -> list[Block]:
         _table(tr, result),
         volatility_note(tr, (a.odds.volatility for a in result.positions)),
         *_summaries(tr, result),
-        faq_line(tr, result.faq_topics),
     ]
 
 
@@ -269,7 +275,6 @@ def position_blocks(tr: Translator, result: AdviceResult, advice: PositionAdvice
         Paragraph("\n".join(f"• {reason_text(tr, r)}" for r in reasons)),
         volatility_note(tr, (advice.odds.volatility,)),
         Paragraph(tr(NEITHER)),
-        faq_line(tr, result.faq_topics),
     ]
 
 
