@@ -26,9 +26,11 @@ from bot.alerts.weekly import WeeklyReviews
 from bot.config import Settings
 from bot.delivery import Transport
 from bot.feeds.base import PriceSource
+from bot.feeds.candles import CandleFeed
 from bot.feeds.exchanges import sources
 from bot.feeds.poller import FeedPoller
 from bot.services import Services
+from engine.models import Exchange
 
 __all__ = ["AlertRuntime", "TickReport"]
 
@@ -52,6 +54,7 @@ class AlertRuntime:
         interval: timedelta,
         sleep: Sleep = asyncio.sleep,
         client: httpx.AsyncClient | None = None,
+        candles: CandleFeed | None = None,
     ) -> None:
         self.services = services
         self.interval = interval
@@ -62,6 +65,7 @@ class AlertRuntime:
         self.weekly = WeeklyReviews(services)
         self.sender = OutboxSender(services, transport, sleep=sleep)
         self._client = client
+        self.candles = candles
 
     @classmethod
     def create(cls, services: Services, settings: Settings, transport: Transport) -> AlertRuntime:
@@ -74,7 +78,13 @@ class AlertRuntime:
             headers={"User-Agent": "IsoCross/0.1 (+mark prices)"},
         )
         feeds = sources(client, settings.binance_url, settings.bybit_url, settings.okx_url)
-        return cls(services, feeds, transport, interval=interval, client=client)
+        urls = {
+            Exchange.BINANCE: settings.binance_url,
+            Exchange.BYBIT: settings.bybit_url,
+            Exchange.OKX: settings.okx_url,
+        }
+        candles = CandleFeed(client, urls, services.klines)
+        return cls(services, feeds, transport, interval=interval, client=client, candles=candles)
 
     async def start(self) -> None:
         """Rebuild the watch from the database and hear about every later change."""
@@ -88,6 +98,8 @@ class AlertRuntime:
         ticked = await self.poller.poll(self.services.clock())
         alerts = await self.watch.on_marks(ticked)
         notices = await self.notices.check()
+        if self.candles is not None:  # daily closes for the advice, a few symbols a tick
+            await self.candles.refresh(self.watch.symbols(), self.services.clock())
         report = TickReport(sum(len(m) for m in ticked.values()), alerts, notices)
         if alerts or notices:
             log.info("alert tick: %s", report)

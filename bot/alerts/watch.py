@@ -106,6 +106,10 @@ class AlertWatch:
         """Users with a watched subject priced by `feed`."""
         return {s.user_id for s in self._subjects.values() if s.feed is feed}
 
+    def symbols(self) -> set[tuple[Exchange, str]]:
+        """Every (feed, symbol) a watched subject is priced by."""
+        return {(s.feed, band.symbol) for s in self._subjects.values() for band in s.bands}
+
     def subject(self, user_id: int, key: str) -> WatchedSubject | None:
         found = self._ids.get((user_id, key))
         return None if found is None else self._subjects[found]
