@@ -3,9 +3,11 @@ mode changes and what neither does, so no answer reads as a promise of safety.""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from decimal import Decimal
+from typing import Protocol
 
+from bot.advice_brief import BriefAdvice, brief_of
 from bot.advice_texts import (
     HEADLINES,
     NEITHER,
@@ -16,8 +18,9 @@ from bot.advice_texts import (
     probability_text,
     reason_text,
 )
+from bot.faq import TOPICS
 from bot.i18n import Translator
-from bot.reply import Block, Paragraph, Table, Title
+from bot.reply import Block, Button, Paragraph, Table, Title
 from bot.views import mode_name
 from engine.advice import AdviceResult, PositionAdvice, Recommendation
 from engine.market import Source, VolatilityEstimate
@@ -29,31 +32,50 @@ from engine.symbols import base_asset
 __all__ = [
     "advice_blocks",
     "brief_advice_blocks",
-    "faq_line",
+    "brief_blocks",
+    "faq_buttons",
     "position_blocks",
     "volatility_note",
 ]
 
 
-def _label(advice: PositionAdvice) -> str:
+class _Advised(Protocol):
+    """A position's advice as the headline needs it (PositionAdvice, BriefPosition)."""
+
+    @property
+    def position_id(self) -> str: ...
+    @property
+    def symbol(self) -> str: ...
+    @property
+    def mode(self) -> MarginMode: ...
+    @property
+    def changes(self) -> bool: ...
+
+
+_FAQ = {topic.key: topic for topic in TOPICS}
+
+
+def _label(advice: _Advised) -> str:
     return f"#{advice.position_id} {base_asset(advice.symbol)}"
 
 
-def _headline(tr: Translator, result: AdviceResult) -> list[Block]:
+def _headline(
+    tr: Translator, recommendation: Recommendation, positions: Sequence[_Advised]
+) -> list[Block]:
     by_mode: dict[bool, list[str]] = {True: [], False: []}
-    for advice in result.positions:
+    for advice in positions:
         by_mode[advice.mode is MarginMode.ISOLATED].append(_label(advice))
     text = tr(
-        HEADLINES[result.recommendation],
+        HEADLINES[recommendation],
         isolated=", ".join(by_mode[True]),
         cross=", ".join(by_mode[False]),
     )
-    moves = [a for a in result.positions if a.changes]
-    uniform = result.recommendation is not Recommendation.SPLIT
-    if uniform and len(moves) == len(result.positions) > 1:
+    moves = [a for a in positions if a.changes]
+    uniform = recommendation is not Recommendation.SPLIT
+    if uniform and len(moves) == len(positions) > 1:
         change = tr(
             "To follow it, switch every position to {mode}.",
-            mode=mode_name(tr, result.positions[0].mode),
+            mode=mode_name(tr, positions[0].mode),
         )
     elif moves:
         change = tr(
@@ -199,19 +221,21 @@ def volatility_note(tr: Translator, estimates: Iterable[VolatilityEstimate]) -> 
     )
 
 
-def faq_line(tr: Translator, topics: Iterable[str]) -> Paragraph:
-    return Paragraph(tr("More: {topics}", topics=" · ".join(f"/faq {topic}" for topic in topics)))
+def faq_buttons(tr: Translator, topics: Iterable[str]) -> tuple[tuple[Button, ...], ...]:
+    """ "More" as buttons, three to a row: each opens the FAQ topic that explains the advice."""
+    found = [_FAQ[topic] for topic in topics if topic in _FAQ]
+    buttons = [Button(tr(topic.title), f"/faq {topic.key}") for topic in found]
+    return tuple(tuple(buttons[i : i + 3]) for i in range(0, len(buttons), 3))
 
 
 def advice_blocks(tr: Translator, result: AdviceResult) -> list[Block]:
     """The whole-portfolio answer to /recommend."""
     return [
-        *_headline(tr, result),
+        *_headline(tr, result.recommendation, result.positions),
         *_why(tr, result),
         _table(tr, result),
         volatility_note(tr, (a.odds.volatility for a in result.positions)),
         *_summaries(tr, result),
-        faq_line(tr, result.faq_topics),
     ]
 
 
@@ -251,7 +275,6 @@ def position_blocks(tr: Translator, result: AdviceResult, advice: PositionAdvice
         Paragraph("\n".join(f"• {reason_text(tr, r)}" for r in reasons)),
         volatility_note(tr, (advice.odds.volatility,)),
         Paragraph(tr(NEITHER)),
-        faq_line(tr, result.faq_topics),
     ]
 
 
@@ -260,12 +283,15 @@ def _distance_cell(tr: Translator, odds: ModeOdds) -> str:
 
 
 def brief_advice_blocks(tr: Translator, result: AdviceResult) -> list[Block]:
-    """The advice in a few lines, for an alert or a digest: the headline, the weightiest
-    reason, what neither mode changes, where to read more."""
-    blocks = _headline(tr, result)[1:]
-    decisive = sorted((r for r in result.reasons if r.weight > 0), key=lambda r: -r.weight)
-    if decisive:
-        blocks.append(Paragraph(f"• {reason_text(tr, decisive[0])}"))
+    """The advice in a few lines, for an alert or a digest."""
+    return brief_blocks(tr, brief_of(result))
+
+
+def brief_blocks(tr: Translator, brief: BriefAdvice) -> list[Block]:
+    """The headline, the weightiest reason, what neither mode changes, where to read more."""
+    blocks = _headline(tr, brief.recommendation, brief.positions)[1:]
+    if brief.reason is not None:
+        blocks.append(Paragraph(f"• {reason_text(tr, brief.reason)}"))
     blocks.append(Paragraph(tr(NEITHER)))
     blocks.append(Paragraph(tr("Details: /recommend")))
     return blocks

@@ -180,7 +180,7 @@ class Alerts:
 
 @dataclass(frozen=True, slots=True)
 class Digest:
-    action: str  # "show" | "set" | "off"
+    action: str  # "show" | "set" | "off" | "weekly" | "weekly_off"
     at: time | None = None
     timezone: str | None = None
 

@@ -10,6 +10,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from bot.feeds.book import PriceBook
+from bot.feeds.klines import KlineStore
 from bot.feeds.marks import Marks
 from bot.i18n import Catalogs
 from engine.tiers import TierBook, load_tier_book
@@ -17,6 +18,7 @@ from storage.alerts import AlertRepository
 from storage.db import Database
 from storage.marks import ManualMarkRepository
 from storage.portfolios import PortfolioRepository
+from storage.reviews import ReviewRepository
 from storage.users import UserRepository
 
 __all__ = ["PortfolioHook", "Services", "open_services", "utc_now"]
@@ -44,14 +46,17 @@ class Services:
     catalogs: Catalogs
     clock: Callable[[], datetime] = utc_now
     prices: PriceBook = field(default_factory=default_prices)
+    klines: KlineStore = field(default_factory=KlineStore)  # daily closes for the advice
     # called with the user id after every command that changed a portfolio or alert setting
     on_portfolio_change: list[PortfolioHook] = field(default_factory=list)
     alerts: AlertRepository = field(init=False)
     marks: Marks = field(init=False)
+    reviews: ReviewRepository = field(init=False)
 
     def __post_init__(self) -> None:
         self.alerts = AlertRepository(self.db)
         self.marks = Marks(self.prices, ManualMarkRepository(self.db))
+        self.reviews = ReviewRepository(self.db)
 
     async def portfolio_changed(self, user_id: int) -> None:
         """Tell the watchers; a failing watcher is logged and never fails the command."""

@@ -55,7 +55,10 @@ USAGE: dict[str, tuple[str, str]] = {
         "/alerts ratio 60 80 · /alerts distance 8% 3% · /alerts snooze BTC 2h · "
         "/alerts quiet 23:00-07:00 Europe/Berlin",
     ),
-    "digest": ("/digest [HH:MM [ZONE]|off]", "/digest 09:00 · /digest off"),
+    "digest": (
+        "/digest [HH:MM [ZONE]|off|weekly [off]]",
+        "/digest 09:00 · /digest off · /digest weekly",
+    ),
     "faq": ("/faq [TOPIC]", "/faq isolated · /faq liquidation"),
 }
 

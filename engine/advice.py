@@ -47,7 +47,7 @@ _TOPICS: Mapping[ReasonCode, str] = {
     ReasonCode.HIGH_LEVERAGE: "leverage",
     ReasonCode.SURVIVAL: "liquidation",
     ReasonCode.LITTLE_TO_PROTECT: "liquidation",
-    ReasonCode.MARGIN_ABOVE_LIMIT: "add_margin",
+    ReasonCode.MARGIN_ABOVE_LIMIT: "addmargin",
 }
 
 

@@ -24,6 +24,7 @@ from engine.numbers import ONE, ZERO
 
 __all__ = [
     "REARM_RATIO",
+    "WEEKLY_DEFAULT_TIME",
     "Criteria",
     "Delivery",
     "Level",
@@ -37,9 +38,11 @@ __all__ = [
     "quiet_until",
     "rank",
     "step",
+    "weekly_due",
 ]
 
 REARM_RATIO = Decimal("0.10")  # ten points of margin ratio
+WEEKLY_DEFAULT_TIME = time(9, 0)  # the weekly review's time for a user without a digest time
 _HALF = Decimal("0.5")
 _ONE_AND_A_HALF = Decimal("1.5")
 
@@ -185,3 +188,9 @@ def digest_due(now: datetime, at: time, last_sent: date | None, window: timedelt
         return False
     start = now.replace(hour=at.hour, minute=at.minute, second=0, microsecond=0)
     return start <= now < start + window
+
+
+def weekly_due(now: datetime, at: time, last_sent: date | None, window: timedelta) -> bool:
+    """The weekly review is due on Mondays (wall clock of `now`) from `at` for `window`,
+    once a week."""
+    return now.weekday() == 0 and digest_due(now, at, last_sent, window)

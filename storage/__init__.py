@@ -18,6 +18,7 @@ from storage.portfolios import (
     StoredPortfolio,
     StoredPosition,
 )
+from storage.reviews import ReviewRepository
 from storage.users import DEFAULT_PORTFOLIO, SETTINGS, User, UserRepository
 from storage.watch import Watched, watched
 
@@ -39,6 +40,7 @@ __all__ = [
     "OutboxMessage",
     "PortfolioRepository",
     "PortfolioSummary",
+    "ReviewRepository",
     "SchemaError",
     "StorageError",
     "StoredPortfolio",

@@ -52,6 +52,7 @@ class AlertSettings:
     quiet_start: time | None = None  # in the user's timezone
     quiet_end: time | None = None
     digest_time: time | None = None
+    weekly_review: bool = False  # /digest weekly: the mode advice with the week's closest call
 
 
 @dataclass(frozen=True, slots=True)
@@ -229,6 +230,22 @@ class AlertRepository:
             found.setdefault(row["user_id"], {})[row["symbol"]] = from_text(row["until"])
         return found
 
+    async def weekly_times(self) -> list[tuple[int, time | None, str]]:
+        """(user, digest time or None, timezone) of every user who asked for the weekly
+        review."""
+        rows = await self._db.fetch_all(
+            "SELECT s.user_id, s.digest_time, u.timezone FROM alert_settings s"
+            " JOIN users u ON u.id = s.user_id WHERE s.weekly_review = 1"
+        )
+        return [
+            (
+                row["user_id"],
+                None if row["digest_time"] is None else time.fromisoformat(row["digest_time"]),
+                row["timezone"],
+            )
+            for row in rows
+        ]
+
     async def digest_times(self) -> list[tuple[int, time, str]]:
         """(user, digest time, timezone) of every user who asked for a daily digest."""
         rows = await self._db.fetch_all(
@@ -287,7 +304,7 @@ async def _enqueue(
 def _parse(fields: Mapping[str, object]) -> dict[str, Any]:
     parsed: dict[str, Any] = {}
     for name, value in fields.items():
-        if name == "enabled":
+        if name in ("enabled", "weekly_review"):
             if not isinstance(value, bool):
                 raise InvalidInput(field=name, reason="not_a_bool")
             parsed[name] = value
@@ -348,6 +365,7 @@ def settings_from_row(row: sqlite3.Row) -> AlertSettings:
         quiet_start=clock("quiet_start"),
         quiet_end=clock("quiet_end"),
         digest_time=clock("digest_time"),
+        weekly_review=bool(row["weekly_review"]),
     )
 
 

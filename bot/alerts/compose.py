@@ -11,12 +11,16 @@ import logging
 from collections.abc import Callable, Mapping
 from decimal import ROUND_CEILING, Decimal
 
+from bot.advice_brief import brief_of, brief_payload
 from bot.feeds.book import MarkQuote
 from engine.alerts import Level, Thresholds
 from engine.errors import EngineError
 from engine.margin import Evaluation, PositionResult
+from engine.market import MarketData
 from engine.models import Portfolio, build
+from engine.profile import RiskProfile
 from engine.remedies import other_mode_liquidation, qty_to_close
+from engine.review import alert_advice
 from engine.sizing import margin_to_add
 from engine.tiers import TierBook
 from engine.triggers import Subject, closest
@@ -24,7 +28,7 @@ from storage._time import to_text
 from storage.portfolios import StoredPortfolio
 from storage.users import User
 
-__all__ = ["alert_payload", "digest_payload", "portfolio_at", "priority"]
+__all__ = ["alert_payload", "digest_payload", "mode_advice", "portfolio_at", "priority"]
 
 log = logging.getLogger(__name__)
 _CENT = Decimal("0.01")
@@ -92,9 +96,11 @@ def alert_payload(
     thresholds: Thresholds,
     quotes: Mapping[str, MarkQuote],
     place: tuple[int, str, bool],
+    advice: Mapping[str, object] | None = None,
 ) -> dict[str, object]:
     """Everything the alert says, for the subject's position nearest liquidation.
-    `place` is (portfolio id, portfolio name, whether it is the active one)."""
+    `place` is (portfolio id, portfolio name, whether it is the active one); `advice`
+    the brief mode advice (`bot.advice_brief`) when switching mode would matter."""
     result = closest(evaluation, subject)
     position = result.position
     ratio = evaluation.account.cross_margin_ratio if subject.cross else result.margin_ratio
@@ -118,7 +124,25 @@ def alert_payload(
         "target": str(thresholds.warn_distance),
         "wallet": str(portfolio.wallet_balance),
         **_fixes(portfolio, book, position.id, thresholds.warn_distance),
+        "advice": None if advice is None else dict(advice),
     }
+
+
+def mode_advice(
+    portfolio: Portfolio,
+    book: TierBook,
+    position_id: str,
+    market: MarketData,
+    profile: RiskProfile,
+) -> dict[str, object] | None:
+    """The brief mode advice for an alert about `position_id`, as payload; None when
+    switching its mode would move its liquidation price by less than 2% of the mark."""
+    try:
+        result = alert_advice(portfolio, book, position_id, market, profile)
+    except EngineError:
+        log.exception("mode advice failed for position %s", position_id)
+        return None
+    return None if result is None else brief_payload(brief_of(result))
 
 
 def digest_payload(

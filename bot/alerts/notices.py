@@ -5,22 +5,25 @@
   'feed:<exchange>', so a restart mid-outage does not repeat it; the key is
   forgotten when prices return). Quiet hours hold it like a warning.
 * The digest goes out once a day from the user's chosen time (a two-hour window,
-  so a short restart does not skip it), remembered under 'digest' by date.
+  so a short restart does not skip it), remembered under 'digest' by date. Each
+  portfolio comes with its mode advice when that changed since the last digest
+  told it (the advice key is stored once the digest is in the outbox).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.alerts.compose import digest_payload, portfolio_at
+from bot.advice_brief import brief_of, brief_payload
+from bot.alerts.advised import advice_for, evaluated_portfolios, samples_of
+from bot.alerts.compose import digest_payload
 from bot.alerts.watch import AlertWatch
-from bot.feeds.book import MarkQuote
 from bot.services import Services
 from engine.alerts import digest_due, quiet_until
-from engine.errors import EngineError
-from engine.margin import Evaluation, evaluate
-from engine.models import Exchange, Portfolio
+from engine.models import Exchange
+from engine.review import mode_advice_changed
 from storage._time import to_text
 from storage.alerts import Hold, Urgency
 
@@ -90,32 +93,48 @@ class Digests:
             ):
                 continue
             today = local.date().isoformat()
-            payload = await self._payload(user_id, now)
-            if payload is None:  # no positions: nothing to summarise today
+            due = await self._payload(user_id, now)
+            if due is None:  # no positions: nothing to summarise today
                 await alerts.set_level(user_id, "digest", today)
                 continue
             await alerts.raise_level(
-                user_id, "digest", today, payload, Urgency.DIGEST, kind="digest"
+                user_id, "digest", today, due.payload, Urgency.DIGEST, kind="digest"
             )
+            for portfolio_id, key in due.told.items():
+                await self.services.reviews.set_advice_key(portfolio_id, key)
             queued += 1
         return queued
 
-    async def _payload(self, user_id: int, now: datetime) -> dict[str, object] | None:
-        user = await self.services.users.get(user_id)
-        found: list[tuple[str, Portfolio, Evaluation]] = []
-        quotes: dict[str, MarkQuote] = {}
+    async def _payload(self, user_id: int, now: datetime) -> _Due | None:
+        """The digest of every portfolio with positions, each with its mode advice when
+        that changed since the last digest; None when there is nothing to summarise."""
+        services = self.services
+        user = await services.users.get(user_id)
+        found, quotes = await evaluated_portfolios(services, user, now)
+        if not found:
+            return None
+        payload = digest_payload(
+            [(e.stored.name, e.portfolio, e.evaluation) for e in found], quotes
+        )
+        told: dict[int, str] = {}
+        for entry, shown in zip(found, _portfolios(payload), strict=True):
+            await services.reviews.record(entry.stored.id, samples_of(entry.evaluation, now))
+            result = advice_for(services, user, entry.portfolio, now)
+            previous = await services.reviews.advice_key(entry.stored.id)
+            if result is not None and mode_advice_changed(previous, result):
+                shown["advice"] = brief_payload(brief_of(result))
+                told[entry.stored.id] = result.key
+        return _Due(payload, told)
 
-        def quote(symbol: str) -> MarkQuote | None:
-            return self.services.marks.quote(user.id, user.exchange, symbol, now)
 
-        for summary in await self.services.portfolios.list(user_id):
-            if summary.position_count == 0:
-                continue
-            stored = await self.services.portfolios.get(user_id, summary.id)
-            try:
-                portfolio, used = portfolio_at(user, stored, quote)
-                found.append((stored.name, portfolio, evaluate(portfolio, self.services.book)))
-            except EngineError:
-                continue
-            quotes.update(used)
-        return digest_payload(found, quotes) if found else None
+def _portfolios(payload: dict[str, object]) -> list[dict[str, object]]:
+    found = payload["portfolios"]
+    if not isinstance(found, list):
+        raise TypeError("digest payload without its portfolios")
+    return found
+
+
+@dataclass(frozen=True, slots=True)
+class _Due:
+    payload: dict[str, object]
+    told: dict[int, str]  # portfolio id -> the advice key the digest tells

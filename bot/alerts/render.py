@@ -12,6 +12,8 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
+from bot.advice_brief import brief_from_payload
+from bot.advice_views import brief_blocks
 from bot.feeds.book import MarkQuote
 from bot.i18n import N_, Translator
 from bot.reply import Block, Button, Paragraph, Reply, Table, Title
@@ -59,6 +61,8 @@ def render(tr: Translator, message: OutboxMessage, now: datetime) -> Reply:
         return _feed_down(tr, message.payload)
     if message.kind == "digest":
         return _digest(tr, message.payload, now)
+    if message.kind == "weekly":
+        return _weekly(tr, message.payload)
     raise ValueError(f"unknown outbox message kind {message.kind!r}")
 
 
@@ -92,6 +96,9 @@ def _alert(tr: Translator, p: Mapping[str, Any], now: datetime) -> Reply:
     )
     facts = "\n".join(tr("{label}: {value}", label=label, value=value) for label, value in rows)
     blocks: list[Block] = [Title(title), Paragraph(facts), *_fixes(tr, p, long)]
+    if p.get("advice"):
+        blocks.append(Title(tr("Margin mode")))
+        blocks.extend(brief_blocks(tr, brief_from_payload(p["advice"])))
     return Reply(tuple(blocks), buttons=_buttons(tr, p), private_only=True)
 
 
@@ -213,6 +220,9 @@ def _digest(tr: Translator, p: Mapping[str, Any], now: datetime) -> Reply:
             for row in portfolio["positions"]
         ]
         blocks.append(Paragraph(tr("Marks: {marks}", marks=" · ".join(ages))))
+        if portfolio.get("advice"):
+            blocks.append(Paragraph(tr("The margin mode advice has changed:")))
+            blocks.extend(brief_blocks(tr, brief_from_payload(portfolio["advice"])))
     return Reply(tuple(blocks), private_only=True)
 
 
@@ -227,3 +237,25 @@ def _digest_row(tr: Translator, row: Mapping[str, Any]) -> tuple[str, str, str, 
         "—" if distance is None else tr.percent(distance, 1),
         "—" if ratio is None else tr.percent(ratio, 1),
     )
+
+
+def _weekly(tr: Translator, p: Mapping[str, Any]) -> Reply:
+    blocks: list[Block] = [Title(tr("Weekly review"))]
+    for portfolio in p["portfolios"]:
+        blocks.append(Paragraph(tr("Portfolio “{name}”", name=portfolio["name"])))
+        best = portfolio.get("closest")
+        if best is None:
+            line = tr("No distance to liquidation was recorded this week.")
+        else:
+            line = tr(
+                "Closest call this week: #{n} {symbol} came within {distance} of its "
+                "liquidation price on {day}.",
+                n=best["position"],
+                symbol=best["symbol"],
+                distance=tr.percent(Decimal(best["distance"]), 1),
+                day=from_text(str(best["at"])).strftime("%Y-%m-%d"),
+            )
+        blocks.append(Paragraph(line))
+        if portfolio.get("advice"):
+            blocks.extend(brief_blocks(tr, brief_from_payload(portfolio["advice"])))
+    return Reply(tuple(blocks), private_only=True)

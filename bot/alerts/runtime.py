@@ -5,7 +5,7 @@ async calls that a scheduler runs (`bot.alerts.jobs` registers them on PTB's Job
     await runtime.start()          # rebuild the watch from the database
     await runtime.tick()           # every ISOCROSS_ALERT_INTERVAL_S: prices -> alerts
     await runtime.send()           # every second: the outbox, within Telegram's limits
-    await runtime.digest()         # every minute: daily digests that are due
+    await runtime.digest()         # every minute: daily digests, weekly reviews due
     await runtime.close()
 """
 
@@ -22,12 +22,15 @@ import httpx
 from bot.alerts.notices import Digests, FeedNotices
 from bot.alerts.outbox import OutboxSender, Sleep
 from bot.alerts.watch import AlertWatch
+from bot.alerts.weekly import WeeklyReviews
 from bot.config import Settings
 from bot.delivery import Transport
 from bot.feeds.base import PriceSource
+from bot.feeds.candles import CandleFeed
 from bot.feeds.exchanges import sources
 from bot.feeds.poller import FeedPoller
 from bot.services import Services
+from engine.models import Exchange
 
 __all__ = ["AlertRuntime", "TickReport"]
 
@@ -51,6 +54,7 @@ class AlertRuntime:
         interval: timedelta,
         sleep: Sleep = asyncio.sleep,
         client: httpx.AsyncClient | None = None,
+        candles: CandleFeed | None = None,
     ) -> None:
         self.services = services
         self.interval = interval
@@ -58,8 +62,10 @@ class AlertRuntime:
         self.watch = AlertWatch(services)
         self.notices = FeedNotices(services, self.watch)
         self.digests = Digests(services)
+        self.weekly = WeeklyReviews(services)
         self.sender = OutboxSender(services, transport, sleep=sleep)
         self._client = client
+        self.candles = candles
 
     @classmethod
     def create(cls, services: Services, settings: Settings, transport: Transport) -> AlertRuntime:
@@ -72,7 +78,13 @@ class AlertRuntime:
             headers={"User-Agent": "IsoCross/0.1 (+mark prices)"},
         )
         feeds = sources(client, settings.binance_url, settings.bybit_url, settings.okx_url)
-        return cls(services, feeds, transport, interval=interval, client=client)
+        urls = {
+            Exchange.BINANCE: settings.binance_url,
+            Exchange.BYBIT: settings.bybit_url,
+            Exchange.OKX: settings.okx_url,
+        }
+        candles = CandleFeed(client, urls, services.klines)
+        return cls(services, feeds, transport, interval=interval, client=client, candles=candles)
 
     async def start(self) -> None:
         """Rebuild the watch from the database and hear about every later change."""
@@ -86,6 +98,8 @@ class AlertRuntime:
         ticked = await self.poller.poll(self.services.clock())
         alerts = await self.watch.on_marks(ticked)
         notices = await self.notices.check()
+        if self.candles is not None:  # daily closes for the advice, a few symbols a tick
+            await self.candles.refresh(self.watch.symbols(), self.services.clock())
         report = TickReport(sum(len(m) for m in ticked.values()), alerts, notices)
         if alerts or notices:
             log.info("alert tick: %s", report)
@@ -96,7 +110,8 @@ class AlertRuntime:
         return await self.sender.drain(budget)
 
     async def digest(self) -> int:
-        return await self.digests.check()
+        """Queue the daily digests and weekly reviews that are due; the number queued."""
+        return await self.digests.check() + await self.weekly.check()
 
     async def close(self) -> None:
         if self.watch.refresh in self.services.on_portfolio_change:

@@ -7,6 +7,8 @@ and the trigger index that tells which of them a price tick concerns.
   its band, and its remembered level says what was already sent.
 * On a tick, only the subjects whose band the new marks left are evaluated, in
   Decimal by the engine, at live marks only (never a manual or entry price).
+* Every evaluation at live marks records the positions' distances to liquidation
+  (a daily minimum per position, `storage.reviews`) for the weekly closest call.
 * After a command changed a user's portfolios or alert settings, that user's
   subjects are evaluated again at once (so a change that makes things worse
   alerts, and a closed position forgets its level).
@@ -29,7 +31,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
-from bot.alerts.compose import alert_payload, portfolio_at, priority
+from bot.alerts.advised import samples_of
+from bot.alerts.compose import alert_payload, mode_advice, portfolio_at, priority
 from bot.alerts.index import TriggerIndex
 from bot.feeds.book import MarkQuote
 from bot.feeds.marks import FEED_FOR
@@ -39,6 +42,7 @@ from engine.errors import EngineError
 from engine.legs import prepare
 from engine.margin import Evaluation, evaluate_prepared
 from engine.models import Exchange, Portfolio
+from engine.profile import RiskProfile
 from engine.triggers import Band, Subject, assess, bands, closest, moves_with_one_price
 from engine.triggers import subjects_of as find_subjects
 from storage.alerts import AlertSettings, Hold, Urgency
@@ -101,6 +105,10 @@ class AlertWatch:
     def users_on(self, feed: Exchange) -> set[int]:
         """Users with a watched subject priced by `feed`."""
         return {s.user_id for s in self._subjects.values() if s.feed is feed}
+
+    def symbols(self) -> set[tuple[Exchange, str]]:
+        """Every (feed, symbol) a watched subject is priced by."""
+        return {(s.feed, band.symbol) for s in self._subjects.values() for band in s.bands}
 
     def subject(self, user_id: int, key: str) -> WatchedSubject | None:
         found = self._ids.get((user_id, key))
@@ -196,6 +204,8 @@ class AlertWatch:
         except EngineError as error:
             log.warning("alert watch skips portfolio %s of user %s: %s", stored.id, user.id, error)
             return
+        if fire:
+            await self._sample(stored.id, evaluation, feed, now)
         for subject in find_subjects(portfolio):
             key = f"{stored.id}:{subject.key}"
             if only is not None and key not in only:
@@ -248,6 +258,13 @@ class AlertWatch:
         feed = FEED_FOR[owner.user.exchange]
         quotes = {s: q for s in subject.symbols if (q := self.services.prices.mark(feed, s, now))}
         place = (stored.id, stored.name, owner.user.active_portfolio_id == stored.id)
+        advice = mode_advice(
+            portfolio,
+            self.services.book,
+            result.position.id,
+            self.services.klines.market(now),
+            RiskProfile.from_json(owner.user.risk_profile),
+        )
         payload = alert_payload(
             moved.fire,
             subject,
@@ -257,6 +274,7 @@ class AlertWatch:
             owner.thresholds,
             quotes,
             place,
+            advice,
         )
         hold = Hold(
             not_before=quiet.astimezone(UTC) if choice is Delivery.HOLD and quiet else None,
@@ -268,6 +286,17 @@ class AlertWatch:
         )
         self.queued += 1
         return moved.fire, moved.fire, True
+
+    async def _sample(
+        self, portfolio_id: int, evaluation: Evaluation, feed: Exchange, now: datetime
+    ) -> None:
+        """Keep the distances to liquidation at live marks for the weekly closest call."""
+        live = (
+            s
+            for s in samples_of(evaluation, now)
+            if self.services.prices.mark(feed, s.symbol, now) is not None
+        )
+        await self.services.reviews.record(portfolio_id, live)
 
     @staticmethod
     def _snoozed(owner: _Owner, symbol: str, now: datetime) -> datetime | None:

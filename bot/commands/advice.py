@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 
 from bot.advice_texts import profile_text
-from bot.advice_views import advice_blocks, position_blocks
+from bot.advice_views import advice_blocks, faq_buttons, position_blocks
 from bot.commands.context import Context
 from bot.i18n import N_, Translator
 from bot.intents import Recommend, SetProfile
@@ -43,12 +43,9 @@ _MODE_WORD = {MarginMode.ISOLATED: "iso", MarginMode.CROSS: "cross"}
 
 
 def market_data(ctx: Context) -> MarketData:
-    """Volatility and correlations for the advice and the odds.
-
-    Shipped defaults for now; once the market-data feed keeps recent klines,
-    pass them here: MarketData(recent={symbol: closes}, interval_seconds=...).
-    """
-    return MarketData()
+    """Volatility and correlations for the advice and the odds: the feeds' recent daily
+    closes where they are fresh, the shipped defaults elsewhere (the reply says which)."""
+    return ctx.services.klines.market(ctx.services.clock())
 
 
 def risk_profile(user: User) -> RiskProfile:
@@ -74,7 +71,8 @@ async def recommend(ctx: Context, intent: Recommend) -> Reply:
         blocks = position_blocks(tr, result, advice)
         buttons = _position_buttons(tr, result, advice)
     blocks.extend(ctx.marks_note(portfolio.positions))
-    return Reply(tuple(blocks), buttons, private_only=True)
+    more = faq_buttons(tr, result.faq_topics)
+    return Reply(tuple(blocks), (*buttons, *more), private_only=True)
 
 
 def _pick(result: AdviceResult, intent: Recommend) -> PositionAdvice | None:

@@ -10,6 +10,7 @@ from bot.commands.context import Context
 from bot.i18n import Translator
 from bot.intents import Alerts, Digest
 from bot.reply import Block, Button, Paragraph, Reply, Title
+from engine.alerts import WEEKLY_DEFAULT_TIME
 from storage.alerts import AlertSettings
 
 __all__ = ["alerts", "digest", "percent_text"]
@@ -127,8 +128,29 @@ def _quiet(tr: Translator, settings: AlertSettings, zone: str) -> str:
 
 def _digest_line(tr: Translator, settings: AlertSettings, zone: str) -> str:
     if settings.digest_time is None:
-        return tr("No daily digest (ask for one with /digest 09:00).")
-    return tr("Daily digest at {time} ({zone}).", time=_clock(settings.digest_time), zone=zone)
+        line = tr("No daily digest (ask for one with /digest 09:00).")
+    else:
+        line = tr("Daily digest at {time} ({zone}).", time=_clock(settings.digest_time), zone=zone)
+    if settings.weekly_review:
+        line += " " + tr("Weekly review on Mondays.")
+    return line
+
+
+async def _weekly(ctx: Context, on: bool) -> Reply:
+    """/digest weekly [off]: the Monday review, at the digest time (09:00 without one)."""
+    tr = ctx.tr
+    settings = await ctx.services.alerts.update_settings(ctx.user.id, weekly_review=on)
+    if not on:
+        return Reply.of(tr("No more weekly review."))
+    at = settings.digest_time or WEEKLY_DEFAULT_TIME
+    return Reply.of(
+        tr(
+            "Every Monday at {time} ({zone}) you get a weekly review: the margin mode advice "
+            "for each portfolio and the week's closest call to liquidation.",
+            time=_clock(at),
+            zone=ctx.user.timezone,
+        )
+    )
 
 
 async def digest(ctx: Context, intent: Digest) -> Reply:
@@ -136,6 +158,8 @@ async def digest(ctx: Context, intent: Digest) -> Reply:
     if intent.action == "show":
         settings = await ctx.services.alerts.settings(ctx.user.id)
         return Reply.of(_digest_line(tr, settings, ctx.user.timezone))
+    if intent.action in ("weekly", "weekly_off"):
+        return await _weekly(ctx, intent.action == "weekly")
     if intent.timezone is not None:
         await ctx.services.users.update(ctx.user.id, timezone=intent.timezone)
     at = intent.at if intent.action == "set" else None

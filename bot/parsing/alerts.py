@@ -3,7 +3,7 @@
     /price [SYMBOL [PRICE|off]]
     /alerts [on|off | ratio WARN DANGER | distance WARN DANGER
              | snooze SYMBOL|all DURATION|off | quiet HH:MM-HH:MM [ZONE] | quiet off]
-    /digest [HH:MM [ZONE] | off]
+    /digest [HH:MM [ZONE] | off | weekly [off]]
 
 Ratios and distances are percentages ('60', '60%'); a bare number up to 1 is
 read as a fraction ('0.6'). Durations are '30m', '2h', '1d'. A zone is an IANA
@@ -160,6 +160,12 @@ def digest(words: list[str]) -> Digest:
         return Digest("show")
     if len(words) == 1 and words[0] in _OFF:
         return Digest("off")
+    if words[0] == "weekly":
+        if len(words) == 1:
+            return Digest("weekly")
+        if len(words) == 2 and words[1] in _OFF:
+            return Digest("weekly_off")
+        raise ParseError("unexpected", "digest", token=words[1][:30])
     if len(words) > 2:
         raise ParseError("unexpected", "digest", token=words[2][:30])
     tz = zone(words[1], "digest") if len(words) == 2 else None

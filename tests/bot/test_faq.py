@@ -7,6 +7,7 @@ import pytest
 
 from bot.commands import CommandLayer
 from bot.faq import TOPICS, find_topic, matching_topics
+from engine import advice
 from tests.bot.conftest import Chat
 
 
@@ -56,3 +57,8 @@ async def test_an_unknown_topic_is_a_polite_error_with_the_menu(chat: Chat) -> N
     assert reply.is_error
     assert reply.plain_text() == "I have no answer about “weather”. Pick a topic:"
     assert len([b for row in reply.buttons for b in row]) == len(TOPICS)
+
+
+def test_every_faq_topic_the_advice_links_to_exists() -> None:
+    linked = {"isolated", "cross", "choose", *advice._TOPICS.values()}
+    assert linked <= {topic.key for topic in TOPICS}

@@ -153,6 +153,12 @@ async def test_alert_settings_round_trip_through_the_commands(
     assert (await services.alerts.settings(42)).digest_time == time(9, 0)
     assert "No more daily digest." in await chat.text("/digest off")
 
+    assert "Every Monday at 09:00 (Europe/Berlin)" in await chat.text("/digest weekly")
+    assert (await services.alerts.settings(42)).weekly_review
+    assert "Weekly review on Mondays." in await chat.text("/digest")
+    assert "No more weekly review." in await chat.text("/digest weekly off")
+    assert not (await services.alerts.settings(42)).weekly_review
+
 
 @pytest.mark.parametrize(
     ("line", "message"),
@@ -166,6 +172,7 @@ async def test_alert_settings_round_trip_through_the_commands(
         ("/alerts quiet 23:00-07:00 mars/olympus", "is not a timezone I know"),
         ("/alerts loud", "I don't understand “loud”"),
         ("/digest 9am", "is not a time of day"),
+        ("/digest weekly often", "I don't understand “often”"),
         ("/price BTC zero", "is not a number I can use"),
     ],
 )

@@ -1,0 +1,77 @@
+"""What the digests share: a user's portfolios at the live marks, their mode advice, and
+the distance samples the weekly review's closest call comes from."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+from bot.alerts.compose import portfolio_at
+from bot.feeds.book import MarkQuote
+from bot.services import Services
+from engine.advice import AdviceResult, advise
+from engine.errors import EngineError
+from engine.margin import Evaluation, evaluate
+from engine.models import Portfolio
+from engine.profile import RiskProfile
+from engine.review import DistanceSample
+from storage.portfolios import StoredPortfolio
+from storage.users import User
+
+__all__ = ["Evaluated", "advice_for", "evaluated_portfolios", "samples_of"]
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class Evaluated:
+    stored: StoredPortfolio
+    portfolio: Portfolio
+    evaluation: Evaluation
+
+
+async def evaluated_portfolios(
+    services: Services, user: User, now: datetime
+) -> tuple[list[Evaluated], dict[str, MarkQuote]]:
+    """The user's portfolios that hold positions, each at the marks the user is priced at
+    (live, manual or entry), and those marks; a portfolio the engine refuses is left out."""
+    found: list[Evaluated] = []
+    quotes: dict[str, MarkQuote] = {}
+
+    def quote(symbol: str) -> MarkQuote | None:
+        return services.marks.quote(user.id, user.exchange, symbol, now)
+
+    for summary in await services.portfolios.list(user.id):
+        if summary.position_count == 0:
+            continue
+        stored = await services.portfolios.get(user.id, summary.id)
+        try:
+            portfolio, used = portfolio_at(user, stored, quote)
+            found.append(Evaluated(stored, portfolio, evaluate(portfolio, services.book)))
+        except EngineError:
+            continue
+        quotes.update(used)
+    return found, quotes
+
+
+def advice_for(
+    services: Services, user: User, portfolio: Portfolio, now: datetime
+) -> AdviceResult | None:
+    """The portfolio's mode advice with the user's profile and the freshest market data."""
+    profile = RiskProfile.from_json(user.risk_profile)
+    try:
+        return advise(portfolio, services.book, services.klines.market(now), profile)
+    except EngineError:
+        log.exception("mode advice failed for a portfolio of user %s", user.id)
+        return None
+
+
+def samples_of(evaluation: Evaluation, now: datetime) -> Iterable[DistanceSample]:
+    """Each position's distance to liquidation now (those with a liquidation price)."""
+    for result in evaluation.positions:
+        if result.distance_to_liquidation is not None:
+            yield DistanceSample(
+                now, result.position.id, result.position.symbol, result.distance_to_liquidation
+            )

@@ -1,0 +1,76 @@
+"""The weekly review (`/digest weekly`): each portfolio's mode advice, restated, with
+the week's closest call (the smallest distance to liquidation seen).
+
+It goes out on Mondays at the user's digest time (09:00 without one), within
+the digest window, remembered under 'weekly' by date so it comes once. The
+closest call comes from the daily minima the alert watch and the digests record
+(`storage.reviews`), plus the distances at the moment the review is written.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from bot.advice_brief import brief_of, brief_payload
+from bot.alerts.advised import Evaluated, advice_for, evaluated_portfolios, samples_of
+from bot.alerts.notices import DIGEST_WINDOW
+from bot.services import Services
+from engine.alerts import WEEKLY_DEFAULT_TIME, weekly_due
+from engine.review import closest_call
+from storage._time import to_text
+from storage.alerts import Urgency
+from storage.users import User
+
+__all__ = ["WEEK", "WeeklyReviews"]
+
+WEEK = timedelta(days=7)
+
+
+class WeeklyReviews:
+    def __init__(self, services: Services) -> None:
+        self.services = services
+
+    async def check(self) -> int:
+        """Queue the weekly reviews that are due now; the number queued."""
+        alerts = self.services.alerts
+        now = self.services.clock()
+        queued = 0
+        for user_id, at, timezone in await alerts.weekly_times():
+            local = now.astimezone(ZoneInfo(timezone))
+            last = await alerts.level(user_id, "weekly")
+            last_sent = None if last is None else date.fromisoformat(last)
+            if not weekly_due(local, at or WEEKLY_DEFAULT_TIME, last_sent, DIGEST_WINDOW):
+                continue
+            today = local.date().isoformat()
+            user = await self.services.users.get(user_id)
+            found, _ = await evaluated_portfolios(self.services, user, now)
+            if not found:  # nothing to review this week
+                await alerts.set_level(user_id, "weekly", today)
+                continue
+            payload = {"portfolios": [await self._portfolio(user, e, now) for e in found]}
+            await alerts.raise_level(
+                user_id, "weekly", today, payload, Urgency.DIGEST, kind="weekly"
+            )
+            queued += 1
+        return queued
+
+    async def _portfolio(self, user: User, entry: Evaluated, now: datetime) -> dict[str, object]:
+        reviews = self.services.reviews
+        await reviews.record(entry.stored.id, samples_of(entry.evaluation, now))
+        held = {r.position.id for r in entry.evaluation.positions}
+        samples = await reviews.samples(entry.stored.id, now - WEEK)
+        best = closest_call(s for s in samples if s.position_id in held)
+        result = advice_for(self.services, user, entry.portfolio, now)
+        return {
+            "name": entry.stored.name,
+            "closest": None
+            if best is None
+            else {
+                "position": best.position_id,
+                "symbol": best.symbol,
+                "distance": str(best.distance),
+                "at": to_text(best.at),
+            },
+            "advice": None if result is None else brief_payload(brief_of(result)),
+        }
