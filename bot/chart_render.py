@@ -17,10 +17,13 @@ from __future__ import annotations
 import io
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache
 
+from matplotlib import font_manager
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.ft2font import FT2Font
 from matplotlib.image import imsave
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
@@ -118,3 +121,17 @@ def _axes(axes: Axes, model: ChartModel, text: ChartText) -> None:
     axes.yaxis.set_major_formatter(FuncFormatter(lambda value, _: text.money(value)))
     axes.grid(True, color="#DDDDDD", linewidth=1)
     axes.set_xlim(model.prices[0], model.prices[-1])
+
+
+@cache
+def _glyphs() -> frozenset[int]:
+    """The characters the charts' font can draw."""
+    path = font_manager.findfont(font_manager.FontProperties())
+    return frozenset(FT2Font(path).get_charmap())
+
+
+def can_draw(text: str) -> bool:
+    """False when the font lacks a character (e.g. CJK on a server with only DejaVu):
+    the picture then falls back to English labels rather than empty boxes."""
+    glyphs = _glyphs()
+    return all(ord(ch) in glyphs for ch in text if not ch.isspace())

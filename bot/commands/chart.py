@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 from functools import partial
 
-from bot.chart_render import ChartText, render_png
+from bot.chart_render import ChartText, can_draw, render_png
 from bot.charts import ChartModel, Marker, MarkerKind, build_chart, closest_position
 from bot.commands.context import Context
 from bot.i18n import N_, Translator
@@ -42,7 +42,9 @@ async def chart(ctx: Context, intent: ShowChart) -> Reply:
         return Reply.error(
             tr("No position in {symbol}: see /positions.", symbol=intent.symbol or "")
         )
-    draw = partial(_draw, portfolio, ctx.services.book, position_id, intent.shocks, tr)
+    label = tr("{symbol}: account equity by price", symbol="BTCUSDT")
+    picture_tr = tr if can_draw(label) else ctx.services.catalogs.translator("en")
+    draw = partial(_draw, portfolio, ctx.services.book, position_id, intent.shocks, picture_tr)
     model, png = await asyncio.get_running_loop().run_in_executor(None, draw)
     blocks: list[Block] = [
         Title(tr("{symbol}: isolated against cross", symbol=model.symbol)),

@@ -248,3 +248,14 @@ async def test_empty_portfolios_and_groups_get_a_sentence(chat: Chat, layer: Com
     for line in ("/recommend", "/chart", "/profile"):
         reply = await group.send(line)
         assert reply.picture is None and "private" in reply.plain_text()
+
+
+async def test_a_chart_in_chinese_still_draws(chat: Chat) -> None:
+    # the picture falls back to English labels where the server's font lacks CJK glyphs;
+    # the caption stays in the reader's language
+    await chat.send("/lang zh")
+    await chat.send("/balance 10000")
+    await chat.send("/long BTC 0.5 @ 62000 x10")
+    reply = await chat.send("/chart")
+    assert reply.picture is not None and reply.picture.startswith(b"\x89PNG")
+    assert "BTCUSDT" in reply.plain_text()

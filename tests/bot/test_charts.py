@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from bot.chart_render import HEIGHT, WIDTH, ChartText, render_png
+from bot.chart_render import HEIGHT, WIDTH, ChartText, can_draw, render_png
 from bot.charts import ChartModel, MarkerKind, build_chart, closest_position
 from bot.commands.chart import chart_text, whatif_chart_action
 from bot.i18n import Catalogs
@@ -184,3 +184,9 @@ def test_a_whatif_too_long_for_a_button_gets_none() -> None:
         for name in ("BTC", "ETH", "SOL", "DOGE", "XRP", "BNB", "ADA")
     )
     assert whatif_chart_action(shocks) is None
+
+
+def test_text_the_font_cannot_draw_is_detected() -> None:
+    assert can_draw("BTCUSDT: account equity by price, 62,000.00")
+    assert can_draw("капитал аккаунта")  # the bundled DejaVu draws Cyrillic
+    assert not can_draw("BTCUSDT \U000f0000")  # a private-use character no font draws
