@@ -132,6 +132,10 @@ def _isocross(url: str, folder: Path) -> Any:
             "TELEGRAM_BOT_TOKEN": TOKEN,
             "TELEGRAM_API_URL": url,
             "ISOCROSS_DB_PATH": str(folder / "bench.db"),
+            # no exchange is reachable here: the feeds fail at once on a closed loopback port
+            **{
+                f"ISOCROSS_{name}_URL": "http://127.0.0.1:9" for name in ("BINANCE", "BYBIT", "OKX")
+            },
         }
     )
     return build_application(settings, limiter=Limiter(overall_max_rate=UNCAPPED))

@@ -138,7 +138,7 @@ def _opener(settings: Settings) -> Any:
         app.bot_data.alerts = alerts
         if app.job_queue is not None:
             schedule_alert_jobs(app.job_queue, alerts)
-        app.create_task(publish_commands(app.bot, services.catalogs), name="publish-commands")
+        app.bot_data.background(publish_commands(app.bot, services.catalogs))
 
     return post_init
 

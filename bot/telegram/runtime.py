@@ -7,6 +7,8 @@ read `context.bot_data.layer` with a type instead of digging in a dict.
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Coroutine
 from dataclasses import dataclass
 from typing import Any
 
@@ -31,12 +33,21 @@ class Runtime:
         self.throttle = Throttle()
         self.drafts: dict[int, list[str]] = {}  # user id -> the /new flow's answers so far
         self.alerts: AlertRuntime | None = None  # the price watch and alert jobs' state
+        self._tasks: set[asyncio.Task[None]] = set()
+
+    def background(self, work: Coroutine[Any, Any, None]) -> None:
+        """Run `work` beside the updates (start-up chores); cancelled by `close`."""
+        task = asyncio.create_task(work)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
 
     def open(self, services: Services) -> None:
         self._services = services
         self._layer = CommandLayer(services)
 
     async def close(self) -> None:
+        for task in list(self._tasks):
+            task.cancel()
         if self.alerts is not None:
             await self.alerts.close()
             self.alerts = None

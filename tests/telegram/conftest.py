@@ -16,6 +16,8 @@ from tests.fakes.bot_api import FakeBotAPI, Sent
 
 GROUP = -1001234567890
 CLOSED_PORT = "http://127.0.0.1:9"
+# no exchange is reachable from tests: feeds fail at once on a closed loopback port
+OFFLINE_FEEDS = {f"ISOCROSS_{ex}_URL": CLOSED_PORT for ex in ("BINANCE", "BYBIT", "OKX")}
 
 
 def settings_for(api: FakeBotAPI, folder: Path) -> Settings:
@@ -24,10 +26,7 @@ def settings_for(api: FakeBotAPI, folder: Path) -> Settings:
             "TELEGRAM_BOT_TOKEN": api.token,
             "TELEGRAM_API_URL": api.url,
             "ISOCROSS_DB_PATH": str(folder / "isocross.db"),
-            # no exchange is reachable from tests: feeds fail at once on a closed port
-            "ISOCROSS_BINANCE_URL": CLOSED_PORT,
-            "ISOCROSS_BYBIT_URL": CLOSED_PORT,
-            "ISOCROSS_OKX_URL": CLOSED_PORT,
+            **OFFLINE_FEEDS,
         }
     )
 

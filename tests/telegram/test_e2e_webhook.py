@@ -12,6 +12,7 @@ import pytest
 from bot.app import build_application, running
 from bot.config import Settings
 from tests.fakes.bot_api import FakeBotAPI
+from tests.telegram.conftest import OFFLINE_FEEDS
 
 pytestmark = pytest.mark.e2e
 
@@ -36,6 +37,7 @@ async def test_the_webhook_server_takes_updates_with_the_secret_only(tmp_path: P
                 "ISOCROSS_WEBHOOK_LISTEN": "127.0.0.1",
                 "ISOCROSS_WEBHOOK_PORT": str(port),
                 "ISOCROSS_WEBHOOK_SECRET": SECRET,
+                **OFFLINE_FEEDS,
             }
         )
         async with running(build_application(settings), webhook=settings):
