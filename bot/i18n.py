@@ -19,7 +19,7 @@ from pathlib import Path
 from babel import Locale, UnknownLocaleError
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from babel.numbers import format_decimal
+from babel.numbers import NumberPattern, format_decimal, parse_pattern
 
 from engine.numbers import round_toward_danger
 
@@ -121,10 +121,8 @@ class Translator:
         return self._fixed(fraction * 100, places) + "%"
 
     def _fixed(self, value: Decimal, places: int) -> str:
-        pattern = "#,##0" + ("." + "0" * places if places else "")
-        return format_decimal(
-            value, format=pattern, locale=_babel_locale(self.locale), decimal_quantization=True
-        )
+        locale = _babel_locale(self.locale)
+        return str(_pattern(places).apply(value, locale, decimal_quantization=True))
 
 
 def price_places(value: Decimal) -> int:
@@ -137,6 +135,12 @@ def price_places(value: Decimal) -> int:
     if magnitude == 0:
         return 2
     return min(12, 4 - magnitude.adjusted())
+
+
+@cache
+def _pattern(places: int) -> NumberPattern:
+    """Parsed once per precision: Babel would parse the pattern text on every number."""
+    return parse_pattern("#,##0" + ("." + "0" * places if places else ""))
 
 
 @cache

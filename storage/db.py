@@ -86,6 +86,13 @@ class Database:
             finally:
                 await conn.execute("ROLLBACK")
 
+    @asynccontextmanager
+    async def statement(self) -> AsyncIterator[aiosqlite.Connection]:
+        """The connection for ONE read statement: a single statement is its own consistent
+        snapshot, so the BEGIN/ROLLBACK round trips of `read()` would buy nothing."""
+        async with self._exclusive() as conn:
+            yield conn
+
     async def fetch_all(self, sql: str, params: Params = ()) -> list[sqlite3.Row]:
         """Every row of one read-only query: one statement is its own snapshot, so no
         BEGIN/ROLLBACK round trips around it."""

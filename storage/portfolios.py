@@ -101,7 +101,7 @@ class PortfolioRepository:
         )
 
     async def active(self, user_id: int) -> StoredPortfolio:
-        async with self._db.read() as conn:
+        async with self._db.statement() as conn:  # load_active is one statement
             ref, name, _, state = await load_active(conn, user_id)
             return _stored(ref, name, state)
 
