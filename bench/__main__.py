@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import platform
 
 from bench import alerts_bench, charts_bench, commands_bench, engine_bench, telegram_bench
@@ -10,6 +11,8 @@ from engine.tiers import load_tier_book
 
 
 def main() -> None:
+    # the benchmarked bot polls no reachable exchange: its feed warnings are noise here
+    logging.getLogger("bot").setLevel(logging.ERROR)
     print(f"IsoCross benchmarks on {platform.python_implementation()} {platform.python_version()}")
     print("medians over 15 repeats; 'x ref' = time / reference loop, steadier under load\n")
     ref = reference()
