@@ -68,10 +68,7 @@ class ChartModel:
 
 def closest_position(evaluation: Evaluation) -> PositionResult:
     """The position nearest its liquidation price; the first one when none has a price."""
-    priced = [r for r in evaluation.positions if r.distance_to_liquidation is not None]
-    if not priced:
-        return evaluation.positions[0]
-    return min(priced, key=lambda r: r.distance_to_liquidation or Decimal(0))
+    return evaluation.closest() or evaluation.positions[0]
 
 
 def build_chart(

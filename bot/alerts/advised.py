@@ -4,9 +4,10 @@ the distance samples the weekly review's closest call comes from."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import AsyncIterator, Callable, Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
 
 from bot.alerts.compose import portfolio_at
 from bot.feeds.book import MarkQuote
@@ -20,9 +21,27 @@ from engine.review import DistanceSample
 from storage.portfolios import StoredPortfolio
 from storage.users import User
 
-__all__ = ["Evaluated", "advice_for", "evaluated_portfolios", "samples_of"]
+__all__ = ["Evaluated", "advice_for", "due_today", "evaluated_portfolios", "samples_of"]
+
+DueRule = Callable[[datetime, time | None, date | None], bool]
 
 log = logging.getLogger(__name__)
+
+
+async def due_today(
+    services: Services,
+    times: Iterable[tuple[int, time | None, str]],
+    key: str,
+    is_due: DueRule,
+    now: datetime,
+) -> AsyncIterator[tuple[int, str]]:
+    """(user, local date) for each user whose scheduled message `key` is due now by
+    `is_due(local now, their time, the date it was last sent)`."""
+    for user_id, at, timezone in times:
+        local = now.astimezone(ZoneInfo(timezone))
+        last = await services.alerts.level(user_id, key)
+        if is_due(local, at, None if last is None else date.fromisoformat(last)):
+            yield user_id, local.date().isoformat()
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,11 +13,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.advice_brief import brief_of, brief_payload
-from bot.alerts.advised import advice_for, evaluated_portfolios, samples_of
+from bot.alerts.advised import (
+    advice_for,
+    due_today,
+    evaluated_portfolios,
+    samples_of,
+)
 from bot.alerts.compose import digest_payload
 from bot.alerts.watch import AlertWatch
 from bot.services import Services
@@ -76,6 +81,10 @@ class FeedNotices:
         return None if end is None else end.astimezone(UTC)
 
 
+def _digest_due(local: datetime, at: time | None, last: date | None) -> bool:
+    return at is not None and digest_due(local, at, last, DIGEST_WINDOW)
+
+
 class Digests:
     def __init__(self, services: Services) -> None:
         self.services = services
@@ -85,14 +94,8 @@ class Digests:
         alerts = self.services.alerts
         now = self.services.clock()
         queued = 0
-        for user_id, at, timezone in await alerts.digest_times():
-            local = now.astimezone(ZoneInfo(timezone))
-            last = await alerts.level(user_id, "digest")
-            if not digest_due(
-                local, at, None if last is None else date.fromisoformat(last), DIGEST_WINDOW
-            ):
-                continue
-            today = local.date().isoformat()
+        times = await alerts.digest_times()
+        async for user_id, today in due_today(self.services, times, "digest", _digest_due, now):
             due = await self._payload(user_id, now)
             if due is None:  # no positions: nothing to summarise today
                 await alerts.set_level(user_id, "digest", today)

@@ -9,11 +9,16 @@ closest call comes from the daily minima the alert watch and the digests record
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, datetime, time, timedelta
 
 from bot.advice_brief import brief_of, brief_payload
-from bot.alerts.advised import Evaluated, advice_for, evaluated_portfolios, samples_of
+from bot.alerts.advised import (
+    Evaluated,
+    advice_for,
+    due_today,
+    evaluated_portfolios,
+    samples_of,
+)
 from bot.alerts.notices import DIGEST_WINDOW
 from bot.services import Services
 from engine.alerts import WEEKLY_DEFAULT_TIME, weekly_due
@@ -27,6 +32,10 @@ __all__ = ["WEEK", "WeeklyReviews"]
 WEEK = timedelta(days=7)
 
 
+def _weekly_due(local: datetime, at: time | None, last: date | None) -> bool:
+    return weekly_due(local, at or WEEKLY_DEFAULT_TIME, last, DIGEST_WINDOW)
+
+
 class WeeklyReviews:
     def __init__(self, services: Services) -> None:
         self.services = services
@@ -36,13 +45,8 @@ class WeeklyReviews:
         alerts = self.services.alerts
         now = self.services.clock()
         queued = 0
-        for user_id, at, timezone in await alerts.weekly_times():
-            local = now.astimezone(ZoneInfo(timezone))
-            last = await alerts.level(user_id, "weekly")
-            last_sent = None if last is None else date.fromisoformat(last)
-            if not weekly_due(local, at or WEEKLY_DEFAULT_TIME, last_sent, DIGEST_WINDOW):
-                continue
-            today = local.date().isoformat()
+        times = await alerts.weekly_times()
+        async for user_id, today in due_today(self.services, times, "weekly", _weekly_due, now):
             user = await self.services.users.get(user_id)
             found, _ = await evaluated_portfolios(self.services, user, now)
             if not found:  # nothing to review this week

@@ -50,9 +50,8 @@ async def risk(ctx: Context, _: Risk) -> Reply:
         ),
         account_table(tr, result.account),
     ]
-    at_risk = [r for r in result.positions if r.distance_to_liquidation is not None]
-    if at_risk:
-        closest = min(at_risk, key=lambda r: r.distance_to_liquidation or Decimal(0))
+    closest = result.closest()
+    if closest is not None:
         blocks.append(
             Paragraph(
                 tr(

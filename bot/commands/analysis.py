@@ -10,17 +10,11 @@ from bot.i18n import Translator
 from bot.intents import Calc, Compare, WhatIf
 from bot.reply import Block, Button, Paragraph, Reply, Table, Title
 from bot.views import liquidation_text, mode_name, side_name
-from engine.margin import Evaluation, PositionResult
 from engine.models import MarginMode, Portfolio, Position
 from engine.scenarios import ModeOutcome, as_mode, run_scenario
 from engine.sizing import max_position_size
 
 __all__ = ["calc", "compare", "whatif"]
-
-
-def _closest(result: Evaluation) -> PositionResult | None:
-    candidates = [r for r in result.positions if r.distance_to_liquidation is not None]
-    return min(candidates, key=lambda r: r.distance_to_liquidation or 0, default=None)
 
 
 async def compare(ctx: Context, _: Compare) -> Reply:
@@ -55,7 +49,7 @@ async def compare(ctx: Context, _: Compare) -> Reply:
             )
         )
     )
-    closest = _closest(cross)
+    closest = cross.closest()
     if closest is not None:
         blocks.append(
             Paragraph(
