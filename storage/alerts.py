@@ -23,7 +23,7 @@ from engine.errors import InvalidInput
 from engine.numbers import ONE, ZERO, to_decimal
 from storage._json import dumps_exact
 from storage._time import from_text, to_text
-from storage.db import Database, fetch_one, insert
+from storage.db import Database, fetch_one, insert, one_of
 from storage.errors import NotFound
 
 __all__ = ["AlertRepository", "AlertSettings", "Hold", "OutboxMessage", "Urgency"]
@@ -182,11 +182,11 @@ class AlertRepository:
             )
             return cursor.rowcount == 1
 
-    async def levels(self, user_id: int | None = None) -> dict[tuple[int, str], str]:
-        """Every remembered level, of one user or of all (to rebuild the watch at start)."""
-        where, params = ("WHERE user_id = ?", (user_id,)) if user_id is not None else ("", ())
+    async def levels(self, *users: int) -> dict[tuple[int, str], str]:
+        """Every remembered level of these users, or of all (to rebuild the watch at start)."""
+        where = f"WHERE {one_of('user_id', users)}" if users else ""
         rows = await self._db.fetch_all(
-            f"SELECT user_id, position_key, level FROM alert_state {where}", params
+            f"SELECT user_id, position_key, level FROM alert_state {where}", users
         )
         return {(row["user_id"], row["position_key"]): row["level"] for row in rows}
 
@@ -216,14 +216,12 @@ class AlertRepository:
                 (user_id, symbol, to_text(until)),
             )
 
-    async def snoozes(
-        self, now: datetime, user_id: int | None = None
-    ) -> dict[int, dict[str, datetime]]:
-        """Snoozes still running at `now`, per user and symbol."""
-        where = "" if user_id is None else " AND user_id = ?"
-        params: tuple[object, ...] = (to_text(now),) if user_id is None else (to_text(now), user_id)
+    async def snoozes(self, now: datetime, *users: int) -> dict[int, dict[str, datetime]]:
+        """Snoozes still running at `now`, per user and symbol: of these users, or of all."""
+        where = f" AND {one_of('user_id', users)}" if users else ""
         rows = await self._db.fetch_all(
-            f"SELECT user_id, symbol, until FROM alert_snoozes WHERE until > ?{where}", params
+            f"SELECT user_id, symbol, until FROM alert_snoozes WHERE until > ?{where}",
+            (to_text(now), *users),
         )
         found: dict[int, dict[str, datetime]] = {}
         for row in rows:

@@ -90,8 +90,8 @@ class AlertRuntime:
         """Rebuild the watch from the database and hear about every later change."""
         await self.watch.start()
         await self.notices.start()
-        if self.watch.refresh not in self.services.on_portfolio_change:
-            self.services.on_portfolio_change.append(self.watch.refresh)
+        if self.watch.changed not in self.services.on_portfolio_change:
+            self.services.on_portfolio_change.append(self.watch.changed)
 
     async def tick(self) -> TickReport:
         """One poll of every feed, the alerts its marks trigger, outage notices."""
@@ -114,7 +114,8 @@ class AlertRuntime:
         return await self.digests.check() + await self.weekly.check()
 
     async def close(self) -> None:
-        if self.watch.refresh in self.services.on_portfolio_change:
-            self.services.on_portfolio_change.remove(self.watch.refresh)
+        if self.watch.changed in self.services.on_portfolio_change:
+            self.services.on_portfolio_change.remove(self.watch.changed)
+        await self.watch.settled()  # the last changes are looked at before the database closes
         if self._client is not None:
             await self._client.aclose()

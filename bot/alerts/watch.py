@@ -10,8 +10,10 @@ and the trigger index that tells which of them a price tick concerns.
 * Every evaluation at live marks records the positions' distances to liquidation
   (a daily minimum per position, `storage.reviews`) for the weekly closest call.
 * After a command changed a user's portfolios or alert settings, that user's
-  subjects are evaluated again at once (so a change that makes things worse
-  alerts, and a closed position forgets its level).
+  subjects are evaluated again right after the reply (so a change that makes
+  things worse alerts, and a closed position forgets its level). Changes that
+  arrive within CHANGE_DELAY of each other are read back together, in one
+  batch of queries for all their users rather than a batch per change.
 
 An alert is written to the outbox together with its new level, in one
 transaction; the sender delivers it later. A snoozed warning or danger is
@@ -26,7 +28,7 @@ import heapq
 import logging
 import re
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
@@ -51,9 +53,10 @@ from storage.portfolios import StoredPortfolio
 from storage.users import User
 from storage.watch import watched
 
-__all__ = ["AlertWatch", "WatchedSubject"]
+__all__ = ["CHANGE_DELAY", "AlertWatch", "WatchedSubject"]
 
 log = logging.getLogger(__name__)
+CHANGE_DELAY = 0.2  # seconds a change waits for others to be read back with it
 _SUBJECT_KEY = re.compile(r"^\d+:")  # '<portfolio id>:...': the watch's own alert_state keys
 
 
@@ -88,8 +91,12 @@ def _level(text: str | None) -> Level | None:
 
 
 class AlertWatch:
-    def __init__(self, services: Services) -> None:
+    def __init__(self, services: Services, change_delay: float = CHANGE_DELAY) -> None:
         self.services = services
+        self.change_delay = change_delay
+        self._changed: set[int] = set()  # users whose change is still to be looked at
+        self._pending: asyncio.Task[None] | None = None  # the refresh that will take them
+        self._refreshes: set[asyncio.Task[None]] = set()  # pending or running
         self.index = TriggerIndex()
         self._subjects: dict[int, WatchedSubject] = {}
         self._ids: dict[tuple[int, str], int] = {}
@@ -127,28 +134,54 @@ class AlertWatch:
             await self._forget_stale(levels, None)
         log.info("alert watch: %d subjects, %d band ends", len(self), len(self.index))
 
-    async def refresh(self, user_id: int) -> None:
-        """After a change: evaluate the user's subjects again (the command layer's hook)."""
-        async with self._lock:
-            await self._refresh(user_id, self.services.clock())
+    async def changed(self, user_id: int) -> None:
+        """The command layer's hook after a change: the user's subjects are evaluated
+        again shortly, with everyone else's who changed meanwhile; the reply goes first."""
+        self._changed.add(user_id)
+        if self._pending is None:
+            self._pending = asyncio.create_task(self._refresh_changed())
+            self._refreshes.add(self._pending)
+            self._pending.add_done_callback(self._refreshes.discard)
 
-    async def _refresh(self, user_id: int, now: datetime) -> None:
-        self._drop_user(user_id)
-        levels = await self.services.alerts.levels(user_id)
-        snoozes = (await self.services.alerts.snoozes(now, user_id)).get(user_id, {})
-        for entry in await watched(self.services.db, user_id):
-            owner = _Owner(entry.user, entry.settings, snoozes)
+    async def settled(self) -> None:
+        """Wait until every change so far has been looked at (tests, shutdown)."""
+        while self._refreshes:
+            await asyncio.wait(set(self._refreshes))
+
+    async def refresh(self, *users: int) -> None:
+        """Evaluate these users' subjects again now."""
+        async with self._lock:
+            await self._refresh(users, self.services.clock())
+
+    async def _refresh_changed(self) -> None:
+        await asyncio.sleep(self.change_delay)
+        users, self._changed, self._pending = self._changed, set(), None
+        try:
+            await self.refresh(*sorted(users))
+        except Exception:
+            log.exception("alert watch: looking at the changes of %d users failed", len(users))
+
+    async def _refresh(self, users: Collection[int], now: datetime) -> None:
+        for user_id in users:
+            self._drop_user(user_id)
+        levels = await self.services.alerts.levels(*users)
+        snoozes = await self.services.alerts.snoozes(now, *users)
+        for entry in await watched(self.services.db, *users):
+            owner = _Owner(entry.user, entry.settings, snoozes.get(entry.user.id, {}))
             for stored in entry.portfolios:
                 await self._watch(owner, stored, levels, now, fire=True)
-        await self._forget_stale(levels, user_id)
+        await self._forget_stale(levels, set(users))
 
     async def on_marks(self, ticked: Mapping[Exchange, Mapping[str, MarkQuote]]) -> int:
         """Evaluate the subjects these new marks concern; the number of alerts queued."""
         async with self._lock:
             before = self.queued
             now = self.services.clock()
+            woken = set()
             while self._wake and self._wake[0][0] <= now:
-                await self._refresh(heapq.heappop(self._wake)[1], now)
+                woken.add(heapq.heappop(self._wake)[1])
+            if woken:
+                await self._refresh(woken, now)
             due: dict[tuple[int, int], set[str]] = defaultdict(set)
             for exchange, marks in ticked.items():
                 for symbol, quote in marks.items():
@@ -335,10 +368,11 @@ class AlertWatch:
             self._unplace(user_id, self._subjects[found].key)
 
     async def _forget_stale(
-        self, levels: Mapping[tuple[int, str], str], user_id: int | None
+        self, levels: Mapping[tuple[int, str], str], users: Collection[int] | None
     ) -> None:
-        """Levels of subjects that are gone (a closed position, a deleted portfolio)."""
+        """Levels of subjects that are gone (a closed position, a deleted portfolio), of
+        these users or of everyone."""
         for owner, key in levels:
-            mine = user_id is None or owner == user_id
+            mine = users is None or owner in users
             if mine and _SUBJECT_KEY.match(key) and (owner, key) not in self._ids:
                 await self.services.alerts.forget(key, owner)

@@ -13,6 +13,7 @@ import pytest
 from bot.alerts import AlertRuntime
 from bot.commands import CommandLayer
 from bot.feeds import sources
+from bot.reply import Reply
 from bot.services import Services, open_services
 from tests.bot.conftest import Chat
 from tests.fakes.clock import FakeClock
@@ -50,6 +51,20 @@ def transport(clock: FakeClock) -> RecordingTransport:
     return RecordingTransport(clock)
 
 
+class WatchedChat(Chat):
+    """A chat whose every reply is followed by the watch looking at the change, as it
+    does shortly after each reply in the running bot."""
+
+    def __init__(self, layer: CommandLayer, runtime: AlertRuntime, user_id: int) -> None:
+        super().__init__(layer, user_id)
+        self.runtime = runtime
+
+    async def send(self, text: str) -> Reply:
+        reply = await super().send(text)
+        await self.runtime.watch.settled()
+        return reply
+
+
 class Harness:
     """One process's alert runtime plus the knobs a test turns."""
 
@@ -65,7 +80,7 @@ class Harness:
         self.clock, self.transport = clock, transport
 
     def chat(self, user_id: int = 42) -> Chat:
-        return Chat(CommandLayer(self.services), user_id)
+        return WatchedChat(CommandLayer(self.services), self.runtime, user_id)
 
     async def tick(self, prices: dict[str, str] | None = None, exchange: str = "binance") -> int:
         """Serve these marks (stamped now), run one tick and one send, move 30 s on.
