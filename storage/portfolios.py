@@ -233,7 +233,8 @@ class PortfolioRepository:
 
     async def undo(self, user_id: int) -> Change | None:
         """Restore the active portfolio to before its latest change; None if there is none."""
-        async with self._db.transaction() as conn:
+
+        async def body(conn: aiosqlite.Connection) -> Change | None:
             ref, _, mode = await active_ref(conn, user_id)
             latest = await pop_latest(conn, ref)
             if latest is None:
@@ -243,17 +244,23 @@ class PortfolioRepository:
             await write_state(conn, ref, state)
             return change
 
+        return await self._db.atomic(body)
+
     async def _change(
         self, user_id: int, change: Change, edit: Callable[[State], State]
     ) -> tuple[State, State]:
-        """The one write path: snapshot, edit, validate, store — in one transaction."""
-        async with self._db.transaction() as conn:
+        """The one write path: snapshot, edit, validate, store — in one transaction, in
+        one round trip to the database thread."""
+
+        async def body(conn: aiosqlite.Connection) -> tuple[State, State]:
             ref, _, mode, before = await load_active(conn, user_id)
             after = edit(before)
             validate(after, mode)
             await remember(conn, ref, change, before)
             await write_state(conn, ref, after, before)
-        return before, after
+            return before, after
+
+        return await self._db.atomic(body)
 
 
 def _stored(ref: PortfolioRef, name: str, state: State) -> StoredPortfolio:

@@ -6,6 +6,7 @@ import asyncio
 import sqlite3
 from pathlib import Path
 
+import aiosqlite
 import pytest
 
 from storage import Database
@@ -108,3 +109,46 @@ async def test_reads_do_not_see_writes_of_a_transaction_in_progress(db: Database
         await task
 
     assert await read == []
+
+
+async def test_an_atomic_body_runs_inside_begin_immediate_and_commit(db: Database) -> None:
+    async def body(conn: aiosqlite.Connection) -> list[int]:
+        await conn.execute("INSERT INTO users (id) VALUES (1)")
+        async with conn.execute("INSERT INTO users (id) VALUES (2)") as cursor:
+            assert cursor.rowcount == 1
+        return [row["id"] for row in await conn.execute_fetchall("SELECT id FROM users")]
+
+    trips: list[str] = []
+    await db.fetch_all("SELECT 1")  # the connection's own start-up work is done
+    async with db.statement() as conn:
+        await conn.set_trace_callback(trips.append)
+    seen = await db.atomic(body)
+    async with db.statement() as conn:
+        await conn.set_trace_callback(None)  # type: ignore[arg-type]  # sqlite3 takes None
+
+    assert seen == [1, 2]
+    assert trips[0] == "BEGIN IMMEDIATE" and trips[-1] == "COMMIT"
+    assert [row["id"] for row in await db.fetch_all("SELECT id FROM users")] == [1, 2]
+
+
+async def test_an_atomic_body_that_fails_leaves_nothing_behind(db: Database) -> None:
+    async def body(conn: aiosqlite.Connection) -> None:
+        await conn.execute("INSERT INTO users (id) VALUES (1)")
+        raise LookupError("refused half-way")
+
+    with pytest.raises(LookupError):
+        await db.atomic(body)
+
+    assert await db.fetch_all("SELECT id FROM users") == []
+    assert not await db.fetch_all("SELECT 1 WHERE 0")  # the connection is usable again
+
+
+async def test_an_atomic_body_may_not_wait_for_the_event_loop(db: Database) -> None:
+    async def body(conn: aiosqlite.Connection) -> None:
+        await conn.execute("INSERT INTO users (id) VALUES (1)")
+        await asyncio.sleep(0)  # not the database: there is no loop on its thread
+
+    with pytest.raises(RuntimeError, match="awaited something other"):
+        await db.atomic(body)
+
+    assert await db.fetch_all("SELECT id FROM users") == []
