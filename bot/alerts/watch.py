@@ -170,6 +170,7 @@ class AlertWatch:
             owner = _Owner(entry.user, entry.settings, snoozes.get(entry.user.id, {}))
             for stored in entry.portfolios:
                 await self._watch(owner, stored, levels, now, fire=True)
+            await asyncio.sleep(0)  # a batch is many users' engine work: let replies through
         await self._forget_stale(levels, set(users))
 
     async def on_marks(self, ticked: Mapping[Exchange, Mapping[str, MarkQuote]]) -> int:
