@@ -201,20 +201,37 @@ class FakeBotAPI:
     def control(self, operation: str, params: JSONDict) -> object:
         """The same test API over HTTP, for a benchmark that runs the fake in its own process:
         `messages` enqueues [[user_id, text], ...]; `calls` lists [method, status, at, chat_id]
-        of the calls after index `since`; `answered` counts the messages sent after it."""
+        of the calls after index `since`; `answered` counts the messages sent after it, first
+        waiting up to `timeout` seconds for `count` of them (so the caller need not poll)."""
         if operation == "messages":
             for user_id, text in params["messages"]:
                 self.message(int(user_id), str(text))
             return len(params["messages"])
         if operation == "answered":
-            with self._cond:
-                calls = self.calls[int(params.get("since", 0)) :]
-            return sum(1 for c in calls if c.method == "sendMessage" and c.status == 200)
+            return self._answered(
+                int(params.get("since", 0)),
+                int(params.get("count", 0)),
+                float(params.get("timeout", 0)),
+            )
         if operation == "calls":
             with self._cond:
                 calls = self.calls[int(params.get("since", 0)) :]
             return [[c.method, c.status, c.at, c.params.get("chat_id")] for c in calls]
         raise HTTPError(404, f"Not Found: no control operation {operation}")
+
+    def _answered(self, since: int, count: int, timeout: float) -> int:
+        deadline = time.monotonic() + timeout
+        found, seen = 0, since
+        with self._cond:
+            while True:
+                found += sum(
+                    1 for c in self.calls[seen:] if c.method == "sendMessage" and c.status == 200
+                )
+                seen = len(self.calls)
+                left = deadline - time.monotonic()
+                if found >= count or left <= 0:
+                    return found
+                self._cond.wait(left)
 
     # -- the server side ------------------------------------------------------------------
 
@@ -240,6 +257,7 @@ class FakeBotAPI:
     ) -> None:
         with self._cond:
             self.calls.append(Call(method, params, status, time.monotonic(), dict(files)))
+            self._cond.notify_all()  # whoever waits for answers
 
     def _take_fault(self, method: str) -> Fault | None:
         with self._cond:
