@@ -23,7 +23,7 @@ from engine.errors import InvalidInput
 from engine.numbers import ONE, ZERO, to_decimal
 from storage._json import dumps_exact
 from storage._time import from_text, to_text
-from storage.db import Database, fetch_one, insert, one_of
+from storage.db import Database, fetch_one, insert, owned_by
 from storage.errors import NotFound
 
 __all__ = ["AlertRepository", "AlertSettings", "Hold", "OutboxMessage", "Urgency"]
@@ -184,9 +184,9 @@ class AlertRepository:
 
     async def levels(self, *users: int) -> dict[tuple[int, str], str]:
         """Every remembered level of these users, or of all (to rebuild the watch at start)."""
-        where = f"WHERE {one_of('user_id', users)}" if users else ""
         rows = await self._db.fetch_all(
-            f"SELECT user_id, position_key, level FROM alert_state {where}", users
+            f"SELECT user_id, position_key, level FROM alert_state{owned_by('user_id', users)}",
+            users,
         )
         return {(row["user_id"], row["position_key"]): row["level"] for row in rows}
 
@@ -218,9 +218,9 @@ class AlertRepository:
 
     async def snoozes(self, now: datetime, *users: int) -> dict[int, dict[str, datetime]]:
         """Snoozes still running at `now`, per user and symbol: of these users, or of all."""
-        where = f" AND {one_of('user_id', users)}" if users else ""
+        only = owned_by("user_id", users, "AND")
         rows = await self._db.fetch_all(
-            f"SELECT user_id, symbol, until FROM alert_snoozes WHERE until > ?{where}",
+            f"SELECT user_id, symbol, until FROM alert_snoozes WHERE until > ?{only}",
             (to_text(now), *users),
         )
         found: dict[int, dict[str, datetime]] = {}

@@ -23,7 +23,7 @@ import aiosqlite
 from storage.errors import SchemaError
 from storage.migrations import migrate
 
-__all__ = ["Database", "Params", "fetch_all", "fetch_one", "insert", "one_of"]
+__all__ = ["Database", "Params", "fetch_all", "fetch_one", "insert", "owned_by"]
 
 Params: TypeAlias = Sequence[object] | Mapping[str, object]
 T = TypeVar("T")
@@ -202,10 +202,13 @@ async def _transaction(conn: aiosqlite.Connection, body: Body[T]) -> T:
     return result
 
 
-def one_of(column: str, values: Sequence[object]) -> str:
-    """`column IN (?, ?, …)` for `values` as parameters: one statement for a batch of
-    owners instead of a round trip each (SQLite takes 32,766 parameters a statement)."""
-    return f"{column} IN ({', '.join('?' * len(values))})"
+def owned_by(column: str, owners: Sequence[object], keyword: str = "WHERE") -> str:
+    """` WHERE column IN (?, ?, …)` with `owners` as its parameters, or "" for no owners
+    (everyone's rows): one statement for a batch of owners instead of a round trip each
+    (SQLite takes 32,766 parameters a statement)."""
+    if not owners:
+        return ""
+    return f" {keyword} {column} IN ({', '.join('?' * len(owners))})"
 
 
 async def _rollback(conn: aiosqlite.Connection) -> None:

@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from storage._contents import POSITION_FIELDS, position_from_record
 from storage.alerts import AlertSettings, settings_from_row
-from storage.db import Database, fetch_all, one_of
+from storage.db import Database, fetch_all, owned_by
 from storage.portfolios import StoredPortfolio, StoredPosition
 from storage.users import User, user_from_row
 
@@ -29,23 +29,22 @@ class Watched:
 
 async def watched(db: Database, *owners: int) -> list[Watched]:
     """Users whose alerts are on (all, or those of `owners`) with their portfolios."""
-    only = f" AND {one_of('u.id', owners)}" if owners else ""
-    only_s = f" WHERE {one_of('user_id', owners)}" if owners else ""
-    only_p = f" WHERE {one_of('p.user_id', owners)}" if owners else ""
     columns = ", ".join(f"pos.{name}" for name in POSITION_FIELDS)
     async with db.read() as conn:
         users = await fetch_all(
             conn,
             "SELECT u.* FROM users u LEFT JOIN alert_settings s ON s.user_id = u.id"
-            f" WHERE (s.enabled IS NULL OR s.enabled = 1){only}",
+            f" WHERE (s.enabled IS NULL OR s.enabled = 1){owned_by('u.id', owners, 'AND')}",
             owners,
         )
-        settings = await fetch_all(conn, f"SELECT * FROM alert_settings{only_s}", owners)
+        settings = await fetch_all(
+            conn, f"SELECT * FROM alert_settings{owned_by('user_id', owners)}", owners
+        )
         rows = await fetch_all(
             conn,
             "SELECT p.user_id, p.id AS portfolio_id, p.name, p.wallet_balance, pos.seq,"
             f" {columns} FROM portfolios p LEFT JOIN positions pos ON pos.portfolio_id = p.id"
-            f"{only_p} ORDER BY p.user_id, p.id, pos.seq",
+            f"{owned_by('p.user_id', owners)} ORDER BY p.user_id, p.id, pos.seq",
             owners,
         )
     by_user: dict[int, dict[int, tuple[str, Decimal, list[StoredPosition]]]] = defaultdict(dict)

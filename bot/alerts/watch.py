@@ -53,7 +53,7 @@ from storage.portfolios import StoredPortfolio
 from storage.users import User
 from storage.watch import watched
 
-__all__ = ["CHANGE_DELAY", "AlertWatch", "WatchedSubject"]
+__all__ = ["AlertWatch", "WatchedSubject"]
 
 log = logging.getLogger(__name__)
 CHANGE_DELAY = 0.2  # seconds a change waits for others to be read back with it
@@ -91,9 +91,8 @@ def _level(text: str | None) -> Level | None:
 
 
 class AlertWatch:
-    def __init__(self, services: Services, change_delay: float = CHANGE_DELAY) -> None:
+    def __init__(self, services: Services) -> None:
         self.services = services
-        self.change_delay = change_delay
         self._changed: set[int] = set()  # users whose change is still to be looked at
         self._pending: asyncio.Task[None] | None = None  # the refresh that will take them
         self._refreshes: set[asyncio.Task[None]] = set()  # pending or running
@@ -154,7 +153,7 @@ class AlertWatch:
             await self._refresh(users, self.services.clock())
 
     async def _refresh_changed(self) -> None:
-        await asyncio.sleep(self.change_delay)
+        await asyncio.sleep(CHANGE_DELAY)
         users, self._changed, self._pending = self._changed, set(), None
         try:
             await self.refresh(*sorted(users))
