@@ -86,12 +86,17 @@ class RemoteFake:
         answer = await self.client.post("messages", json={"messages": messages})
         answer.raise_for_status()
 
-    async def replies(self, since: int = 0) -> list[tuple[float, str]]:
-        """(when, chat id) of every answered sendMessage after call number `since`."""
-        answer = await self.client.post("calls", json={"since": since})
-        calls = answer.json()["result"]
-        return [(at, str(chat)) for method, status, at, chat in calls
-                if method == "sendMessage" and status == 200]  # fmt: skip
+    async def pace(self, messages: list[tuple[int, str]], rate: float) -> list[float]:
+        """The fake's users write `messages` at `rate` a second; each one's delay to its answer
+        (ms), timed in the fake's process, so the load costs the measured process nothing."""
+        answer = await self.client.post("pace", json={"messages": messages, "rate": rate})
+        answer.raise_for_status()
+        timeout = len(messages) / rate + 20.0
+        delays = await self.client.post("delays", json={"timeout": timeout}, timeout=timeout + 5)
+        result: list[float] = delays.json()["result"]
+        if len(result) < len(messages):
+            raise RuntimeError(f"{len(messages) - len(result)} paced updates were never answered")
+        return result
 
     async def calls(self) -> int:
         answer = await self.client.post("calls", json={"since": 0})
@@ -165,26 +170,11 @@ async def _setup(fake: RemoteFake) -> None:
 
 
 async def _paced(fake: RemoteFake) -> list[float]:
-    """Updates at PACED_RATE; each reply's delay after its update was handed to the fake (ms).
-    Both processes read the same monotonic clock."""
+    """Updates at PACED_RATE, each user writing again only seconds after the last answer;
+    each update's delay from when the fake queued it to the bot's answer (ms)."""
     count = int(PACED_RATE * PACED_SECONDS)
-    since = await fake.calls()
-    asked: dict[str, list[float]] = {}
-    start = time.perf_counter()
-    for n in range(count):
-        await asyncio.sleep(max(0.0, start + n / PACED_RATE - time.perf_counter()))
-        user = TRADERS + n % USERS
-        asked.setdefault(str(user), []).append(time.monotonic())
-        await fake.send([(user, MIX[(n // USERS) % len(MIX)])])
-    await fake.wait_for_replies(since, count)
-    replies = await fake.replies(since)
-    delays: list[float] = []
-    for chat, times in asked.items():
-        answers = [at for at, to in replies if to == chat]
-        # a chat may also get a push (an alert, a notice) between answers; the answers are
-        # the first ones in order, one per update
-        delays.extend((answer - sent) * 1000 for sent, answer in zip(times, answers, strict=False))
-    return delays
+    messages = [(TRADERS + n % USERS, MIX[(n // USERS) % len(MIX)]) for n in range(count)]
+    return await fake.pace(messages, PACED_RATE)
 
 
 async def _run(folder: Path) -> Figures:

@@ -25,6 +25,7 @@ from http.server import ThreadingHTTPServer
 from types import TracebackType
 from typing import Any
 
+from tests.fakes.bot_api_control import Controls
 from tests.fakes.bot_api_http import Handler, HTTPError
 from tests.fakes.bot_api_state import (
     CALLBACK_LIMIT,
@@ -66,6 +67,7 @@ class FakeBotAPI:
         self._faults: list[Fault] = []
         self._closing = False
         self._cond = threading.Condition()
+        self._controls = Controls(self)
         self._server = _Server(("127.0.0.1", 0), Handler.bound_to(self))
         self._thread = threading.Thread(
             target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
@@ -199,39 +201,8 @@ class FakeBotAPI:
             await asyncio.sleep(0.005)
 
     def control(self, operation: str, params: JSONDict) -> object:
-        """The same test API over HTTP, for a benchmark that runs the fake in its own process:
-        `messages` enqueues [[user_id, text], ...]; `calls` lists [method, status, at, chat_id]
-        of the calls after index `since`; `answered` counts the messages sent after it, first
-        waiting up to `timeout` seconds for `count` of them (so the caller need not poll)."""
-        if operation == "messages":
-            for user_id, text in params["messages"]:
-                self.message(int(user_id), str(text))
-            return len(params["messages"])
-        if operation == "answered":
-            return self._answered(
-                int(params.get("since", 0)),
-                int(params.get("count", 0)),
-                float(params.get("timeout", 0)),
-            )
-        if operation == "calls":
-            with self._cond:
-                calls = self.calls[int(params.get("since", 0)) :]
-            return [[c.method, c.status, c.at, c.params.get("chat_id")] for c in calls]
-        raise HTTPError(404, f"Not Found: no control operation {operation}")
-
-    def _answered(self, since: int, count: int, timeout: float) -> int:
-        deadline = time.monotonic() + timeout
-        found, seen = 0, since
-        with self._cond:
-            while True:
-                found += sum(
-                    1 for c in self.calls[seen:] if c.method == "sendMessage" and c.status == 200
-                )
-                seen = len(self.calls)
-                left = deadline - time.monotonic()
-                if found >= count or left <= 0:
-                    return found
-                self._cond.wait(left)
+        """The test API over HTTP (`tests.fakes.bot_api_control`)."""
+        return self._controls(operation, params)
 
     # -- the server side ------------------------------------------------------------------
 
