@@ -10,7 +10,8 @@ from __future__ import annotations
 import threading
 import time
 from bisect import bisect_left
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import TYPE_CHECKING, TypeVar
 
 from tests.fakes.bot_api_http import HTTPError
 from tests.fakes.bot_api_state import JSONDict
@@ -19,6 +20,8 @@ if TYPE_CHECKING:
     from tests.fakes.bot_api import FakeBotAPI
 
 __all__ = ["Controls"]
+
+T = TypeVar("T")
 
 
 class Controls:
@@ -75,20 +78,22 @@ class Controls:
     def _delays(self, timeout: float) -> list[float]:
         """Woken by every call the fake records, so each wake reads only the new calls: the
         fake's handlers wait on the same lock."""
-        deadline = time.monotonic() + timeout
         sent: dict[int, list[float]] = {}  # chat -> when the bot sent it a message, in order
         seen = self._first_call
-        with self.api._cond:
-            while True:
-                for call in self.api.calls[seen:]:
-                    if call.method == "sendMessage" and call.status == 200:
-                        sent.setdefault(int(str(call.params.get("chat_id"))), []).append(call.at)
-                seen = len(self.api.calls)
-                delays = self._answers(sent) if len(self._paced) == self._pacing else [None]
-                left = deadline - time.monotonic()
-                if None not in delays or left <= 0:
-                    return [d for d in self._answers(sent) if d is not None]
-                self.api._cond.wait(left)
+
+        def answers() -> tuple[bool, list[float]]:
+            nonlocal seen
+            for call in self.api.calls[seen:]:
+                if call.method == "sendMessage" and call.status == 200:
+                    sent.setdefault(int(str(call.params.get("chat_id"))), []).append(call.at)
+            seen = len(self.api.calls)
+            if len(self._paced) < self._pacing:  # still writing: no answer list to build yet
+                return False, []
+            delays = self._answers(sent)
+            known = [d for d in delays if d is not None]
+            return len(known) == len(delays), known
+
+        return self._until(timeout, answers)
 
     def _answers(self, sent: dict[int, list[float]]) -> list[float | None]:
         """Per paced message, the delay to the bot's first message to that chat after it (a
@@ -101,14 +106,25 @@ class Controls:
         return delays
 
     def _answered(self, since: int, count: int, timeout: float) -> int:
-        deadline = time.monotonic() + timeout
         found, seen = 0, since
+
+        def count_new() -> tuple[bool, int]:
+            nonlocal found, seen
+            calls = self.api.calls[seen:]
+            found += sum(1 for c in calls if c.method == "sendMessage" and c.status == 200)
+            seen += len(calls)
+            return found >= count, found
+
+        return self._until(timeout, count_new)
+
+    def _until(self, timeout: float, check: Callable[[], tuple[bool, T]]) -> T:
+        """`check()` under the fake's lock, again after each call it records, until it says
+        done or `timeout` seconds passed; its last value."""
+        deadline = time.monotonic() + timeout
         with self.api._cond:
             while True:
-                calls = self.api.calls[seen:]
-                found += sum(1 for c in calls if c.method == "sendMessage" and c.status == 200)
-                seen += len(calls)
+                done, value = check()
                 left = deadline - time.monotonic()
-                if found >= count or left <= 0:
-                    return found
+                if done or left <= 0:
+                    return value
                 self.api._cond.wait(left)
