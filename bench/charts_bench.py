@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from bench.engine_bench import ten_position_cross
 from bench.timing import Figure, measure
-from bot.chart_render import render_png
-from bot.charts import build_chart, closest_position
 from bot.commands.chart import chart_text
 from bot.i18n import Catalogs
+from bot.views.chart_render import render_png
+from bot.views.charts import build_chart, closest_position
 from engine.advice import advise
 from engine.margin import evaluate
 from engine.market import MarketData

@@ -32,13 +32,14 @@ from telegram.ext import (
     filters,
 )
 
-from bot.alerts import AlertRuntime, schedule_alert_jobs
+from bot.alerts import AlertRuntime
 from bot.config import Settings
 from bot.services import open_services
 from bot.telegram.callbacks import on_button
 from bot.telegram.chat import on_command, on_other
 from bot.telegram.guard import on_error, throttle
 from bot.telegram.inline import on_inline_query
+from bot.telegram.jobs import schedule_alert_jobs
 from bot.telegram.limiter import Limiter
 from bot.telegram.logs import quiet_http_logs
 from bot.telegram.menu import publish_commands

@@ -1,6 +1,6 @@
 """IsoCross persistence: one SQLite file, migrations, and per-user repositories.
 
-Depends on the standard library, aiosqlite, pydantic and `engine` only. Money
+May import the standard library, aiosqlite, pydantic and `engine` only. Money
 is stored as decimal text and read back as `Decimal`; every query is scoped by
 the owner's Telegram user id.
 """

@@ -1,8 +1,11 @@
-"""Liquidation-risk alerts: the trigger index, the watch, the outbox sender, notices and
-digests, and the jobs that run them."""
+"""Liquidation-risk alerts: the trigger index, the watch, the outbox sender, notices,
+digests and weekly reviews, run by `AlertRuntime`.
+
+May import engine, storage, bot.feeds and bot.views; never telegram (the transport is passed
+in as `bot.alerts.delivery.Transport`; `bot.telegram.jobs` schedules the runtime).
+"""
 
 from bot.alerts.index import TriggerIndex
-from bot.alerts.jobs import schedule_alert_jobs
 from bot.alerts.outbox import OutboxSender
 from bot.alerts.runtime import AlertRuntime, TickReport
 from bot.alerts.watch import AlertWatch
@@ -13,5 +16,4 @@ __all__ = [
     "OutboxSender",
     "TickReport",
     "TriggerIndex",
-    "schedule_alert_jobs",
 ]

@@ -11,8 +11,8 @@ import logging
 from collections.abc import Callable, Mapping
 from decimal import ROUND_CEILING, Decimal
 
-from bot.advice_brief import brief_of, brief_payload
 from bot.feeds.book import MarkQuote
+from bot.views.advice_brief import brief_of, brief_payload
 from engine.alerts import Level, Thresholds
 from engine.errors import EngineError
 from engine.margin import Evaluation, PositionResult
@@ -100,7 +100,7 @@ def alert_payload(
 ) -> dict[str, object]:
     """Everything the alert says, for the subject's position nearest liquidation.
     `place` is (portfolio id, portfolio name, whether it is the active one); `advice`
-    the brief mode advice (`bot.advice_brief`) when switching mode would matter."""
+    the brief mode advice (`bot.views.advice_brief`) when switching mode would matter."""
     result = closest(evaluation, subject)
     position = result.position
     ratio = evaluation.account.cross_margin_ratio if subject.cross else result.margin_ratio

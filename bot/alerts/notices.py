@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.advice_brief import brief_of, brief_payload
 from bot.alerts.advised import (
     advice_for,
     due_today,
@@ -26,6 +25,7 @@ from bot.alerts.advised import (
 from bot.alerts.compose import digest_payload
 from bot.alerts.watch import AlertWatch
 from bot.services import Services
+from bot.views.advice_brief import brief_of, brief_payload
 from engine.alerts import digest_due, quiet_until
 from engine.models import Exchange
 from engine.review import mode_advice_changed

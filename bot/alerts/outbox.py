@@ -23,8 +23,8 @@ from collections import deque
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 
+from bot.alerts.delivery import DeliveryFailed, DeliveryRetry, Transport
 from bot.alerts.render import render
-from bot.delivery import DeliveryFailed, DeliveryRetry, Transport
 from bot.services import Services
 from storage.alerts import OutboxMessage
 

@@ -12,12 +12,12 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from bot.advice_brief import brief_from_payload
-from bot.advice_views import brief_blocks
 from bot.feeds.book import MarkQuote
 from bot.i18n import N_, Translator
 from bot.reply import Block, Button, Paragraph, Reply, Table, Title
-from bot.views import age_text, mark_text, side_name
+from bot.views.advice import brief_blocks
+from bot.views.advice_brief import brief_from_payload
+from bot.views.tables import age_text, mark_text, side_name
 from engine.models import Side
 from engine.symbols import base_asset
 from storage._time import from_text

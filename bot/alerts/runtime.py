@@ -1,5 +1,5 @@
 """The alert runtime: feeds, watch, notices, digests and the outbox sender, as plain
-async calls that a scheduler runs (`bot.alerts.jobs` registers them on PTB's JobQueue).
+async calls that a scheduler runs (`bot.telegram.jobs` registers them on PTB's JobQueue).
 
     runtime = AlertRuntime.create(services, settings, transport)
     await runtime.start()          # rebuild the watch from the database
@@ -19,12 +19,12 @@ from datetime import timedelta
 
 import httpx
 
+from bot.alerts.delivery import Transport
 from bot.alerts.notices import Digests, FeedNotices
 from bot.alerts.outbox import OutboxSender, Sleep
 from bot.alerts.watch import AlertWatch
 from bot.alerts.weekly import WeeklyReviews
 from bot.config import Settings
-from bot.delivery import Transport
 from bot.feeds.base import PriceSource
 from bot.feeds.candles import CandleFeed
 from bot.feeds.exchanges import sources

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
-from bot.advice_brief import brief_of, brief_payload
 from bot.alerts.advised import (
     Evaluated,
     advice_for,
@@ -21,6 +20,7 @@ from bot.alerts.advised import (
 )
 from bot.alerts.notices import DIGEST_WINDOW
 from bot.services import Services
+from bot.views.advice_brief import brief_of, brief_payload
 from engine.alerts import WEEKLY_DEFAULT_TIME, weekly_due
 from engine.review import closest_call
 from storage._time import to_text

@@ -1,8 +1,8 @@
 """The transport-free command layer: a line of text from a user -> a Reply.
 
-Telegram and the console both call `CommandLayer.handle`. Nothing here knows
-about either: bad input becomes a localized reply with the right syntax, and
-an unexpected failure becomes an apology, never an exception to the caller.
+May import engine, storage, bot.parsing, bot.views and bot.feeds; never telegram. Telegram
+and the console both call `CommandLayer.handle`: bad input becomes a localized reply with the
+right syntax, and an unexpected failure an apology, never an exception to the caller.
 """
 
 from __future__ import annotations
@@ -11,7 +11,6 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from bot import intents as i
 from bot.commands import (
     account,
     advice,
@@ -24,8 +23,9 @@ from bot.commands import (
     settings,
 )
 from bot.commands.context import Caller, Context
-from bot.messages import engine_error_reply, parse_error_reply
+from bot.commands.messages import engine_error_reply, parse_error_reply
 from bot.parsing import ParseError, parse
+from bot.parsing import intents as i
 from bot.reply import Paragraph, Reply
 from bot.services import Services
 from engine.errors import EngineError

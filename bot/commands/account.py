@@ -6,9 +6,9 @@ from decimal import Decimal
 
 from bot.commands.context import Context
 from bot.i18n import N_
-from bot.intents import PortfolioAction, Reset, Risk, SetBalance, Undo
+from bot.parsing.intents import PortfolioAction, Reset, Risk, SetBalance, Undo
 from bot.reply import Button, Paragraph, Reply, Table, Title
-from bot.views import account_table, liquidation_text
+from bot.views.tables import account_table, liquidation_text
 from engine.margin import Status
 from storage.portfolios import Change
 

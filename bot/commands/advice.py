@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from decimal import Decimal
 
-from bot.advice_texts import profile_text
-from bot.advice_views import advice_blocks, faq_buttons, position_blocks
 from bot.commands.context import Context
 from bot.i18n import N_, Translator
-from bot.intents import Recommend, SetProfile
+from bot.parsing.intents import Recommend, SetProfile
 from bot.reply import Block, Button, Paragraph, Reply, Title
-from bot.views import mode_name
+from bot.views.advice import advice_blocks, faq_buttons, position_blocks
+from bot.views.advice_texts import profile_text
+from bot.views.tables import mode_name
 from engine.advice import AdviceResult, PositionAdvice, Recommendation, advise
 from engine.market import MarketData
 from engine.models import MarginMode

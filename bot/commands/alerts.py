@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 from bot.commands.context import Context
 from bot.i18n import Translator
-from bot.intents import Alerts, Digest
+from bot.parsing.intents import Alerts, Digest
 from bot.reply import Block, Button, Paragraph, Reply, Title
 from engine.alerts import WEEKLY_DEFAULT_TIME
 from storage.alerts import AlertSettings

@@ -7,9 +7,9 @@ from decimal import Decimal
 from bot.commands.chart import whatif_chart_action
 from bot.commands.context import Context
 from bot.i18n import Translator
-from bot.intents import Calc, Compare, WhatIf
+from bot.parsing.intents import Calc, Compare, WhatIf
 from bot.reply import Block, Button, Paragraph, Reply, Table, Title
-from bot.views import liquidation_text, mode_name, side_name
+from bot.views.tables import liquidation_text, mode_name, side_name
 from engine.models import MarginMode, Portfolio, Position
 from engine.scenarios import ModeOutcome, as_mode, run_scenario
 from engine.sizing import max_position_size

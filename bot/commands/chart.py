@@ -7,12 +7,12 @@ from collections.abc import Sequence
 from decimal import Decimal
 from functools import partial
 
-from bot.chart_render import ChartText, can_draw, render_png
-from bot.charts import ChartModel, Marker, MarkerKind, build_chart, closest_position
 from bot.commands.context import Context
 from bot.i18n import N_, Translator
-from bot.intents import ShowChart
+from bot.parsing.intents import ShowChart
 from bot.reply import CALLBACK_LIMIT, Block, Paragraph, Reply, Title
+from bot.views.chart_render import ChartText, can_draw, render_png
+from bot.views.charts import ChartModel, Marker, MarkerKind, build_chart, closest_position
 from engine.margin import evaluate
 from engine.models import Portfolio, Side
 from engine.scenarios import Shock, ShockKind

@@ -11,7 +11,7 @@ from bot.feeds.book import MarkQuote
 from bot.i18n import Translator
 from bot.reply import Paragraph
 from bot.services import Services
-from bot.views import marks_note
+from bot.views.tables import marks_note
 from engine.margin import Evaluation, evaluate
 from engine.models import MarginMode, Portfolio, Position, build
 from storage.portfolios import StoredPortfolio

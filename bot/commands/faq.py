@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from bot.commands.context import Context
-from bot.faq import TOPICS, Topic, find_topic
 from bot.i18n import Translator
-from bot.intents import Faq
+from bot.parsing.intents import Faq
 from bot.reply import Block, Button, Paragraph, Reply, Title
+from bot.views.faq import TOPICS, Topic, find_topic
 
 __all__ = ["answer", "menu_buttons", "topic_reply"]
 

@@ -7,7 +7,8 @@ from decimal import Decimal
 from bot.commands.context import Context, flip, other_mode_prices
 from bot.feeds.book import MarkQuote
 from bot.i18n import Translator
-from bot.intents import (
+from bot.parsing import ParseError
+from bot.parsing.intents import (
     AdjustMargin,
     ClosePosition,
     OpenPosition,
@@ -15,9 +16,8 @@ from bot.intents import (
     SetMode,
     ShowPositions,
 )
-from bot.parsing import ParseError
 from bot.reply import Block, Button, Paragraph, Reply, Title
-from bot.views import (
+from bot.views.tables import (
     fallback_note,
     liquidation_text,
     mark_text,

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from bot.commands.context import Context
 from bot.feeds.marks import FEED_FOR
-from bot.intents import SetPrice, ShowPrice
+from bot.parsing.intents import SetPrice, ShowPrice
 from bot.reply import Block, Paragraph, Reply, Table, Title
-from bot.views import age_text, mark_text
+from bot.views.tables import age_text, mark_text
 from engine.models import Exchange
 
 __all__ = ["price"]

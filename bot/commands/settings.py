@@ -5,13 +5,13 @@ from __future__ import annotations
 from babel import Locale, UnknownLocaleError
 
 from bot.commands.context import Context
+from bot.commands.messages import usage_blocks
+from bot.commands.usage import SUMMARY, USAGE
 from bot.i18n import N_
-from bot.intents import Help, SetDefaults, SetExchange, SetLanguage
-from bot.messages import usage_blocks
 from bot.parsing import COMMANDS, ParseError, canonical_command
+from bot.parsing.intents import Help, SetDefaults, SetExchange, SetLanguage
 from bot.reply import Button, Paragraph, Reply, Title
-from bot.usage import SUMMARY, USAGE
-from bot.views import mode_name
+from bot.views.tables import mode_name
 from engine.models import Exchange
 
 __all__ = ["defaults", "exchange", "help_", "language"]

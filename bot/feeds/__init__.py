@@ -1,5 +1,9 @@
-"""Market data: exchange mark-price feeds behind one `PriceSource` protocol, the
-guarded `PriceBook`, the poller that feeds it, and the marks a user is priced at."""
+"""Market data: exchange mark-price and kline feeds behind one `PriceSource` protocol,
+the guarded `PriceBook`, the poller that feeds it, and the marks a user is priced at.
+
+May import engine, storage (manual marks) and httpx; never the command layer, views or
+telegram.
+"""
 
 from bot.feeds.base import FeedError, PriceSource, RawMark
 from bot.feeds.book import MANUAL, MarkQuote, PriceBook, Refusal

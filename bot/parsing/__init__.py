@@ -1,7 +1,8 @@
-"""A line of text -> a typed intent, or a ParseError that says what to show instead.
+"""A line of text -> a typed intent (`bot.parsing.intents`), or a ParseError that says
+what to show instead.
 
-Commands are case-insensitive, take `/cmd@botname` as in groups, and in a
-private chat the slash is optional ("long 0.5 btc at 62k 10x cross").
+May import engine only. Commands are case-insensitive, take `/cmd@botname` as in groups,
+and in a private chat the slash is optional ("long 0.5 btc at 62k 10x cross").
 """
 
 from __future__ import annotations
@@ -9,9 +10,9 @@ from __future__ import annotations
 import difflib
 from collections.abc import Callable
 
-from bot.intents import Compare, Intent, Risk, ShowPositions, Undo
 from bot.parsing import advice, alerts, simple
 from bot.parsing.errors import ParseError
+from bot.parsing.intents import Compare, Intent, Risk, ShowPositions, Undo
 from bot.parsing.position import parse_calc, parse_open
 from bot.parsing.tokens import split
 from engine.models import Side

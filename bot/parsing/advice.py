@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from bot.intents import Recommend, SetProfile, ShowChart
 from bot.parsing.errors import ParseError
+from bot.parsing.intents import Recommend, SetProfile, ShowChart
 from bot.parsing.simple import whatif
 from bot.parsing.tokens import amount, percent
 from engine.errors import InvalidInput

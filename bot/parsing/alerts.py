@@ -18,8 +18,8 @@ from decimal import Decimal
 from functools import cache
 from zoneinfo import available_timezones
 
-from bot.intents import Alerts, Digest, SetPrice, ShowPrice
 from bot.parsing.errors import ParseError
+from bot.parsing.intents import Alerts, Digest, SetPrice, ShowPrice
 from bot.parsing.tokens import amount, percent
 from engine.errors import InvalidInput
 from engine.symbols import canonical_symbol

@@ -12,8 +12,8 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from bot.intents import Calc, OpenPosition
 from bot.parsing.errors import ParseError
+from bot.parsing.intents import Calc, OpenPosition
 from bot.parsing.tokens import amount, leverage, looks_numeric
 from engine.errors import InvalidInput
 from engine.models import MarginMode, Side

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from bot.intents import (
+from bot.parsing.errors import ParseError
+from bot.parsing.intents import (
     AdjustMargin,
     ClosePosition,
     Faq,
@@ -19,7 +20,6 @@ from bot.intents import (
     SetMode,
     WhatIf,
 )
-from bot.parsing.errors import ParseError
 from bot.parsing.position import MODES
 from bot.parsing.tokens import amount, leverage, percent
 from engine.errors import InvalidInput

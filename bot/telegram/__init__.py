@@ -1,4 +1,5 @@
-"""The Telegram adapter (python-telegram-bot): one feature per module, composed in bot/app.py.
+"""The Telegram adapter (python-telegram-bot): handlers, inline mode, menus, jobs.
 
-Handlers stay thin: read the update, call the command layer, render, send.
+May import everything in bot; nothing imports it but bot/app.py. Handlers stay thin: read
+the update, call the command layer, render, send.
 """

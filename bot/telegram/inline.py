@@ -11,11 +11,11 @@ from telegram import InlineQueryResultArticle, InputTextMessageContent, Update
 from telegram.constants import ParseMode
 
 from bot.commands import Caller
-from bot.faq import TOPICS, Topic, matching_topics
 from bot.i18n import Translator
 from bot.reply import Paragraph, Reply, Title
 from bot.telegram import render
 from bot.telegram.runtime import IsoContext, Runtime
+from bot.views.faq import TOPICS, Topic, matching_topics
 
 __all__ = ["CACHE_SECONDS", "on_inline_query"]
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from telegram import BotCommand, BotCommandScopeAllGroupChats, BotCommandScopeAllPrivateChats
 from telegram.ext import ExtBot
 
+from bot.commands.usage import SUMMARY
 from bot.i18n import N_, Catalogs, Translator
 from bot.parsing import COMMANDS
-from bot.usage import SUMMARY
 
 __all__ = ["GROUP_COMMANDS", "publish_commands"]
 

@@ -1,4 +1,4 @@
-"""Pushes (alerts, digests) over Telegram: the `bot.delivery.Transport` the outbox uses.
+"""Pushes (alerts, digests) over Telegram: the `bot.alerts.delivery.Transport` the outbox uses.
 
 Telegram's answers become the outbox's two outcomes: try again later
 (`DeliveryRetry`: a 429 still refused after the limiter's own retries, a
@@ -13,7 +13,7 @@ from datetime import timedelta
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 from telegram.ext import ExtBot
 
-from bot.delivery import DeliveryFailed, DeliveryRetry
+from bot.alerts.delivery import DeliveryFailed, DeliveryRetry
 from bot.i18n import Catalogs
 from bot.reply import Reply
 from bot.telegram.runtime import Target

@@ -1,6 +1,6 @@
 """The /chart picture: what it marks is the engine's figures; what it renders is a valid PNG.
 
-The model (bot.charts) and the drawing (bot.chart_render) are tested apart:
+The model (bot.views.charts) and the drawing (bot.views.chart_render) are tested apart:
 marked prices and curve points against engine.evaluate and run_scenario,
 then the PNG's signature and IHDR size for several portfolios.
 """
@@ -13,12 +13,12 @@ from typing import Any
 
 import pytest
 
-from bot.chart_render import HEIGHT, WIDTH, ChartText, can_draw, render_png
-from bot.charts import ChartModel, MarkerKind, build_chart, closest_position
 from bot.commands.chart import chart_text, whatif_chart_action
 from bot.i18n import Catalogs
-from bot.intents import ShowChart
 from bot.parsing import parse
+from bot.parsing.intents import ShowChart
+from bot.views.chart_render import HEIGHT, WIDTH, ChartText, can_draw, render_png
+from bot.views.charts import ChartModel, MarkerKind, build_chart, closest_position
 from engine.margin import evaluate
 from engine.models import MarginMode, Portfolio, build
 from engine.scenarios import Shock, ShockKind, as_mode, run_scenario, shocked_marks

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from bot.commands.usage import SUMMARY, USAGE
 from bot.parsing import COMMANDS
-from bot.usage import SUMMARY, USAGE
 
 README = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
 

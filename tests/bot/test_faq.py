@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from bot.commands import CommandLayer
-from bot.faq import TOPICS, find_topic, matching_topics
+from bot.views.faq import TOPICS, find_topic, matching_topics
 from engine import advice
 from tests.bot.conftest import Chat
 

@@ -8,7 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.intents import (
+from bot.parsing import ParseError, parse
+from bot.parsing.intents import (
     AdjustMargin,
     Calc,
     ClosePosition,
@@ -21,7 +22,6 @@ from bot.intents import (
     ShowPositions,
     WhatIf,
 )
-from bot.parsing import ParseError, parse
 from engine.models import Exchange, MarginMode, Side
 from engine.scenarios import Shock, ShockKind
 

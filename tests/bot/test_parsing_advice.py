@@ -6,8 +6,8 @@ from decimal import Decimal
 
 import pytest
 
-from bot.intents import Recommend, SetProfile, ShowChart
 from bot.parsing import ParseError, parse
+from bot.parsing.intents import Recommend, SetProfile, ShowChart
 from engine.profile import Experience, Style
 from engine.scenarios import Shock, ShockKind
 

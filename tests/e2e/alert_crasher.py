@@ -11,7 +11,7 @@ from pathlib import Path
 import httpx
 
 from bot.alerts import AlertRuntime
-from bot.delivery import DeliveryRetry
+from bot.alerts.delivery import DeliveryRetry
 from bot.feeds import sources
 from bot.reply import Reply
 from bot.services import open_services

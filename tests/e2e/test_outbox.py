@@ -14,11 +14,11 @@ import httpx
 import pytest
 from telegram.ext import ApplicationBuilder, CallbackContext
 
-from bot.alerts import AlertRuntime, schedule_alert_jobs
-from bot.alerts.jobs import digest_job, send_job, tick_job
+from bot.alerts import AlertRuntime
 from bot.commands import Caller, CommandLayer
 from bot.feeds import sources
 from bot.services import Services, open_services
+from bot.telegram.jobs import digest_job, schedule_alert_jobs, send_job, tick_job
 from engine.models import Exchange
 from tests.e2e.conftest import Harness
 from tests.fakes.clock import FakeClock

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from bot.delivery import DeliveryFailed, DeliveryRetry
+from bot.alerts.delivery import DeliveryFailed, DeliveryRetry
 from bot.reply import Reply
 
 __all__ = ["Delivered", "RecordingTransport"]

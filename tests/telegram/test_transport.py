@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator, Iterator
 import pytest
 from telegram.ext import ExtBot
 
-from bot.delivery import DeliveryFailed, DeliveryRetry, Transport
+from bot.alerts.delivery import DeliveryFailed, DeliveryRetry, Transport
 from bot.i18n import Catalogs
 from bot.reply import Paragraph, Reply, Table, Title
 from bot.telegram.limiter import Limiter

@@ -7,8 +7,10 @@ from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import Protocol
 
-from bot.advice_brief import BriefAdvice, brief_of
-from bot.advice_texts import (
+from bot.i18n import Translator
+from bot.reply import Block, Button, Paragraph, Table, Title
+from bot.views.advice_brief import BriefAdvice, brief_of
+from bot.views.advice_texts import (
     HEADLINES,
     NEITHER,
     NONE,
@@ -18,10 +20,8 @@ from bot.advice_texts import (
     probability_text,
     reason_text,
 )
-from bot.faq import TOPICS
-from bot.i18n import Translator
-from bot.reply import Block, Button, Paragraph, Table, Title
-from bot.views import mode_name
+from bot.views.faq import TOPICS
+from bot.views.tables import mode_name
 from engine.advice import AdviceResult, PositionAdvice, Recommendation
 from engine.market import Source, VolatilityEstimate
 from engine.models import MarginMode, Side

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from bot.commands.usage import USAGE
 from bot.i18n import N_, Translator
 from bot.parsing import ParseError
 from bot.reply import Paragraph, Reply
-from bot.usage import USAGE
 from engine.errors import EngineError
 
 __all__ = ["engine_error_reply", "parse_error_reply", "usage_blocks"]

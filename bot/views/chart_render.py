@@ -27,7 +27,7 @@ from matplotlib.ft2font import FT2Font
 from matplotlib.image import imsave
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
-from bot.charts import ChartModel, Marker, MarkerKind
+from bot.views.charts import ChartModel, Marker, MarkerKind
 
 __all__ = ["DPI", "HEIGHT", "WIDTH", "ChartText", "render_png"]
 

@@ -4,7 +4,7 @@ Scheduled messages are rendered when they are sent, in the reader's language
 then, from a JSON payload in the outbox. `brief_payload` keeps what the brief
 advice says (the recommendation, each position's mode now and advised, the
 weightiest reason with its figures, the FAQ topics) as exact text;
-`brief_from_payload` reads it back for `bot.advice_views.brief_blocks`.
+`brief_from_payload` reads it back for `bot.views.advice.brief_blocks`.
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 `build_chart` computes what is drawn — the two equity curves and the marked
 prices (entry, mark, each liquidation price in each mode, a what-if price)
-and the current maintenance level — from the engine alone; `bot.chart_render`
+and the current maintenance level — from the engine alone; `bot.views.chart_render`
 turns that model into a PNG. Keeping them apart lets tests check the marked
 prices against `engine.evaluate` without reading pixels.
 
