@@ -11,22 +11,16 @@ from bot.feeds.book import MANUAL, MarkQuote, PriceBook, Refusal
 from bot.feeds.marks import Marks
 from bot.feeds.poller import FeedPoller
 from bot.feeds.venues import FEED_FOR, FEEDS, NoFeed, sources, venue, venues
-from bot.feeds.venues.binance import BinanceSource
-from bot.feeds.venues.bybit import BybitSource
-from bot.feeds.venues.okx import OkxSource
 
 __all__ = [
     "FEEDS",
     "FEED_FOR",
     "MANUAL",
-    "BinanceSource",
-    "BybitSource",
     "FeedError",
     "FeedPoller",
     "MarkQuote",
     "Marks",
     "NoFeed",
-    "OkxSource",
     "PriceBook",
     "PriceSource",
     "RawMark",

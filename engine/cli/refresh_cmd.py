@@ -74,6 +74,7 @@ def register(commands: Any) -> None:
     """Add `refresh` to the `tiers` subcommands; base URLs default from the environment."""
     sources = _sources()
     keyed = [name for name, (_, source) in sources.items() if source.credentials]
+    asked = [name for name, (_, source) in sources.items() if not source.lists_every_symbol]
     parser = commands.add_parser("refresh", help="fetch current tier tables into dated files")
     parser.add_argument(
         "--exchange",
@@ -85,8 +86,8 @@ def register(commands: Any) -> None:
         "--symbols",
         type=_symbol_list,
         default=(),
-        help="comma-separated, e.g. BTC,ETH (default: every USDT perpetual, or for a source "
-        "asked symbol by symbol (okx) the symbols the existing tables know)",
+        help="comma-separated, e.g. BTC,ETH (default: every USDT perpetual; for "
+        f"{', '.join(asked)}, asked symbol by symbol, the symbols the existing tables know)",
     )
     parser.add_argument(
         "--out",
