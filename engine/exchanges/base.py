@@ -13,16 +13,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import TYPE_CHECKING, Literal
+from typing import Literal
 
 from engine.curves import Curve, FlatCurve, PriceTieredCurve, TierRates
 from engine.errors import EngineError, LeverageTooHigh
+from engine.exchanges.tier_format import TierSource
 from engine.models import Exchange, Portfolio, Position, TierTable
 from engine.numbers import ZERO
 from engine.symbols import QUOTE, base_asset, canonical_symbol
-
-if TYPE_CHECKING:
-    from engine.exchanges.tier_format import TierSource
 
 __all__ = ["ExchangeProfile", "SymbolNaming", "TierBasis", "check_leverage"]
 
