@@ -27,6 +27,7 @@ from telegram.ext import Application, ContextTypes, MessageHandler, filters
 from bench import commands_bench
 from bot.app import build_application, running
 from bot.config import Settings
+from bot.feeds.venues import FEEDS
 from bot.telegram.limiter import Limiter
 from tests.fakes.bot_api import TOKEN
 
@@ -148,9 +149,7 @@ def _isocross(url: str, folder: Path) -> Any:
             "TELEGRAM_API_URL": url,
             "ISOCROSS_DB_PATH": str(folder / "bench.db"),
             # no exchange is reachable here: the feeds fail at once on a closed loopback port
-            **{
-                f"ISOCROSS_{name}_URL": "http://127.0.0.1:9" for name in ("BINANCE", "BYBIT", "OKX")
-            },
+            **{f"ISOCROSS_{e.value.upper()}_URL": "http://127.0.0.1:9" for e in FEEDS},
         }
     )
     return build_application(settings, limiter=Limiter(overall_max_rate=UNCAPPED))

@@ -9,6 +9,8 @@ from pathlib import Path
 from pydantic import Field, SecretStr, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from engine.models import Exchange
+
 __all__ = ["ConfigError", "Settings", "load_settings"]
 
 _TOKEN = re.compile(r"[0-9]{1,20}:[A-Za-z0-9_-]{20,100}")
@@ -26,7 +28,7 @@ class Settings(BaseSettings):
     log_level: str = Field(
         default="INFO", alias="ISOCROSS_LOG_LEVEL", pattern="^(DEBUG|INFO|WARNING|ERROR|CRITICAL)$"
     )
-    # market data and alerts
+    # market data and alerts: `<exchange>_url` for each feed adapter (see exchange_urls)
     binance_url: str = Field(default="https://fapi.binance.com", alias="ISOCROSS_BINANCE_URL")
     bybit_url: str = Field(default="https://api.bybit.com", alias="ISOCROSS_BYBIT_URL")
     okx_url: str = Field(default="https://www.okx.com", alias="ISOCROSS_OKX_URL")
@@ -44,6 +46,13 @@ class Settings(BaseSettings):
     webhook_secret: SecretStr | None = Field(
         default=None, alias="ISOCROSS_WEBHOOK_SECRET", validate_default=True
     )
+
+    @property
+    def exchange_urls(self) -> dict[Exchange, str]:
+        """Each exchange's base URL, from its `<exchange>_url` setting (ISOCROSS_<EXCHANGE>_URL),
+        as `bot.feeds.venues.venues` wires them into the feed adapters."""
+        found = {exchange: getattr(self, f"{exchange.value}_url", None) for exchange in Exchange}
+        return {exchange: url for exchange, url in found.items() if isinstance(url, str)}
 
     @field_validator("telegram_bot_token")
     @classmethod

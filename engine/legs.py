@@ -12,9 +12,9 @@ from decimal import Decimal
 
 from engine.curves import Curve, value_at
 from engine.errors import InvalidInput
-from engine.models import Exchange, Portfolio, Position, TierTable
+from engine.exchanges import ExchangeProfile, check_leverage, profile
+from engine.models import Portfolio, Position, TierTable
 from engine.numbers import ZERO
-from engine.rules import ExchangeRules, check_leverage, custom_table, rules_for
 from engine.tiers import TierBook
 
 __all__ = ["Leg", "Prepared", "prepare"]
@@ -41,10 +41,10 @@ class Leg:
 
 @dataclass(frozen=True, slots=True)
 class Prepared:
-    """A portfolio's legs, its rules and fee, and the wallet its cross positions share."""
+    """A portfolio's legs, its exchange's rules and fee, and the wallet cross positions share."""
 
     portfolio: Portfolio
-    rules: ExchangeRules
+    rules: ExchangeProfile
     fee: Decimal
     legs: Sequence[Leg]
     cross_wallet: Decimal
@@ -54,13 +54,8 @@ def prepare(
     portfolio: Portfolio, book: TierBook, *, check_leverage_limits: bool = True
 ) -> Prepared:
     """Resolve tables and build each leg's curve; validate leverage and isolated margin."""
-    rules = rules_for(portfolio.exchange)
-    if portfolio.custom is not None and portfolio.exchange is Exchange.CUSTOM:
-        fee = portfolio.custom.fee_rate
-        shared_table: TierTable | None = custom_table(portfolio.custom)
-    else:
-        fee = rules.taker_fee if portfolio.taker_fee is None else portfolio.taker_fee
-        shared_table = None
+    rules = profile(portfolio.exchange)
+    fee, shared_table = rules.fee_and_table(portfolio)
     legs = []
     isolated_total = ZERO
     for position in portfolio.positions:
@@ -82,7 +77,7 @@ def prepare(
     return Prepared(portfolio, rules, fee, legs, max(cross_wallet, ZERO))
 
 
-def make_leg(position: Position, table: TierTable, rules: ExchangeRules, fee: Decimal) -> Leg:
+def make_leg(position: Position, table: TierTable, rules: ExchangeProfile, fee: Decimal) -> Leg:
     """Everything about one position that does not depend on the others."""
     mark = position.mark
     signed_qty = position.qty if position.side.sign > 0 else -position.qty

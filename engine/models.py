@@ -1,7 +1,7 @@
 """The domain's nouns: positions, portfolios and tier tables, as frozen models.
 
 Money and sizes are Decimal, validated at construction; the formulas that use
-them live in `engine.rules`, `engine.liquidation` and `engine.margin`.
+them live in `engine.exchanges`, `engine.liquidation` and `engine.margin`.
 """
 
 from __future__ import annotations

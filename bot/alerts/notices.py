@@ -24,6 +24,7 @@ from bot.alerts.advised import (
 )
 from bot.alerts.compose import digest_payload
 from bot.alerts.watch import AlertWatch
+from bot.feeds.venues import FEEDS
 from bot.services import Services
 from bot.views.advice_brief import brief_of, brief_payload
 from engine.alerts import digest_due, quiet_until
@@ -35,19 +36,18 @@ from storage.alerts import Hold, Urgency
 __all__ = ["DIGEST_WINDOW", "Digests", "FeedNotices"]
 
 DIGEST_WINDOW = timedelta(hours=2)
-_FEEDS = (Exchange.BINANCE, Exchange.BYBIT, Exchange.OKX)
 
 
 class FeedNotices:
     def __init__(self, services: Services, watch: AlertWatch) -> None:
         self.services = services
         self.watch = watch
-        self._told: dict[Exchange, set[int]] = {feed: set() for feed in _FEEDS}
+        self._told: dict[Exchange, set[int]] = {feed: set() for feed in FEEDS}
 
     async def start(self) -> None:
         """Remember who was told about a running outage before a restart."""
         for user_id, key in await self.services.alerts.levels():
-            for feed in _FEEDS:
+            for feed in FEEDS:
                 if key == f"feed:{feed.value}":
                     self._told[feed].add(user_id)
 
@@ -55,7 +55,7 @@ class FeedNotices:
         """Tell the users of every feed that is down, once; the number of notices queued."""
         now = self.services.clock()
         queued = 0
-        for feed in _FEEDS:
+        for feed in FEEDS:
             key = f"feed:{feed.value}"
             since = self.services.prices.outage(feed, now)
             if since is None:

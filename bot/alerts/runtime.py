@@ -27,10 +27,9 @@ from bot.alerts.weekly import WeeklyReviews
 from bot.config import Settings
 from bot.feeds.base import PriceSource
 from bot.feeds.candles import CandleFeed
-from bot.feeds.exchanges import sources
 from bot.feeds.poller import FeedPoller
+from bot.feeds.venues import sources
 from bot.services import Services
-from engine.models import Exchange
 
 __all__ = ["AlertRuntime", "TickReport"]
 
@@ -69,20 +68,16 @@ class AlertRuntime:
 
     @classmethod
     def create(cls, services: Services, settings: Settings, transport: Transport) -> AlertRuntime:
-        """The production runtime: the three exchanges' feeds on one HTTP client, the
-        price book set to the configured interval and jump bound."""
+        """The production runtime: every exchange's feed on one HTTP client, the price
+        book set to the configured interval and jump bound."""
         interval = timedelta(seconds=settings.alert_interval_s)
         services.prices.configure(interval, settings.price_max_jump)
         client = httpx.AsyncClient(
             timeout=httpx.Timeout(settings.feed_timeout_s),
             headers={"User-Agent": "IsoCross/0.1 (+mark prices)"},
         )
-        feeds = sources(client, settings.binance_url, settings.bybit_url, settings.okx_url)
-        urls = {
-            Exchange.BINANCE: settings.binance_url,
-            Exchange.BYBIT: settings.bybit_url,
-            Exchange.OKX: settings.okx_url,
-        }
+        urls = settings.exchange_urls
+        feeds = sources(client, urls)
         candles = CandleFeed(client, urls, services.klines)
         return cls(services, feeds, transport, interval=interval, client=client, candles=candles)
 

@@ -4,15 +4,13 @@ feed answers."""
 from __future__ import annotations
 
 from bot.commands.context import Context
-from bot.feeds.marks import FEED_FOR
+from bot.feeds.venues import FEED_FOR, FEEDS
 from bot.parsing.intents import SetPrice, ShowPrice
 from bot.reply import Block, Paragraph, Reply, Table, Title
 from bot.views.tables import age_text, mark_text
 from engine.models import Exchange
 
 __all__ = ["price"]
-
-_FEEDS = (Exchange.BINANCE, Exchange.BYBIT, Exchange.OKX)
 
 
 async def price(ctx: Context, intent: ShowPrice | SetPrice) -> Reply:
@@ -49,7 +47,7 @@ def _feed_row(ctx: Context, exchange: Exchange, symbol: str) -> tuple[str, str, 
 
 def _symbol_marks(ctx: Context, symbol: str) -> Reply:
     tr = ctx.tr
-    rows = [_feed_row(ctx, exchange, symbol) for exchange in _FEEDS]
+    rows = [_feed_row(ctx, exchange, symbol) for exchange in FEEDS]
     manual = ctx.services.marks.manual(ctx.user.id, symbol)
     if manual is not None:
         age = age_text(tr, manual.age(ctx.now))

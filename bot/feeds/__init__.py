@@ -1,29 +1,32 @@
-"""Market data: exchange mark-price and kline feeds behind one `PriceSource` protocol,
-the guarded `PriceBook`, the poller that feeds it, and the marks a user is priced at.
+"""Market data: one adapter per exchange profile (`bot.feeds.venues`) behind the `PriceSource`
+and `Venue` protocols, the guarded `PriceBook`, the poller that feeds it, and the marks a
+user is priced at.
 
 May import engine, storage (manual marks) and httpx; never the command layer, views or
 telegram.
 """
 
-from bot.feeds.base import FeedError, PriceSource, RawMark
+from bot.feeds.base import FeedError, PriceSource, RawMark, Venue
 from bot.feeds.book import MANUAL, MarkQuote, PriceBook, Refusal
-from bot.feeds.exchanges import BinanceSource, BybitSource, OkxSource, sources
-from bot.feeds.marks import FEED_FOR, Marks
+from bot.feeds.marks import Marks
 from bot.feeds.poller import FeedPoller
+from bot.feeds.venues import FEED_FOR, FEEDS, NoFeed, sources, venue, venues
 
 __all__ = [
+    "FEEDS",
     "FEED_FOR",
     "MANUAL",
-    "BinanceSource",
-    "BybitSource",
     "FeedError",
     "FeedPoller",
     "MarkQuote",
     "Marks",
-    "OkxSource",
+    "NoFeed",
     "PriceBook",
     "PriceSource",
     "RawMark",
     "Refusal",
+    "Venue",
     "sources",
+    "venue",
+    "venues",
 ]

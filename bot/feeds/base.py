@@ -8,15 +8,17 @@ request however many users there are. It does not judge the numbers; the
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Protocol
 
 import httpx
 
+from engine.exchanges import SymbolNaming
 from engine.models import Exchange
 
-__all__ = ["FeedError", "PriceSource", "RawMark", "get_json"]
+__all__ = ["FeedError", "PriceSource", "RawMark", "Venue", "get_json", "marks_of"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +49,15 @@ class PriceSource(Protocol):
         ...
 
 
+class Venue(PriceSource, Protocol):
+    """One exchange's adapter: its marks, and the daily candles the advice's volatility uses."""
+
+    async def daily_candles(self, symbol: str, limit: int) -> list[Any]:
+        """The last `limit` daily candles of `symbol` ('BTCUSDT') in the exchange's order,
+        each a list [open time (ms), open, high, low, close, ...]; FeedError when it failed."""
+        ...
+
+
 async def get_json(
     client: httpx.AsyncClient, base_url: str, path: str, params: dict[str, str]
 ) -> Any:
@@ -63,3 +74,26 @@ async def get_json(
         return json.loads(response.content, parse_float=Decimal)
     except ValueError:
         raise FeedError("not json") from None
+
+
+def marks_of(
+    items: Iterable[Any],
+    naming: SymbolNaming,
+    symbol_key: str,
+    price_key: str,
+    time_key: str | None,
+    time: object = None,
+) -> list[RawMark]:
+    """The USDT perpetuals among `items` (their names read by the exchange's profile),
+    each with its price and its own time, or `time` for an answer stamped as a whole."""
+    marks = []
+    for item in items:
+        if not isinstance(item, dict):
+            continue
+        native = item.get(symbol_key)
+        symbol = naming.canonical(native) if isinstance(native, str) else None
+        if symbol is None:
+            continue
+        stamp = item.get(time_key) if time_key is not None else time
+        marks.append(RawMark(symbol, item.get(price_key), stamp))
+    return marks

@@ -1,13 +1,7 @@
 """Daily closes from the exchanges' public kline endpoints, for the advice's volatility.
 
-* Binance USDⓈ-M `GET /fapi/v1/klines?symbol=BTCUSDT&interval=1d&limit=N`: a JSON
-  array of arrays [open time (ms), open, high, low, close (text), ...], oldest first.
-* Bybit v5 `GET /v5/market/kline?category=linear&symbol=BTCUSDT&interval=D&limit=N`:
-  {"retCode": 0, "result": {"list": [[start (ms text), open, high, low, close, ...]]}},
-  newest first.
-* OKX v5 `GET /api/v5/market/candles?instId=BTC-USDT-SWAP&bar=1D&limit=N`:
-  {"code": "0", "data": [[ts (ms text), open, high, low, close, ...]]}, newest first.
-
+Each exchange's request and answer shape is its adapter's (`bot.feeds.venues`);
+an exchange without one is a `NoFeed` error, never another exchange's endpoint.
 Candles are ordered by their open time whatever the exchange's order, and the
 day still open is left out (its close is not a close yet). A symbol is fetched
 at most once an hour (`KlineStore.due`), a few per tick, so the mark-price tick
@@ -24,10 +18,10 @@ from typing import Any
 
 import httpx
 
-from bot.feeds.base import FeedError, get_json
+from bot.feeds.base import FeedError
 from bot.feeds.klines import DAY_SECONDS, KlineStore
+from bot.feeds.venues import venue
 from engine.models import Exchange
-from engine.symbols import base_asset
 
 __all__ = ["DAYS", "PER_TICK", "CandleFeed", "daily_closes"]
 
@@ -35,32 +29,6 @@ log = logging.getLogger(__name__)
 DAYS = 31  # 30 daily returns, and one more for the day still open
 PER_TICK = 4  # symbols fetched per tick at most
 _DAY = timedelta(seconds=DAY_SECONDS)
-
-
-def _request(exchange: Exchange, symbol: str) -> tuple[str, dict[str, str]]:
-    limit = str(DAYS + 1)
-    if exchange is Exchange.BINANCE:
-        return "/fapi/v1/klines", {"symbol": symbol, "interval": "1d", "limit": limit}
-    if exchange is Exchange.BYBIT:
-        params = {"category": "linear", "symbol": symbol, "interval": "D", "limit": limit}
-        return "/v5/market/kline", params
-    inst = f"{base_asset(symbol)}-USDT-SWAP"
-    return "/api/v5/market/candles", {"instId": inst, "bar": "1D", "limit": limit}
-
-
-def _rows(exchange: Exchange, payload: Any) -> list[Any]:
-    if exchange is Exchange.BINANCE:
-        rows = payload
-    elif exchange is Exchange.BYBIT:
-        ok = isinstance(payload, dict) and payload.get("retCode") == 0
-        result = payload.get("result") if ok else None
-        rows = result.get("list") if isinstance(result, dict) else None
-    else:
-        ok = isinstance(payload, dict) and payload.get("code") == "0"
-        rows = payload.get("data") if ok else None
-    if not isinstance(rows, list):
-        raise FeedError("unexpected shape")
-    return rows
 
 
 def _closes(rows: Iterable[Any], now: datetime) -> tuple[Decimal, ...]:
@@ -81,9 +49,10 @@ def _closes(rows: Iterable[Any], now: datetime) -> tuple[Decimal, ...]:
 async def daily_closes(
     client: httpx.AsyncClient, exchange: Exchange, base_url: str, symbol: str, now: datetime
 ) -> tuple[Decimal, ...]:
-    """The last closed daily candles' closes of `symbol` ('BTCUSDT'), oldest first."""
-    path, params = _request(exchange, symbol)
-    return _closes(_rows(exchange, await get_json(client, base_url, path, params)), now)[-DAYS:]
+    """The last closed daily candles' closes of `symbol` ('BTCUSDT'), oldest first;
+    NoFeed (a FeedError) for an exchange the bot has no adapter for."""
+    rows = await venue(exchange, client, base_url).daily_candles(symbol, DAYS + 1)
+    return _closes(rows, now)[-DAYS:]
 
 
 class CandleFeed:
@@ -101,9 +70,7 @@ class CandleFeed:
         for symbol in self._store.due(sorted(by_symbol), now)[:PER_TICK]:
             exchange = by_symbol[symbol]
             try:
-                closes = await daily_closes(
-                    self._client, exchange, self._urls[exchange], symbol, now
-                )
+                closes = await self._closes(exchange, symbol, now)
             except FeedError as error:
                 log.warning("klines of %s from %s failed: %s", symbol, exchange.value, error)
                 self._store.tried(symbol, now)
@@ -111,3 +78,9 @@ class CandleFeed:
             self._store.put(symbol, closes, now)
             fetched += 1
         return fetched
+
+    async def _closes(self, exchange: Exchange, symbol: str, now: datetime) -> tuple[Decimal, ...]:
+        url = self._urls.get(exchange)
+        if url is None:
+            raise FeedError(f"no base URL for {exchange.value}")
+        return await daily_closes(self._client, exchange, url, symbol, now)

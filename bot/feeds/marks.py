@@ -2,7 +2,8 @@
 while it is fresh, else the manual mark they set, else none (the entry price stands in).
 
 Manual marks live in SQLite and are mirrored here, so pricing a reply costs no
-query. The `custom` exchange profile is priced by the Binance feed.
+query. Which feed prices a profile is `FEED_FOR` (`bot.feeds.venues`): its own, or
+for `custom` the Binance feed.
 """
 
 from __future__ import annotations
@@ -11,17 +12,11 @@ from datetime import datetime
 from decimal import Decimal
 
 from bot.feeds.book import MANUAL, MarkQuote, PriceBook
+from bot.feeds.venues import FEED_FOR
 from engine.models import Exchange
 from storage.marks import ManualMarkRepository
 
 __all__ = ["FEED_FOR", "Marks"]
-
-FEED_FOR = {
-    Exchange.BINANCE: Exchange.BINANCE,
-    Exchange.BYBIT: Exchange.BYBIT,
-    Exchange.OKX: Exchange.OKX,
-    Exchange.CUSTOM: Exchange.BINANCE,
-}
 
 
 class Marks:

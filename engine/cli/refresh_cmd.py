@@ -2,8 +2,10 @@
 
 Writes `<exchange>_<today, UTC>.json` next to the shipped tables (or into `--out`);
 the loader prefers the newest file symbol by symbol, so a refresh of a few
-symbols never loses the others. Bybit and OKX are public; Binance's brackets
-need a signed request and run only when BINANCE_API_KEY and BINANCE_API_SECRET
+symbols never loses the others. Every exchange profile with a `tier_source` can
+be refreshed; how it fetches lives in its profile (`engine.exchanges`), and this
+module only does the I/O for it. A source that needs keys (Binance's signed
+brackets: BINANCE_API_KEY and BINANCE_API_SECRET) runs under "all" only when they
 are set. Each exchange stands alone: a failure prints one line to stderr, writes
 nothing for that exchange, and makes the exit code 1; the others still run.
 """
@@ -11,8 +13,6 @@ nothing for that exchange, and makes the exit code 1; the others still run.
 from __future__ import annotations
 
 import argparse
-import hashlib
-import hmac
 import http.client
 import json
 import os
@@ -20,7 +20,7 @@ import sys
 import tempfile
 import urllib.error
 import urllib.request
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -29,37 +29,30 @@ from typing import Any
 from urllib.parse import urlencode
 
 from engine.errors import EngineError
+from engine.exchanges import PROFILES, ExchangeProfile, RefreshError, RefreshRequest, TierSource
+from engine.exchanges.binance import sign_query
 from engine.models import Exchange
-from engine.symbols import QUOTE, base_asset, canonical_symbol
-from engine.tier_sources import (
-    binance_tier_file,
-    bybit_page,
-    bybit_tier_file,
-    okx_contract_values,
-    okx_data,
-    okx_tier_file,
-)
+from engine.symbols import canonical_symbol
 from engine.tiers import FALLBACK_KEY, TierBook, parse_tier_file, shipped_tier_dir
 
 __all__ = ["RefreshError", "register", "run", "sign_query"]
 
-BYBIT_URL = "https://api.bybit.com"
-OKX_URL = "https://www.okx.com"
-BINANCE_URL = "https://fapi.binance.com"
-BYBIT_RISK_LIMIT = "/v5/market/risk-limit"
-OKX_TIERS = "/api/v5/public/position-tiers"
-OKX_INSTRUMENTS = "/api/v5/public/instruments"
-BINANCE_BRACKETS = "/fapi/v1/leverageBracket"
-BINANCE_RECV_WINDOW = 5000
 USER_AGENT = "isocross-tier-refresh/1"
 EXIT_FAILED = 1
 EXIT_USAGE = 2
-_MAX_PAGES = 1000
 _MAX_TIMEOUT = 600
 
 
-class RefreshError(Exception):
-    """A fetch or a response failed; the message is one line, safe to print (no keys, no query)."""
+def _sources() -> dict[str, tuple[ExchangeProfile, TierSource]]:
+    """The exchanges that publish tiers: public sources first, then those that need keys."""
+    found = [(p, p.tier_source) for p in PROFILES.values() if p.tier_source is not None]
+    found.sort(key=lambda pair: bool(pair[1].credentials))
+    return {p.exchange.value: (p, source) for p, source in found}
+
+
+def url_setting(exchange: str) -> str:
+    """The environment variable of an exchange's base URL, shared with the bot's config."""
+    return f"ISOCROSS_{exchange.upper()}_URL"
 
 
 @dataclass(frozen=True)
@@ -70,33 +63,31 @@ class Job:
     timeout: float
     symbols: tuple[str, ...]
     now: datetime
-    binance_key: str = field(repr=False)
-    binance_secret: str = field(repr=False)
+    credentials: Mapping[str, str] = field(repr=False)
 
     @property
     def as_of(self) -> str:
         return self.now.date().isoformat()
 
-    @property
-    def stamp(self) -> str:
-        return self.now.strftime("%Y-%m-%dT%H:%M:%SZ")
-
 
 def register(commands: Any) -> None:
     """Add `refresh` to the `tiers` subcommands; base URLs default from the environment."""
+    sources = _sources()
+    keyed = [name for name, (_, source) in sources.items() if source.credentials]
+    asked = [name for name, (_, source) in sources.items() if not source.lists_every_symbol]
     parser = commands.add_parser("refresh", help="fetch current tier tables into dated files")
     parser.add_argument(
         "--exchange",
-        choices=("bybit", "okx", "binance", "all"),
+        choices=(*sources, "all"),
         default="all",
-        help="default all: bybit and okx, and binance when its keys are set",
+        help=f"default all: every public source, and {', '.join(keyed)} when its keys are set",
     )
     parser.add_argument(
         "--symbols",
         type=_symbol_list,
         default=(),
-        help="comma-separated, e.g. BTC,ETH (default: Bybit and Binance all "
-        "USDT perpetuals, OKX the symbols the existing tables know)",
+        help="comma-separated, e.g. BTC,ETH (default: every USDT perpetual; for "
+        f"{', '.join(asked)}, asked symbol by symbol, the symbols the existing tables know)",
     )
     parser.add_argument(
         "--out",
@@ -104,11 +95,8 @@ def register(commands: Any) -> None:
         default=None,
         help="folder to write into (default: the shipped tier folder)",
     )
-    for name, env, official in (
-        ("bybit", "ISOCROSS_BYBIT_URL", BYBIT_URL),
-        ("okx", "ISOCROSS_OKX_URL", OKX_URL),
-        ("binance", "ISOCROSS_BINANCE_URL", BINANCE_URL),
-    ):
+    for name, (profile, _) in sources.items():
+        env, official = url_setting(name), profile.api_url
         parser.add_argument(
             f"--{name}-url",
             type=_base_url,
@@ -124,18 +112,21 @@ def run(args: argparse.Namespace) -> int:
     if not 0 < args.timeout <= _MAX_TIMEOUT:
         print(f"refresh: --timeout must be between 0 and {_MAX_TIMEOUT} seconds", file=sys.stderr)
         return EXIT_USAGE
+    sources = _sources()
+    names = {key for _, source in sources.values() for key in source.credentials}
     job = Job(
         out=args.out or shipped_tier_dir(),
         timeout=args.timeout,
         symbols=tuple(args.symbols),
         now=datetime.now(UTC),
-        binance_key=os.environ.get("BINANCE_API_KEY", ""),
-        binance_secret=os.environ.get("BINANCE_API_SECRET", ""),
+        credentials={name: os.environ.get(name, "") for name in sorted(names)},
     )
     status = 0
-    for exchange in _selected(args.exchange, job):
+    for exchange in _selected(args.exchange, job, sources):
         try:
-            path, count = _refresh(exchange, job, getattr(args, f"{exchange}_url"))
+            path, count = _refresh(
+                exchange, sources[exchange][1], job, getattr(args, f"{exchange}_url")
+            )
         except (RefreshError, EngineError) as exc:
             print(f"{exchange}: refresh failed: {exc}", file=sys.stderr)
             status = EXIT_FAILED
@@ -149,22 +140,30 @@ def run(args: argparse.Namespace) -> int:
     return status
 
 
-def _selected(choice: str, job: Job) -> list[str]:
+def _selected(
+    choice: str, job: Job, sources: Mapping[str, tuple[ExchangeProfile, TierSource]]
+) -> list[str]:
+    """One exchange, or "all": each source whose keys (if it needs any) are set."""
     if choice != "all":
         return [choice]
-    return ["bybit", "okx"] + (["binance"] if job.binance_key and job.binance_secret else [])
+    return [
+        name
+        for name, (_, source) in sources.items()
+        if all(job.credentials.get(key) for key in source.credentials)
+    ]
 
 
-def _refresh(exchange: str, job: Job, base: str) -> tuple[Path, int]:
+def _refresh(exchange: str, source: TierSource, job: Job, base: str) -> tuple[Path, int]:
     """Fetch, validate as the loader will read it, then write atomically.
 
-    OKX is asked family by family, so without `--symbols` it refreshes the symbols the
-    existing tables know; Bybit and Binance list every symbol in a few requests.
+    A source asked symbol by symbol (OKX, family by family) refreshes, without
+    `--symbols`, the symbols the existing tables know; the others list every symbol.
     """
     existing = _existing(exchange, job.out)
-    if exchange == "okx" and not job.symbols:
+    if not source.lists_every_symbol and not job.symbols:
         job = replace(job, symbols=_known_symbols(existing))
-    data = _FETCHERS[exchange](job, base)
+    request = RefreshRequest(base, job.symbols, job.now, job.credentials)
+    data = source.fetch(_UrllibHttp(job.timeout), request)
     path = job.out / f"{exchange}_{job.as_of}.json"
     document = _with_fallback(data, _newest_fallback(existing))
     _validate(document, path.name)
@@ -173,6 +172,19 @@ def _refresh(exchange: str, job: Job, base: str) -> tuple[Path, int]:
 
 
 # --- fetching ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _UrllibHttp:
+    """The `Http` a tier source gets: urllib, one timeout per request."""
+
+    timeout: float
+
+    def query(self, params: Mapping[str, object]) -> str:
+        return urlencode(params)
+
+    def get_json(self, url: str, headers: Mapping[str, str] | None = None) -> Any:
+        return _get_json(url, self.timeout, headers)
 
 
 def _get_json(url: str, timeout: float, headers: Mapping[str, str] | None = None) -> Any:
@@ -195,94 +207,6 @@ def _get_json(url: str, timeout: float, headers: Mapping[str, str] | None = None
         return json.loads(body, parse_float=Decimal)
     except ValueError:
         raise RefreshError(f"response from {shown} is not JSON") from None
-
-
-def _bybit(job: Job, base: str) -> dict[str, Any]:
-    """One paginated listing of every linear contract, or one per requested symbol."""
-    url = base + BYBIT_RISK_LIMIT
-    queries = [{"category": "linear", "symbol": s} for s in job.symbols] or [{"category": "linear"}]
-    rows = [row for query in queries for row in _bybit_pages(url, query, job.timeout)]
-    source = (
-        f"Bybit GET {url}?category=linear (public), fetched {job.stamp} by "
-        "`python -m engine tiers refresh`. Tiers by position value in USDT; "
-        "MM = position value x mmr - maintenance_amount (Bybit's mmDeduction)."
-    )
-    return bybit_tier_file(rows, as_of=job.as_of, source=source)
-
-
-def _bybit_pages(url: str, query: Mapping[str, str], timeout: float) -> list[Any]:
-    """Follow `nextPageCursor` until it is empty; a cursor seen twice is a loop, not more data."""
-    rows: list[Any] = []
-    cursor = ""
-    seen: set[str] = set()
-    for _ in range(_MAX_PAGES):
-        page_query = {**query, "cursor": cursor} if cursor else dict(query)
-        page, cursor = bybit_page(_get_json(f"{url}?{urlencode(page_query)}", timeout))
-        rows.extend(page)
-        if not cursor:
-            return rows
-        if cursor in seen:
-            raise RefreshError(f"{url} repeats page cursor {cursor[:40]!r}")
-        seen.add(cursor)
-    raise RefreshError(f"{url} has more than {_MAX_PAGES} pages")
-
-
-def _okx(job: Job, base: str) -> dict[str, Any]:
-    """ctVal from the instruments list, then one position-tiers request per instrument family."""
-    instruments = okx_data(_get_json(f"{base}{OKX_INSTRUMENTS}?instType=SWAP", job.timeout))
-    rows: list[Any] = []
-    for symbol in job.symbols:
-        family = f"{base_asset(symbol)}-{QUOTE}"
-        query = urlencode({"instType": "SWAP", "tdMode": "cross", "instFamily": family})
-        tiers = okx_data(_get_json(f"{base}{OKX_TIERS}?{query}", job.timeout))
-        if not tiers:
-            raise RefreshError(f"OKX has no position tiers for {family}")
-        rows.extend(tiers)
-    source = (
-        f"OKX GET {base}{OKX_TIERS}?instType=SWAP&tdMode=cross&instFamily=<BASE>-USDT and "
-        f"{base}{OKX_INSTRUMENTS}?instType=SWAP (ctVal), fetched {job.stamp} by "
-        "`python -m engine tiers refresh`. Tiers in contracts (x contract_value = base units); "
-        "floor = the previous tier's maxSz; no deduction, so maintenance_amount is 0."
-    )
-    return okx_tier_file(rows, okx_contract_values(instruments), as_of=job.as_of, source=source)
-
-
-def sign_query(query: str, secret: str) -> str:
-    """Binance SIGNED endpoints: hex HMAC-SHA256 of the query string, keyed by the API secret."""
-    return hmac.new(secret.encode(), query.encode(), hashlib.sha256).hexdigest()
-
-
-def _binance(job: Job, base: str) -> dict[str, Any]:
-    """All brackets in one signed request; `--symbols` keeps only those asked for."""
-    if not (job.binance_key and job.binance_secret):
-        raise RefreshError("needs BINANCE_API_KEY and BINANCE_API_SECRET (a signed endpoint)")
-    millis = int(job.now.timestamp() * 1000)
-    query = urlencode({"recvWindow": BINANCE_RECV_WINDOW, "timestamp": millis})
-    url = f"{base}{BINANCE_BRACKETS}?{query}&signature={sign_query(query, job.binance_secret)}"
-    response = _get_json(url, job.timeout, {"X-MBX-APIKEY": job.binance_key})
-    source = (
-        f"Binance GET {base}{BINANCE_BRACKETS} (signed), fetched {job.stamp} by "
-        "`python -m engine tiers refresh`. Default brackets of USDT perpetuals; "
-        "MM = notional x mmr - maintenance_amount (Binance's cum)."
-    )
-    return _only(binance_tier_file(response, as_of=job.as_of, source=source), job.symbols)
-
-
-def _only(data: dict[str, Any], symbols: Iterable[str]) -> dict[str, Any]:
-    wanted = list(symbols)
-    if not wanted:
-        return data
-    missing = [s for s in wanted if s not in data["symbols"]]
-    if missing:
-        raise RefreshError(f"not in the response: {', '.join(missing)}")
-    return {**data, "symbols": {s: data["symbols"][s] for s in wanted}}
-
-
-_FETCHERS: dict[str, Callable[[Job, str], dict[str, Any]]] = {
-    "bybit": _bybit,
-    "okx": _okx,
-    "binance": _binance,
-}
 
 
 # --- existing files, validation, writing -------------------------------------------------------

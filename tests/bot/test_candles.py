@@ -11,6 +11,7 @@ from typing import Any
 import httpx
 import pytest
 
+from bot.feeds import NoFeed
 from bot.feeds.candles import DAYS, CandleFeed, daily_closes
 from bot.feeds.klines import REFRESH, STALE, KlineStore
 from bot.services import Services
@@ -83,6 +84,21 @@ async def test_each_exchange_gives_the_closed_days_oldest_first_as_exact_decimal
     assert closes[-1] == Decimal("63800.5")  # yesterday: 60,000.5 + 100 x 38
     (request,) = fake.requests_to(path)
     assert query.items() <= request.query.items()
+
+
+async def test_an_exchange_without_an_adapter_is_no_feed_not_okx(
+    fake: FakeExchange, client: httpx.AsyncClient
+) -> None:
+    # Regression: any exchange the candles did not know used to be asked OKX's endpoint.
+    with pytest.raises(NoFeed):
+        await daily_closes(client, Exchange.CUSTOM, fake.url, "BTCUSDT", NOW)
+    store = KlineStore()
+    feed = CandleFeed(client, {Exchange.CUSTOM: fake.url}, store)
+
+    assert await feed.refresh({(Exchange.CUSTOM, "BTCUSDT")}, NOW) == 0
+
+    assert fake.requests == []  # nothing asked of any exchange
+    assert store.market(NOW).volatility("BTCUSDT").source is Source.DEFAULT
 
 
 async def test_a_symbol_is_fetched_at_most_hourly_and_used_while_fresh(

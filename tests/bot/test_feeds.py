@@ -46,11 +46,7 @@ async def test_each_feed_reads_every_usdt_perpetual_in_one_request(
     markets: FakeMarkets, client: httpx.AsyncClient, exchange: str
 ) -> None:
     markets.set(exchange, {"BTCUSDT": "61000.10", "1000PEPEUSDT": "0.0123456"}, NOW)
-    (source,) = [
-        s
-        for s in sources(client, markets.url, markets.url, markets.url)
-        if s.exchange.value == exchange
-    ]
+    (source,) = [s for s in sources(client, markets.urls) if s.exchange.value == exchange]
 
     marks = await source.fetch()
 
@@ -70,7 +66,7 @@ async def test_a_poll_accepts_exact_decimal_marks_from_every_feed(
     markets: FakeMarkets, client: httpx.AsyncClient
 ) -> None:
     markets.set_all({"BTCUSDT": "61000.10", "ETHUSDT": "3100.55"}, NOW - timedelta(seconds=2))
-    poller = FeedPoller(sources(client, markets.url, markets.url, markets.url), book())
+    poller = FeedPoller(sources(client, markets.urls), book())
 
     ticked = await poller.poll(NOW)
 
@@ -97,7 +93,7 @@ async def test_a_failing_feed_is_down_and_never_prices_anything(
         markets.slow("binance", 2.0)
     else:
         markets.fail("binance", 200, {"code": -1121, "msg": "Invalid symbol."})
-    (source, *_) = sources(client, markets.url, markets.url, markets.url)
+    (source, *_) = sources(client, markets.urls)
 
     with pytest.raises(FeedError) as raised:
         await source.fetch()
@@ -109,7 +105,7 @@ async def test_an_outage_is_reported_once_marks_are_two_intervals_old(
     markets: FakeMarkets, client: httpx.AsyncClient
 ) -> None:
     markets.set("binance", {"BTCUSDT": "61000"}, NOW)
-    poller = FeedPoller(sources(client, markets.url, markets.url, markets.url)[:1], book())
+    poller = FeedPoller(sources(client, markets.urls)[:1], book())
     await poller.poll(NOW)
     markets.fail("binance", 503)
 
@@ -163,6 +159,6 @@ async def test_a_feed_whose_every_price_is_zero_counts_as_down(
     markets: FakeMarkets, client: httpx.AsyncClient
 ) -> None:
     markets.set("okx", {"BTCUSDT": "0", "ETHUSDT": "0"}, NOW)
-    poller = FeedPoller(sources(client, markets.url, markets.url, markets.url)[2:], book())
+    poller = FeedPoller(sources(client, markets.urls)[2:], book())
     assert await poller.poll(NOW) == {Exchange.OKX: {}}
     assert poller.book.outage(Exchange.OKX, NOW + 3 * INTERVAL) == NOW

@@ -12,7 +12,7 @@ import httpx
 
 from bot.alerts import AlertRuntime
 from bot.alerts.delivery import DeliveryRetry
-from bot.feeds import sources
+from bot.feeds import FEEDS, sources
 from bot.reply import Reply
 from bot.services import open_services
 
@@ -26,7 +26,10 @@ async def main(path: Path, url: str) -> None:
     services = await open_services(path)
     client = httpx.AsyncClient(timeout=2.0)
     runtime = AlertRuntime(
-        services, sources(client, url, url, url), NeverSends(), interval=timedelta(seconds=30)
+        services,
+        sources(client, dict.fromkeys(FEEDS, url)),
+        NeverSends(),
+        interval=timedelta(seconds=30),
     )
     await runtime.start()
     report = await runtime.tick()

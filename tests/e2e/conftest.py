@@ -98,7 +98,7 @@ async def open_harness(
     services: Services, markets: FakeMarkets, clock: FakeClock, transport: RecordingTransport
 ) -> tuple[Harness, httpx.AsyncClient]:
     client = httpx.AsyncClient(timeout=httpx.Timeout(2.0))
-    feeds = sources(client, markets.url, markets.url, markets.url)
+    feeds = sources(client, markets.urls)
     runtime = AlertRuntime(services, feeds, transport, interval=INTERVAL, sleep=clock.sleep)
     await runtime.start()
     return Harness(services, runtime, markets, clock, transport), client

@@ -62,7 +62,7 @@ async def test_a_crash_between_writing_and_sending_sends_the_alert_exactly_once(
     client = httpx.AsyncClient(timeout=2.0)
     runtime = AlertRuntime(
         services,
-        sources(client, markets.url, markets.url, markets.url),
+        sources(client, markets.urls),
         transport,
         interval=timedelta(seconds=30),
     )
@@ -167,7 +167,7 @@ async def test_the_jobs_register_on_the_job_queue_and_run_the_runtime(
     client = httpx.AsyncClient(timeout=2.0)
     runtime = AlertRuntime(
         services,
-        sources(client, markets.url, markets.url, markets.url),
+        sources(client, markets.urls),
         transport,
         interval=timedelta(seconds=30),
         sleep=clock.sleep,

@@ -23,15 +23,10 @@ import pytest
 from engine.__main__ import main
 from engine.cli.refresh_cmd import sign_query
 from engine.errors import TierDataError
+from engine.exchanges.binance import binance_tier_file
+from engine.exchanges.bybit import bybit_page, bybit_tier_file
+from engine.exchanges.okx import okx_contract_values, okx_data, okx_tier_file
 from engine.models import Exchange
-from engine.tier_sources import (
-    binance_tier_file,
-    bybit_page,
-    bybit_tier_file,
-    okx_contract_values,
-    okx_data,
-    okx_tier_file,
-)
 from engine.tiers import load_tier_book, parse_tier_file, shipped_tier_dir
 from tests.fakes.exchange_server import FakeExchange
 

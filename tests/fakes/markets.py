@@ -3,7 +3,7 @@
     with FakeMarkets() as markets:
         markets.set("binance", {"BTCUSDT": "61000.10"}, at=now)
         markets.fail("bybit", 500)
-        ... sources(client, markets.url, markets.url, markets.url) ...
+        ... sources(client, markets.urls) ...
 
 Shapes follow the exchanges' documentation: Binance USDⓈ-M premiumIndex (an
 array, "markPrice" text, "time" ms), Bybit v5 tickers ({"retCode": 0, "result":
@@ -20,6 +20,8 @@ from datetime import datetime
 from types import TracebackType
 from typing import Any
 
+from bot.feeds.venues import FEEDS
+from engine.models import Exchange
 from tests.fakes.exchange_server import FakeExchange
 
 __all__ = ["PATHS", "FakeMarkets", "binance_body", "bybit_body", "okx_body"]
@@ -99,6 +101,11 @@ class FakeMarkets:
     @property
     def url(self) -> str:
         return self.server.url
+
+    @property
+    def urls(self) -> dict[Exchange, str]:
+        """Every feed's base URL: all of them are served here."""
+        return dict.fromkeys(FEEDS, self.server.url)
 
     def set(self, exchange: str, prices: Mapping[str, object], at: datetime) -> None:
         """Serve these marks (text, as exchanges send them) stamped `at`."""

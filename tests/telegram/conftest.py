@@ -10,6 +10,7 @@ import pytest
 
 from bot.app import IsoApp, build_application, running
 from bot.config import Settings
+from bot.feeds.venues import FEEDS
 from bot.telegram.limiter import Limiter
 from bot.telegram.throttle import Throttle
 from tests.fakes.bot_api import FakeBotAPI, Sent
@@ -17,7 +18,7 @@ from tests.fakes.bot_api import FakeBotAPI, Sent
 GROUP = -1001234567890
 CLOSED_PORT = "http://127.0.0.1:9"
 # no exchange is reachable from tests: feeds fail at once on a closed loopback port
-OFFLINE_FEEDS = {f"ISOCROSS_{ex}_URL": CLOSED_PORT for ex in ("BINANCE", "BYBIT", "OKX")}
+OFFLINE_FEEDS = {f"ISOCROSS_{ex.value.upper()}_URL": CLOSED_PORT for ex in FEEDS}
 
 
 def settings_for(api: FakeBotAPI, folder: Path) -> Settings:

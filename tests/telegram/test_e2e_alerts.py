@@ -21,7 +21,7 @@ from bot.config import Settings
 from bot.telegram.limiter import Limiter
 from tests.fakes.bot_api import FakeBotAPI
 from tests.fakes.markets import FakeMarkets
-from tests.telegram.conftest import Harness
+from tests.telegram.conftest import OFFLINE_FEEDS, Harness
 
 pytestmark = pytest.mark.e2e
 TRADER = 42
@@ -57,9 +57,7 @@ async def live(
             "TELEGRAM_BOT_TOKEN": api.token,
             "TELEGRAM_API_URL": api.url,
             "ISOCROSS_DB_PATH": str(tmp_path / "isocross.db"),
-            "ISOCROSS_BINANCE_URL": markets.url,
-            "ISOCROSS_BYBIT_URL": markets.url,
-            "ISOCROSS_OKX_URL": markets.url,
+            **dict.fromkeys(OFFLINE_FEEDS, markets.url),
             "ISOCROSS_ALERT_INTERVAL_S": "1",
         }
     )

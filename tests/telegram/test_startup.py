@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from tests.fakes.bot_api import FakeBotAPI
-from tests.telegram.conftest import CLOSED_PORT
+from tests.telegram.conftest import CLOSED_PORT, OFFLINE_FEEDS
 
 pytestmark = pytest.mark.e2e
 
@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def _bot(env: dict[str, str], tmp_path: Path) -> subprocess.Popen[str]:
-    offline = {f"ISOCROSS_{name}_URL": CLOSED_PORT for name in ("BINANCE", "BYBIT", "OKX")}
+    offline = dict.fromkeys(OFFLINE_FEEDS, CLOSED_PORT)
     full = {**os.environ, "ISOCROSS_DB_PATH": str(tmp_path / "isocross.db"), **offline, **env}
     return subprocess.Popen(
         [sys.executable, "-m", "bot"],

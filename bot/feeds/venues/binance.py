@@ -1,0 +1,42 @@
+"""Binance USDⓈ-M public market data, read in its documented shapes.
+
+* Marks: `GET /fapi/v1/premiumIndex` (no symbol: all of them), a JSON array of
+  {"symbol", "markPrice" (text), "time" (ms), ...}; dated futures ("BTCUSDT_250926")
+  are left out by the profile's naming.
+* Daily candles: `GET /fapi/v1/klines?symbol=BTCUSDT&interval=1d&limit=N`, a JSON array
+  of arrays [open time (ms), open, high, low, close (text), ...], oldest first.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+
+from bot.feeds.base import FeedError, RawMark, get_json, marks_of
+from engine.exchanges import profile
+from engine.models import Exchange
+
+__all__ = ["BinanceSource"]
+
+_NAMING = profile(Exchange.BINANCE).naming
+
+
+class BinanceSource:
+    exchange = Exchange.BINANCE
+
+    def __init__(self, client: httpx.AsyncClient, base_url: str) -> None:
+        self._client, self._url = client, base_url
+
+    async def fetch(self) -> list[RawMark]:
+        payload = await get_json(self._client, self._url, "/fapi/v1/premiumIndex", {})
+        if not isinstance(payload, list):
+            raise FeedError("unexpected shape")
+        return marks_of(payload, _NAMING, "symbol", "markPrice", "time")
+
+    async def daily_candles(self, symbol: str, limit: int) -> list[Any]:
+        params = {"symbol": _NAMING.native(symbol), "interval": "1d", "limit": str(limit)}
+        rows = await get_json(self._client, self._url, "/fapi/v1/klines", params)
+        if not isinstance(rows, list):
+            raise FeedError("unexpected shape")
+        return rows

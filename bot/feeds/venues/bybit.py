@@ -1,0 +1,55 @@
+"""Bybit v5 public market data (linear: USDT perpetuals), read in its documented shapes.
+
+* Marks: `GET /v5/market/tickers?category=linear`, {"retCode": 0, "result":
+  {"category": "linear", "list": [{"symbol", "markPrice" (text), ...}]}, "time": ms};
+  USDC perpetuals ("BTCPERP") are left out by the profile's naming.
+* Daily candles: `GET /v5/market/kline?category=linear&symbol=BTCUSDT&interval=D&limit=N`,
+  {"retCode": 0, "result": {"list": [[start (ms text), open, high, low, close, ...]]}},
+  newest first.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+
+from bot.feeds.base import FeedError, RawMark, get_json, marks_of
+from engine.exchanges import profile
+from engine.models import Exchange
+
+__all__ = ["BybitSource"]
+
+_NAMING = profile(Exchange.BYBIT).naming
+
+
+def _result_list(payload: Any) -> list[Any]:
+    """`result.list` of a v5 answer whose retCode is 0; FeedError for anything else."""
+    ok = isinstance(payload, dict) and payload.get("retCode") == 0
+    result = payload.get("result") if ok else None
+    items = result.get("list") if isinstance(result, dict) else None
+    if not isinstance(items, list):
+        raise FeedError("unexpected shape")
+    return items
+
+
+class BybitSource:
+    exchange = Exchange.BYBIT
+
+    def __init__(self, client: httpx.AsyncClient, base_url: str) -> None:
+        self._client, self._url = client, base_url
+
+    async def fetch(self) -> list[RawMark]:
+        params = {"category": "linear"}
+        payload = await get_json(self._client, self._url, "/v5/market/tickers", params)
+        items = _result_list(payload)
+        return marks_of(items, _NAMING, "symbol", "markPrice", None, payload.get("time"))
+
+    async def daily_candles(self, symbol: str, limit: int) -> list[Any]:
+        params = {
+            "category": "linear",
+            "symbol": _NAMING.native(symbol),
+            "interval": "D",
+            "limit": str(limit),
+        }
+        return _result_list(await get_json(self._client, self._url, "/v5/market/kline", params))
