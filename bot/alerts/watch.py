@@ -235,7 +235,9 @@ class AlertWatch:
             prepared = prepare(portfolio, self.services.book)
             evaluation = evaluate_prepared(prepared)
         except EngineError as error:
-            log.warning("alert watch skips portfolio %s of user %s: %s", stored.id, user.id, error)
+            log.warning(
+                "alert watch skips portfolio %s of user %s: %s", stored.id, user.id, error.code
+            )
             return
         if fire:
             await self._sample(stored.id, evaluation, feed, now)
@@ -255,7 +257,7 @@ class AlertWatch:
                 try:
                     found = bands(prepared, subject, watch_from, owner.thresholds, rearm=rearm)
                 except EngineError as error:
-                    log.warning("no band for %s of user %s: %s", key, user.id, error)
+                    log.warning("no band for %s of user %s: %s", key, user.id, error.code)
             self._place(user.id, stored.id, key, feed, level, found)
 
     async def _judge(
