@@ -51,6 +51,11 @@ class MarginMode(StrEnum):
     ISOLATED = "isolated"
     CROSS = "cross"
 
+    @property
+    def other(self) -> MarginMode:
+        """The mode a switch leads to: isolated <-> cross."""
+        return MarginMode.CROSS if self is MarginMode.ISOLATED else MarginMode.ISOLATED
+
 
 class PositionMode(StrEnum):
     ONE_WAY = "one_way"

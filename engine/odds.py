@@ -83,9 +83,6 @@ class PositionOdds:
     isolated: ModeOdds
     cross: ModeOdds
 
-    def in_mode(self, mode: MarginMode) -> ModeOdds:
-        return self.isolated if mode is MarginMode.ISOLATED else self.cross
-
 
 def mode_odds(result: PositionResult, mode: MarginMode, sigma: Decimal) -> ModeOdds:
     """The odds of one evaluated position, in the mode it was evaluated in."""

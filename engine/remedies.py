@@ -15,7 +15,7 @@ from decimal import ROUND_CEILING, Decimal
 
 from engine.errors import EngineError, InvalidInput
 from engine.margin import PositionResult, Status, evaluate
-from engine.models import MarginMode, Portfolio, Position
+from engine.models import Portfolio, Position
 from engine.numbers import ZERO
 from engine.tiers import TierBook
 
@@ -92,7 +92,7 @@ def other_mode_liquidation(
     """This position's liquidation price were it alone switched to the other margin
     mode; None when it would have none or the switch is not possible."""
     index, position = _position(portfolio, position_id)
-    other = MarginMode.ISOLATED if position.is_cross else MarginMode.CROSS
+    other = position.margin_mode.other
     switched = position.model_copy(
         update={"margin_mode": other, "isolated_margin": None, "extra_margin": ZERO}
     )

@@ -45,7 +45,7 @@ class SwitchEffect:
 
     @property
     def mode_switched(self) -> MarginMode:
-        return MarginMode.CROSS if self.mode_now is MarginMode.ISOLATED else MarginMode.ISOLATED
+        return self.mode_now.other
 
 
 def switch_effect(
@@ -59,7 +59,7 @@ def switch_effect(
     threshold = (policy or Policy()).material_move
     now = _by_id(evaluate(portfolio, book).positions, position_id)
     symbol, mode = now.position.symbol, now.position.margin_mode
-    other = MarginMode.CROSS if mode is MarginMode.ISOLATED else MarginMode.ISOLATED
+    other = mode.other
     positions = tuple(
         p.model_copy(update={"margin_mode": other}) if p.symbol == symbol else p
         for p in portfolio.positions

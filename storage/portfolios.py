@@ -145,22 +145,6 @@ class PortfolioRepository:
             await _activate(conn, ref)
             return _stored(ref, stored_name, await load_state(conn, ref))
 
-    async def rename(self, user_id: int, old: str, new: str) -> None:
-        new = _valid_name(new)
-        async with self._db.transaction() as conn:
-            ref, _ = await _by_name(conn, user_id, old)
-            clash = await fetch_one(
-                conn,
-                "SELECT id FROM portfolios WHERE user_id = ? AND name = ? AND id != ?",
-                (user_id, new, ref.id),
-            )
-            if clash is not None:
-                raise Conflict("portfolio_exists", name=new)
-            await conn.execute(
-                "UPDATE portfolios SET name = ? WHERE id = ? AND user_id = ?",
-                (new, ref.id, ref.user_id),
-            )
-
     async def delete(self, user_id: int, name: str) -> None:
         """Delete a portfolio with its positions and history; never the last one.
         Deleting the active portfolio activates the oldest remaining one."""

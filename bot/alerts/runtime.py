@@ -22,7 +22,7 @@ import httpx
 from bot.alerts.delivery import Transport
 from bot.alerts.notices import Digests, FeedNotices
 from bot.alerts.outbox import OutboxSender, Sleep
-from bot.alerts.watch import AlertWatch
+from bot.alerts.watch import CHANGE_DELAY, AlertWatch
 from bot.alerts.weekly import WeeklyReviews
 from bot.config import Settings
 from bot.feeds.base import PriceSource
@@ -54,11 +54,12 @@ class AlertRuntime:
         sleep: Sleep = asyncio.sleep,
         client: httpx.AsyncClient | None = None,
         candles: CandleFeed | None = None,
+        change_delay: float = CHANGE_DELAY,
     ) -> None:
         self.services = services
         self.interval = interval
         self.poller = FeedPoller(feeds, services.prices)
-        self.watch = AlertWatch(services)
+        self.watch = AlertWatch(services, change_delay)
         self.notices = FeedNotices(services, self.watch)
         self.digests = Digests(services)
         self.weekly = WeeklyReviews(services)

@@ -91,8 +91,9 @@ def _level(text: str | None) -> Level | None:
 
 
 class AlertWatch:
-    def __init__(self, services: Services) -> None:
+    def __init__(self, services: Services, change_delay: float = CHANGE_DELAY) -> None:
         self.services = services
+        self.change_delay = change_delay
         self._changed: set[int] = set()  # users whose change is still to be looked at
         self._pending: asyncio.Task[None] | None = None  # the refresh that will take them
         self._refreshes: set[asyncio.Task[None]] = set()  # pending or running
@@ -153,7 +154,7 @@ class AlertWatch:
             await self._refresh(users, self.services.clock())
 
     async def _refresh_changed(self) -> None:
-        await asyncio.sleep(CHANGE_DELAY)
+        await asyncio.sleep(self.change_delay)
         users, self._changed, self._pending = self._changed, set(), None
         try:
             await self.refresh(*sorted(users))
@@ -235,7 +236,9 @@ class AlertWatch:
             prepared = prepare(portfolio, self.services.book)
             evaluation = evaluate_prepared(prepared)
         except EngineError as error:
-            log.warning("alert watch skips portfolio %s of user %s: %s", stored.id, user.id, error)
+            log.warning(
+                "alert watch skips portfolio %s of user %s: %s", stored.id, user.id, error.code
+            )
             return
         if fire:
             await self._sample(stored.id, evaluation, feed, now)
@@ -255,7 +258,7 @@ class AlertWatch:
                 try:
                     found = bands(prepared, subject, watch_from, owner.thresholds, rearm=rearm)
                 except EngineError as error:
-                    log.warning("no band for %s of user %s: %s", key, user.id, error)
+                    log.warning("no band for %s of user %s: %s", key, user.id, error.code)
             self._place(user.id, stored.id, key, feed, level, found)
 
     async def _judge(

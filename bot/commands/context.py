@@ -13,11 +13,11 @@ from bot.reply import Paragraph
 from bot.services import Services
 from bot.views.tables import marks_note
 from engine.margin import Evaluation, evaluate
-from engine.models import MarginMode, Portfolio, Position, build
+from engine.models import Portfolio, Position, build
 from storage.portfolios import StoredPortfolio
 from storage.users import User
 
-__all__ = ["Caller", "Context", "flip"]
+__all__ = ["Caller", "Context"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,15 +89,11 @@ class Context:
         return evaluate(portfolio, self.services.book)
 
 
-def flip(mode: MarginMode) -> MarginMode:
-    return MarginMode.CROSS if mode is MarginMode.ISOLATED else MarginMode.ISOLATED
-
-
 def other_mode_prices(ctx: Context, portfolio: Portfolio) -> dict[str, Decimal | None]:
     """Each position's liquidation price were it alone switched to the other mode."""
     prices: dict[str, Decimal | None] = {}
     for index, position in enumerate(portfolio.positions):
-        switched = position.model_copy(update={"margin_mode": flip(position.margin_mode)})
+        switched = position.model_copy(update={"margin_mode": position.margin_mode.other})
         positions = (*portfolio.positions[:index], switched, *portfolio.positions[index + 1 :])
         try:
             result = ctx.evaluate(build(Portfolio, {**dict(portfolio), "positions": positions}))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from bot.commands.context import Context, flip, other_mode_prices
+from bot.commands.context import Context, other_mode_prices
 from bot.feeds.book import MarkQuote
 from bot.i18n import Translator
 from bot.parsing import ParseError
@@ -98,7 +98,7 @@ async def open_position(ctx: Context, intent: OpenPosition) -> Reply:
 def _position_buttons(
     tr: Translator, seq: int, position: Position
 ) -> tuple[tuple[Button, ...], ...]:
-    other = flip(position.margin_mode)
+    other = position.margin_mode.other
     return (
         (Button(tr("Close"), f"/close {seq}"), Button(tr("Add margin"), f"/margin {seq} +100")),
         (

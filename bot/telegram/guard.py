@@ -2,14 +2,16 @@
 
 The throttle runs first (handler group -1) and stops a flooding user's updates
 before they reach the command layer. The error handler logs the failure with
-its update and answers the user with a short apology, never silence.
+the update's ids (update, chat, user, /command name) and answers the user with a
+short apology, never silence. What the user typed, their names and their amounts
+never reach a log line.
 """
 
 from __future__ import annotations
 
 import contextlib
-import json
 import logging
+import re
 
 from telegram import Update
 from telegram.error import TelegramError
@@ -21,6 +23,9 @@ from bot.telegram.throttle import Verdict
 __all__ = ["on_error", "throttle"]
 
 log = logging.getLogger(__name__)
+
+# Telegram's command syntax: 1-32 letters, digits or underscores, maybe addressed to a bot.
+_COMMAND = re.compile(r"/([A-Za-z0-9_]{1,32})(?:@\w+)?")
 
 
 async def throttle(update: Update, context: IsoContext) -> None:
@@ -46,7 +51,7 @@ async def throttle(update: Update, context: IsoContext) -> None:
 
 
 async def on_error(update: object, context: IsoContext) -> None:
-    """Log the error with the update that caused it; apologise to the user in their language."""
+    """Log the error with the ids of its update; apologise to the user in their language."""
     if not isinstance(update, Update):
         log.error("error outside an update", exc_info=context.error)
         return
@@ -77,4 +82,19 @@ def _thread(update: Update) -> int | None:
 
 
 def _describe(update: Update) -> str:
-    return json.dumps(update.to_dict(), ensure_ascii=False, default=str)[:2000]
+    """'update=12 chat=7 user=7 command=/long': ids and the command name, no text."""
+    chat, user = update.effective_chat, update.effective_user
+    return (
+        f"update={update.update_id} chat={chat.id if chat else None} "
+        f"user={user.id if user else None} command={_command(update)}"
+    )
+
+
+def _command(update: Update) -> str | None:
+    """The /command a message starts with (without @bot), or None: never the rest of the text."""
+    message = update.effective_message
+    text = (message.text or message.caption) if message is not None else None
+    if not text:
+        return None
+    match = _COMMAND.fullmatch(text.split(maxsplit=1)[0])
+    return f"/{match.group(1).lower()}" if match else None

@@ -1,9 +1,14 @@
 """Logging for the bot process, with the token kept out of every line.
 
 The token is part of every Bot API URL, and httpx logs request URLs at INFO,
-so httpx and httpcore are held at WARNING. As a second line of defence a
-filter on the root handlers replaces any secret in a record (message,
-arguments, traceback) with a placeholder before it is written.
+so httpx and httpcore are held at WARNING. At DEBUG, python-telegram-bot logs
+every update it processes and every Bot API call with its parameters (what
+users typed, their names, the amounts in a reply), and aiosqlite logs every
+statement with its parameters (balances, portfolio names), so `telegram` and
+`aiosqlite` are held at INFO whatever the configured level. As a second line of
+defence a filter on
+the root handlers replaces any secret in a record (message, arguments,
+traceback) with a placeholder before it is written.
 """
 
 from __future__ import annotations
@@ -14,7 +19,12 @@ from collections.abc import Iterable
 __all__ = ["Redactor", "configure_logging", "quiet_http_logs"]
 
 MASK = "[redacted]"
-_QUIET = ("httpx", "httpcore")
+_QUIET = {
+    "httpx": logging.WARNING,
+    "httpcore": logging.WARNING,
+    "telegram": logging.INFO,
+    "aiosqlite": logging.INFO,
+}
 
 
 class Redactor(logging.Filter):
@@ -52,6 +62,7 @@ def configure_logging(level: str, secrets: Iterable[str]) -> Redactor:
 
 
 def quiet_http_logs() -> None:
-    """httpx logs every request URL, token included, at INFO: keep it to warnings."""
-    for name in _QUIET:
-        logging.getLogger(name).setLevel(logging.WARNING)
+    """httpx logs every request URL, token included, at INFO: keep it to warnings; PTB and
+    aiosqlite log updates, requests and SQL with their parameters at DEBUG: keep them to INFO."""
+    for name, level in _QUIET.items():
+        logging.getLogger(name).setLevel(level)

@@ -9,7 +9,7 @@ from typing import Protocol
 
 from bot.i18n import Translator
 from bot.reply import Block, Button, Paragraph, Table, Title
-from bot.views.advice_brief import BriefAdvice, brief_of
+from bot.views.advice_brief import BriefAdvice
 from bot.views.advice_texts import (
     HEADLINES,
     NEITHER,
@@ -31,7 +31,6 @@ from engine.symbols import base_asset
 
 __all__ = [
     "advice_blocks",
-    "brief_advice_blocks",
     "brief_blocks",
     "faq_buttons",
     "position_blocks",
@@ -280,11 +279,6 @@ def position_blocks(tr: Translator, result: AdviceResult, advice: PositionAdvice
 
 def _distance_cell(tr: Translator, odds: ModeOdds) -> str:
     return NONE if odds.distance is None else tr.percent(odds.distance, 1)
-
-
-def brief_advice_blocks(tr: Translator, result: AdviceResult) -> list[Block]:
-    """The advice in a few lines, for an alert or a digest."""
-    return brief_blocks(tr, brief_of(result))
 
 
 def brief_blocks(tr: Translator, brief: BriefAdvice) -> list[Block]:

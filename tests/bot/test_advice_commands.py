@@ -258,4 +258,15 @@ async def test_a_chart_in_chinese_still_draws(chat: Chat) -> None:
     await chat.send("/long BTC 0.5 @ 62000 x10")
     reply = await chat.send("/chart")
     assert reply.picture is not None and reply.picture.startswith(b"\x89PNG")
-    assert "BTCUSDT" in reply.plain_text()
+    # isolated: 3,100 + 0.5 (P - 62,000) = 0.002 P -> 56,024.10; cross: the 10,000 wallet,
+    # 21,000 / 0.498 -> 42,168.68 (both rounded up, toward danger)
+    assert reply.plain_text().split("\n") == [
+        "BTCUSDT：逐仓与全仓对比",
+        "",
+        "开仓 #1：62,000.00",
+        "标记价格：62,000.00",
+        "强平 #1（逐仓）：56,024.10",
+        "强平 #1（全仓）：42,168.68",
+        "",
+        "标记价格：BTCUSDT 使用开仓价格（无实时或手动标记价格）",
+    ]

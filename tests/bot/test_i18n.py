@@ -8,6 +8,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from babel.messages.catalog import Catalog
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 
@@ -44,19 +45,43 @@ def test_the_catalogs_hold_every_message_of_the_source() -> None:
         assert not missing, f"{path}: run `make i18n`; missing {sorted(missing)[:5]}"
 
 
-@pytest.mark.parametrize("path", CATALOGS, ids=lambda p: p.parent.parent.name)
-def test_translations_keep_the_placeholders_of_the_source(path: Path) -> None:
-    with path.open("rb") as handle:
-        catalog = read_po(handle)
+def _placeholder_faults(catalog: Catalog) -> list[str]:
+    """Translations whose placeholders differ from their source's: a singular keeps exactly
+    the source's; a plural form keeps them all, though it may spell out {n} ('one')."""
+    faults = []
     for message in catalog:
         if not message.id or not message.string:
             continue
         ids = [message.id] if isinstance(message.id, str) else list(message.id)
         strings = [message.string] if isinstance(message.string, str) else list(message.string)
         expected = set().union(*(_fields(i) for i in ids))
+        allowed = [expected, expected - {"n"}] if message.pluralizable else [expected]
         for text in strings:
-            if text:
-                assert _fields(text) <= expected and re.sub(r"\{n\}", "", text), message.id
+            if text and (_fields(text) not in allowed or not re.sub(r"\{n\}", "", text)):
+                faults.append(f"{ids[0]!r} -> {text!r}")
+    return faults
+
+
+@pytest.mark.parametrize("path", CATALOGS, ids=lambda p: p.parent.parent.name)
+def test_translations_keep_the_placeholders_of_the_source(path: Path) -> None:
+    with path.open("rb") as handle:
+        catalog = read_po(handle)
+    assert _placeholder_faults(catalog) == []
+
+
+def test_a_translation_that_drops_or_adds_a_placeholder_is_caught() -> None:
+    catalog = Catalog(locale="es")
+    catalog.add("Mark {price} at {time}", "Marca a las {time}")  # {price} dropped
+    catalog.add("Risk", "Riesgo {level}")  # {level} added
+    catalog.add("Saved at {time}", "Guardado a las {time}")  # as it should be
+    catalog.add(("{n} position", "{n} positions"), ("una posición", "{n} posiciones"))
+    catalog.add(("{n} alert for {symbol}", "{n} alerts"), ("{n} alerta", "{n} alertas"))
+    assert _placeholder_faults(catalog) == [
+        "'Mark {price} at {time}' -> 'Marca a las {time}'",
+        "'Risk' -> 'Riesgo {level}'",
+        "'{n} alert for {symbol}' -> '{n} alerta'",
+        "'{n} alert for {symbol}' -> '{n} alertas'",
+    ]
 
 
 def test_language_resolution_falls_back_through_regions_to_english() -> None:

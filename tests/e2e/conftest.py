@@ -21,6 +21,9 @@ from tests.fakes.markets import FakeMarkets
 from tests.fakes.transport import RecordingTransport
 
 INTERVAL = timedelta(seconds=30)
+# The bot waits 0.2 s to batch the changes made meanwhile; each chat here settles every
+# change before the next anyway, so the wait would only be slept through.
+CHANGE_DELAY = 0.0
 
 
 @pytest.fixture
@@ -99,7 +102,9 @@ async def open_harness(
 ) -> tuple[Harness, httpx.AsyncClient]:
     client = httpx.AsyncClient(timeout=httpx.Timeout(2.0))
     feeds = sources(client, markets.urls)
-    runtime = AlertRuntime(services, feeds, transport, interval=INTERVAL, sleep=clock.sleep)
+    runtime = AlertRuntime(
+        services, feeds, transport, interval=INTERVAL, sleep=clock.sleep, change_delay=CHANGE_DELAY
+    )
     await runtime.start()
     return Harness(services, runtime, markets, clock, transport), client
 

@@ -14,6 +14,8 @@ from datetime import time
 
 import pytest
 
+from bot.commands import CommandLayer
+from tests.bot.conftest import Chat
 from tests.e2e.conftest import Harness, open_harness
 
 LONG = "/long BTC 0.5 @ 62000 x5 iso"
@@ -198,3 +200,25 @@ async def test_a_cross_account_is_alerted_as_one_when_its_marks_move_together(
     assert "Or close" in harness.transport.texts()[0]  # closing part of a cross position
     first_button = harness.transport.delivered[0].reply.buttons[0][0]
     assert first_button.action.startswith("/balance ")  # a deposit, for a cross account
+
+
+@pytest.mark.e2e
+async def test_changes_within_the_delay_are_looked_at_in_one_batch(
+    harness: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    watch = harness.runtime.watch
+    looked: list[tuple[int, ...]] = []
+    refresh = watch.refresh
+
+    async def recording(*users: int) -> None:
+        looked.append(users)
+        await refresh(*users)
+
+    monkeypatch.setattr(watch, "refresh", recording)
+    watch.change_delay = 0.5  # longer than the three commands take, even on a busy machine
+    layer = CommandLayer(harness.services)
+    for user in (43, 42, 43):  # three changes, two users, one after another
+        await Chat(layer, user).send("/balance 10000")
+    assert looked == []  # the replies went first; nothing was looked at yet
+    await watch.settled()
+    assert looked == [(42, 43)]

@@ -16,7 +16,7 @@ SYMBOLS = {
     Exchange.BINANCE: ["BTCUSDT", "ETHUSDT", "SOLUSDT", "DOGEUSDT", "1000PEPEUSDT", "NEWCOINUSDT"],
     Exchange.BYBIT: ["BTCUSDT", "VOXELUSDT", "ETHUSDT"],
     Exchange.OKX: ["BTCUSDT", "SUIUSDT", "ETHUSDT"],
-    Exchange.CUSTOM: ["BTCUSDT"],
+    Exchange.CUSTOM: ["BTCUSDT", "ETHUSDT"],  # one rule for every symbol; two for a cross account
 }
 PRICES = {"BTCUSDT": 60000, "ETHUSDT": 3000, "SOLUSDT": 150, "DOGEUSDT": 0.15}
 
@@ -32,8 +32,11 @@ def decimals(low: int, high: int, places: int) -> st.SearchStrategy[Decimal]:
 
 
 @st.composite
-def position_data(draw: st.DrawFn, exchange: Exchange, mode: str = "isolated") -> dict[str, Any]:
-    symbol = draw(st.sampled_from(SYMBOLS[exchange]))
+def position_data(
+    draw: st.DrawFn, exchange: Exchange, mode: str = "isolated", symbol: str | None = None
+) -> dict[str, Any]:
+    """A position on `exchange` (on `symbol`, or one of the exchange's), within its tiers."""
+    symbol = symbol or draw(st.sampled_from(SYMBOLS[exchange]))
     base_price = Decimal(str(PRICES.get(symbol, 2)))
     entry = base_price * draw(decimals(5, 20, 2)) / 10
     mark = entry * draw(decimals(80, 120, 2)) / 100
@@ -55,6 +58,11 @@ def position_data(draw: st.DrawFn, exchange: Exchange, mode: str = "isolated") -
         "leverage": leverage,
         "margin_mode": mode,
     }
+
+
+def two_symbols(exchange: Exchange) -> st.SearchStrategy[list[str]]:
+    """Two different symbols of `exchange`: two positions one-way mode can hold together."""
+    return st.lists(st.sampled_from(SYMBOLS[exchange]), min_size=2, max_size=2, unique=True)
 
 
 def portfolio_of(exchange: Exchange, wallet: Decimal, *positions: dict[str, Any]) -> Portfolio:

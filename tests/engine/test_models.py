@@ -8,7 +8,7 @@ import pytest
 
 from engine.errors import EngineError, InvalidInput, LeverageTooHigh, PositionModeConflict
 from engine.margin import evaluate
-from engine.models import Portfolio, Position, build
+from engine.models import MarginMode, Portfolio, Position, build
 from engine.numbers import round_toward_danger, to_decimal
 from engine.symbols import canonical_symbol
 from engine.tiers import TierBook
@@ -76,6 +76,11 @@ def test_hedge_mode_allows_both_sides_but_one_margin_mode_per_symbol() -> None:
     assert caught.value.params["reason"] == "mixed_margin_modes"
     with pytest.raises(PositionModeConflict):
         portfolio("100", both[0], {**both[0], "id": "c"}, position_mode="hedge")
+
+
+def test_a_switch_leads_to_the_other_margin_mode() -> None:
+    assert MarginMode.ISOLATED.other is MarginMode.CROSS
+    assert MarginMode.CROSS.other is MarginMode.ISOLATED
 
 
 def test_custom_exchange_needs_its_rates() -> None:

@@ -59,14 +59,25 @@ def test_an_alert_carries_the_advice_only_when_switching_matters(book: TierBook)
 
 
 def test_hedge_mode_legs_switch_together_and_unknown_ids_are_refused(book: TierBook) -> None:
+    # BTC long 0.1 and short 0.05 @ 62,000 x10, hedge mode, both isolated, wallet 1,000,
+    # MM 0.4% (tier 1). Isolated, the long: 620 + 0.1 (P - 62,000) = 0.0004 P, so
+    # P = 5,580 / 0.0996; the short: 310 - 0.05 (P - 62,000) = 0.0002 P, so P = 3,410 / 0.0502.
+    # Switched, both legs go cross together (hedge mode allows no mix on a symbol), one
+    # account: 1,000 + 0.05 (P - 62,000) = 0.004 * 0.15 P, so P = 2,100 / 0.0494 = 42,510.12.
+    # (The long alone in cross beside an isolated short would be 55,321.29.)
     pf = portfolio(
-        "10000",
-        position("BTCUSDT", "long", "0.1", "62000", "10", id="1", margin_mode="cross"),
-        position("BTCUSDT", "short", "0.05", "62000", "10", id="2", margin_mode="cross"),
+        "1000",
+        position("BTCUSDT", "long", "0.1", "62000", "10", id="1", margin_mode="isolated"),
+        position("BTCUSDT", "short", "0.05", "62000", "10", id="2", margin_mode="isolated"),
         position_mode="hedge",
     )
-    effect = switch_effect(pf, book, "1")  # both legs go isolated, or the exchange refuses
-    assert effect.liquidation_switched is not None
+    together = Decimal(2100) / Decimal("0.0494")
+    long_leg, short_leg = switch_effect(pf, book, "1"), switch_effect(pf, book, "2")
+    assert (long_leg.mode_now, long_leg.mode_switched) == (MarginMode.ISOLATED, MarginMode.CROSS)
+    assert long_leg.liquidation_now == Decimal(5580) / Decimal("0.0996")
+    assert short_leg.liquidation_now == Decimal(3410) / Decimal("0.0502")
+    assert long_leg.liquidation_switched == short_leg.liquidation_switched == together
+    assert long_leg.material and short_leg.material
     with pytest.raises(InvalidInput):
         switch_effect(pf, book, "9")
 

@@ -114,7 +114,7 @@ class FakeBotAPI:
             if text.startswith("/"):
                 length = utf16_length(text.split(maxsplit=1)[0])
                 sent.json["entities"] = [{"type": "bot_command", "offset": 0, "length": length}]
-            self._push({"message": sent.json})
+            sent.update_id = self._push({"message": sent.json})
         return sent
 
     def channel_post(self, chat_id: int, text: str) -> Sent:
@@ -405,10 +405,12 @@ class FakeBotAPI:
                     return message
         raise HTTPError(400, "Bad Request: message to edit not found")
 
-    def _push(self, update: JSONDict) -> None:
-        """Queue an update for getUpdates (caller holds the lock)."""
-        self._updates.append({"update_id": next(self._update_ids), **update})
+    def _push(self, update: JSONDict) -> int:
+        """Queue an update for getUpdates (caller holds the lock); its update_id."""
+        update_id = next(self._update_ids)
+        self._updates.append({"update_id": update_id, **update})
         self._cond.notify_all()
+        return update_id
 
 
 def serve() -> None:

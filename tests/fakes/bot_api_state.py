@@ -53,6 +53,7 @@ class Sent:
     photo: bytes | None = None
     edits: int = 0
     json: JSONDict = field(default_factory=dict)
+    update_id: int | None = None  # a user's message: the update that carried it
 
     def buttons(self) -> list[JSONDict]:
         rows = (self.markup or {}).get("inline_keyboard", [])

@@ -159,23 +159,20 @@ async def test_a_failing_write_leaves_the_database_unchanged(
     assert await dump(db) == before
 
 
-async def test_create_list_switch_rename_delete(
-    portfolios: PortfolioRepository, alice: int
-) -> None:
+async def test_create_list_switch_delete(portfolios: PortfolioRepository, alice: int) -> None:
     await portfolios.set_balance(alice, "100")
     alt = await portfolios.create(alice, "  Alt  ")
     await portfolios.switch(alice, "ALT")  # names match case-insensitively
     await portfolios.set_balance(alice, "7.5")
-    await portfolios.rename(alice, "alt", "Scalps")
 
     listed = await portfolios.list(alice)
 
     assert [(p.name, p.wallet_balance, p.active) for p in listed] == [
         ("main", Decimal("100"), False),
-        ("Scalps", Decimal("7.5"), True),
+        ("Alt", Decimal("7.5"), True),
     ]
     assert listed[1].id == alt.id
-    await portfolios.delete(alice, "scalps")  # the active one: main takes over
+    await portfolios.delete(alice, "alt")  # the active one: main takes over
     assert [(p.name, p.active) for p in await portfolios.list(alice)] == [("main", True)]
     assert (await portfolios.active(alice)).wallet_balance == Decimal("100")
 
@@ -189,9 +186,6 @@ async def test_create_can_activate_and_refuses_duplicates(
     with pytest.raises(Conflict) as raised:
         await portfolios.create(alice, "MAIN")
     assert raised.value.code == "portfolio_exists"
-    with pytest.raises(Conflict):
-        await portfolios.rename(alice, "swing", "Main")
-    await portfolios.rename(alice, "swing", "Swing")  # changing only the case is fine
 
 
 async def test_the_last_portfolio_cannot_be_deleted(
@@ -226,7 +220,6 @@ async def test_unknown_portfolio_names_are_not_found(
 ) -> None:
     for action in (
         portfolios.switch(alice, "nope"),
-        portfolios.rename(alice, "nope", "x"),
         portfolios.delete(alice, "nope"),
     ):
         with pytest.raises(NotFound):

@@ -34,6 +34,11 @@ class Ticker:
         self.markets = markets
         self.price = "60000"
 
+    def move(self, price: str) -> None:
+        """The price moves: served from now on, to the very next request."""
+        self.price = price
+        self.markets.set_all({"BTCUSDT": price}, at=datetime.now(UTC))
+
     async def run(self) -> None:
         while True:
             self.markets.set_all({"BTCUSDT": self.price}, at=datetime.now(UTC))
@@ -73,31 +78,37 @@ def _alerts(api: FakeBotAPI, word: str) -> list[str]:
     return [text for text in api.texts(TRADER) if text.startswith(word)]
 
 
-async def _settle(api: FakeBotAPI, seconds: float) -> int:
-    """Let a few ticks and outbox runs pass; the number of messages the trader has."""
-    await asyncio.sleep(seconds)
-    return len(api.texts(TRADER))
+async def _queued_after_a_tick(bot: Harness, markets: FakeMarkets) -> int:
+    """Wait until a whole tick has run on the prices served now; the alerts the watch has
+    written to the outbox since start (sent or not, so none can slip by unseen)."""
+    alerts = bot.app.bot_data.alerts
+    assert alerts is not None
+    asked = markets.requests("binance")  # a tick may be running: it may have the old price
+    # ticks never overlap (one job instance at a time): the second tick asking for marks
+    # means the first has judged its marks and written what it had to say
+    await bot.api.wait_for(lambda: markets.requests("binance") >= asked + 2, timeout=15)
+    return alerts.watch.queued
 
 
 async def test_a_falling_price_pushes_one_warning_then_one_danger(
-    live: tuple[Harness, Ticker], api: FakeBotAPI
+    live: tuple[Harness, Ticker], api: FakeBotAPI, markets: FakeMarkets
 ) -> None:
     bot, ticker = live
     await bot.say(TRADER, "/balance 10000")
     opened = (await bot.say(TRADER, "/long BTC 0.5 @ 62000 x5 iso"))[0]
     assert opened.text.startswith("Added #1 BTCUSDT long 0.5")
-    quiet = await _settle(api, 2.5)  # 60,000 is 17% away: nothing to say
-    assert not _alerts(api, "Warning") and not _alerts(api, "Danger")
+    assert await _queued_after_a_tick(bot, markets) == 0  # 60,000 is 17% away: nothing
+    quiet = len(api.texts(TRADER))
 
-    ticker.price = "55000"  # 9.5% from liquidation
+    ticker.move("55000")  # 9.5% from liquidation
     await api.wait_for(lambda: len(_alerts(api, "Warning")) == 1, timeout=15)
-    ticker.price = "54500"  # still a warning: said once already
-    count = await _settle(api, 3)
-    assert count == quiet + 1
+    ticker.move("54500")  # still a warning: said once already
+    assert await _queued_after_a_tick(bot, markets) == 1
 
-    ticker.price = "52000"  # 4.2%: worse, so it is said at once
+    ticker.move("52000")  # 4.2%: worse, so it is said at once
     await api.wait_for(lambda: len(_alerts(api, "Danger")) == 1, timeout=15)
-    assert await _settle(api, 3) == count + 1  # and only once
+    assert await _queued_after_a_tick(bot, markets) == 2  # and only once
+    assert len(api.texts(TRADER)) == quiet + 2
 
     warning, danger = _alerts(api, "Warning")[0], _alerts(api, "Danger")[0]
     assert "BTCUSDT long is 9.5% from liquidation" in warning

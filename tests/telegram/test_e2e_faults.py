@@ -38,16 +38,49 @@ async def test_server_errors_are_retried_with_backoff(bot: Harness) -> None:
     assert len(bot.api.sent(32)) == 1
 
 
-async def test_a_failing_handler_is_logged_with_its_update_and_the_user_gets_an_apology(
+async def test_a_failing_handler_is_logged_with_its_ids_and_the_user_gets_an_apology(
     bot: Harness, caplog: pytest.LogCaptureFixture
 ) -> None:
     bot.api.fail("sendMessage", 400, description="Bad Request: can't parse entities: injected")
     with caplog.at_level(logging.ERROR, logger="bot.telegram.guard"):
-        apology = (await bot.say(33, "/faq cross", language_code="en"))[0]
+        typed = bot.api.message(33, "/faq@IsoCrossTestBot cross", language_code="en")
+        await bot.api.wait_for(lambda: len(bot.api.sent(33)) == 1)
+    apology = bot.api.sent(33)[0]
     assert apology.text == "Sorry, something went wrong on my side. Please try again."
     failure = next(r for r in caplog.records if r.getMessage().startswith("update failed"))
-    assert '"text": "/faq cross"' in failure.getMessage()
+    assert failure.getMessage() == (
+        f"update failed: update={typed.update_id} chat=33 user=33 command=/faq"
+    )
     assert failure.exc_info is not None and "injected" in str(failure.exc_info[1])
+
+
+SECRET = "sk-live-ABCDEF123456"
+AMOUNT = "987654.321"
+
+
+async def test_no_log_line_holds_what_the_user_typed_or_their_amounts(
+    bot: Harness, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)  # every logger, at the most talkative level
+    await bot.say(61, f"/portfolio new {SECRET}")  # stored: SQL parameters hold the name
+    bot.api.fail("sendMessage", 400, description="Bad Request: injected")
+    balance = bot.api.message(61, f"/balance {AMOUNT}")  # the reply repeats the amount
+    await bot.api.wait_for(lambda: len(bot.api.sent(61)) == 2)  # the reply failed: an apology
+    bot.api.fail("sendMessage", 400, description="Bad Request: injected")
+    secret = bot.api.message(61, f"{SECRET} {AMOUNT}")  # any text is read in private
+    await bot.api.wait_for(lambda: len(bot.api.sent(61)) == 3)
+    apology = "Sorry, something went wrong on my side. Please try again."
+    assert bot.api.texts(61)[1:] == [apology, apology]
+    lines = [record.getMessage() for record in caplog.records]
+    lines += [record.exc_text or "" for record in caplog.records]
+    failures = [line for line in lines if line.startswith("update failed")]
+    assert failures == [
+        f"update failed: update={balance.update_id} chat=61 user=61 command=/balance",
+        f"update failed: update={secret.update_id} chat=61 user=61 command=None",
+    ]
+    written = "\n".join(lines).lower()  # portfolio names are stored in lower case
+    for leak in (AMOUNT, "987654", "987,654", "987 654", SECRET.lower(), "abcdef123456"):
+        assert leak not in written, leak
 
 
 @pytest.fixture
