@@ -30,7 +30,7 @@ __all__ = [
     "never",
 ]
 
-IntentT = TypeVar("IntentT")
+IntentT = TypeVar("IntentT", bound=Intent)
 
 
 class Place(Enum):
