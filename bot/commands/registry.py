@@ -3,6 +3,11 @@
 A feature module declares its commands next to their handlers (`COMMANDS`, a tuple of
 `Command` records); this list of modules is the only other place a new feature is named.
 The order here, then each module's own, is the order of /help and of the private menu.
+
+A new command: its intent (a subclass of `bot.parsing.intents.Intent`) and parser in
+bot/parsing; its handler and `Command` record in a feature module here (a new module goes
+into FEATURES); `make i18n` and its summary translated in every catalog; a row in the
+README's command table. tests/bot/test_documentation.py says what is missing.
 """
 
 from __future__ import annotations
