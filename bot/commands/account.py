@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from bot.commands.command import Command, always
 from bot.commands.context import Context
 from bot.i18n import N_
+from bot.parsing import simple
 from bot.parsing.intents import PortfolioAction, Reset, Risk, SetBalance, Undo
 from bot.reply import Button, Paragraph, Reply, Table, Title
 from bot.views.tables import account_table, liquidation_text
 from engine.margin import Status
 from storage.portfolios import Change
 
-__all__ = ["balance", "portfolio", "reset", "risk", "undo"]
+__all__ = ["COMMANDS", "balance", "portfolio", "reset", "risk", "undo"]
 
 _UNDONE = {
     Change.SET_BALANCE: N_("Undone: the balance change."),
@@ -136,3 +138,53 @@ async def portfolio(ctx: Context, intent: PortfolioAction) -> Reply:
     return Reply(
         (Table((tr("Portfolio"), tr("Positions"), tr("Wallet")), rows),), private_only=True
     )
+
+
+COMMANDS = (
+    Command(
+        name="balance",
+        aliases=("bal", "wallet"),
+        parser=simple.balance,
+        handler=balance,
+        syntax="/balance [AMOUNT]",
+        examples="/balance 5000",
+        summary=N_("Set or show the wallet balance in USDT."),
+        reads_only=lambda intent: intent.amount is None,
+    ),
+    Command(
+        name="undo",
+        parser=simple.undo,
+        handler=undo,
+        syntax="/undo",
+        examples="/undo",
+        summary=N_("Revert the last change."),
+    ),
+    Command(
+        name="reset",
+        parser=simple.reset,
+        handler=reset,
+        syntax="/reset [yes]",
+        examples="/reset",
+        summary=N_("Delete every position and the balance of this portfolio."),
+    ),
+    Command(
+        name="risk",
+        aliases=("account", "summary"),
+        parser=simple.risk,
+        handler=risk,
+        syntax="/risk",
+        examples="/risk",
+        summary=N_("The account summary: equity, maintenance margin, margin ratio."),
+        reads_only=always,
+    ),
+    Command(
+        name="portfolio",
+        aliases=("portfolios", "pf"),
+        parser=simple.portfolio,
+        handler=portfolio,
+        syntax="/portfolio [list|NAME|new NAME|delete NAME]",
+        examples="/portfolio new test",
+        summary=N_("List, switch, create or delete portfolios."),
+        reads_only=lambda intent: intent.action == "list",
+    ),
+)

@@ -5,8 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from decimal import Decimal
 
+from bot.commands.command import Command
 from bot.commands.context import Context
 from bot.i18n import N_, Translator
+from bot.parsing import advice as grammar
 from bot.parsing.intents import Recommend, SetProfile
 from bot.reply import Block, Button, Paragraph, Reply, Title
 from bot.views.advice import advice_blocks, faq_buttons, position_blocks
@@ -19,7 +21,7 @@ from engine.profile import LOSS_CHOICES, Experience, RiskProfile, Style
 from storage.errors import NotFound
 from storage.users import User
 
-__all__ = ["market_data", "profile", "recommend", "risk_profile"]
+__all__ = ["COMMANDS", "market_data", "profile", "recommend", "risk_profile"]
 
 QUESTIONS = ("experience", "style", "max_trade_loss")
 _ASKS = {
@@ -178,3 +180,29 @@ def _choices(tr: Translator, question: str) -> tuple[tuple[Button, ...], ...]:
 
 def _percent(fraction: Decimal) -> str:
     return format((fraction * 100).normalize(), "f")
+
+
+COMMANDS = (
+    Command(
+        name="recommend",
+        aliases=("advice", "advise", "rec"),
+        parser=grammar.recommend,
+        handler=recommend,
+        syntax="/recommend [N|SYMBOL]",
+        examples="/recommend · /recommend 2",
+        summary=N_(
+            "Isolated, cross or a split: which margin mode suits your portfolio, "
+            "with the figures behind the advice."
+        ),
+    ),
+    Command(
+        name="profile",
+        parser=grammar.profile,
+        handler=profile,
+        syntax="/profile [experience|style|risk [ANSWER]] · /profile reset",
+        examples="/profile · /profile style swing · /profile risk 2%",
+        summary=N_(
+            "A few questions on how you trade (experience, style, loss per trade) for /recommend."
+        ),
+    ),
+)

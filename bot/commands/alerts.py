@@ -6,14 +6,16 @@ from datetime import datetime, time
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+from bot.commands.command import Command
 from bot.commands.context import Context
-from bot.i18n import Translator
+from bot.i18n import N_, Translator
+from bot.parsing import alerts as grammar
 from bot.parsing.intents import Alerts, Digest
 from bot.reply import Block, Button, Paragraph, Reply, Title
 from engine.alerts import WEEKLY_DEFAULT_TIME
 from storage.alerts import AlertSettings
 
-__all__ = ["alerts", "digest", "percent_text"]
+__all__ = ["COMMANDS", "alerts", "digest", "percent_text"]
 
 
 def percent_text(tr: Translator, fraction: Decimal) -> str:
@@ -173,3 +175,33 @@ async def digest(ctx: Context, intent: Digest) -> Reply:
             zone=intent.timezone or ctx.user.timezone,
         )
     )
+
+
+COMMANDS = (
+    Command(
+        name="alerts",
+        aliases=("alert",),
+        parser=grammar.alerts,
+        handler=alerts,
+        syntax=(
+            "/alerts [on|off|ratio WARN DANGER|distance WARN DANGER|snooze SYMBOL|all TIME|"
+            "quiet HH:MM-HH:MM [ZONE]|quiet off]"
+        ),
+        examples=(
+            "/alerts ratio 60 80 · /alerts distance 8% 3% · /alerts snooze BTC 2h · "
+            "/alerts quiet 23:00-07:00 Europe/Berlin"
+        ),
+        summary=N_(
+            "Liquidation alerts: show them, turn them on or off, set the margin-ratio and "
+            "distance thresholds, snooze a symbol, or set quiet hours (warnings wait)."
+        ),
+    ),
+    Command(
+        name="digest",
+        parser=grammar.digest,
+        handler=digest,
+        syntax="/digest [HH:MM [ZONE]|off|weekly [off]]",
+        examples="/digest 09:00 · /digest off · /digest weekly",
+        summary=N_("A daily summary of your positions at the time you choose; off by default."),
+    ),
+)

@@ -5,8 +5,10 @@ from __future__ import annotations
 from decimal import Decimal
 
 from bot.commands.chart import whatif_chart_action
+from bot.commands.command import ANYWHERE, Command, Menu, always
 from bot.commands.context import Context
-from bot.i18n import Translator
+from bot.i18n import N_, Translator
+from bot.parsing import position, simple
 from bot.parsing.intents import Calc, Compare, WhatIf
 from bot.reply import Block, Button, Paragraph, Reply, Table, Title
 from bot.views.tables import liquidation_text, mode_name, side_name
@@ -14,7 +16,7 @@ from engine.models import MarginMode, Portfolio, Position
 from engine.scenarios import ModeOutcome, as_mode, run_scenario
 from engine.sizing import max_position_size
 
-__all__ = ["calc", "compare", "whatif"]
+__all__ = ["COMMANDS", "calc", "compare", "whatif"]
 
 
 async def compare(ctx: Context, _: Compare) -> Reply:
@@ -161,3 +163,42 @@ def _calc_qty(ctx: Context, intent: Calc, leverage: Decimal) -> Decimal:
         table = ctx.services.book.table(ctx.user.exchange, intent.symbol)
         return max_position_size(intent.balance, leverage, intent.price, table).qty
     return Decimal(1)
+
+
+COMMANDS = (
+    Command(
+        name="compare",
+        aliases=("cmp",),
+        parser=simple.compare,
+        handler=compare,
+        syntax="/compare",
+        examples="/compare",
+        summary=N_("The whole portfolio side by side in isolated and in cross."),
+        reads_only=always,
+    ),
+    Command(
+        name="whatif",
+        aliases=("what-if", "stress"),
+        parser=simple.whatif,
+        handler=whatif,
+        syntax="/whatif SYMBOL|all CHANGE ...",
+        examples="/whatif BTC -15% ETH -20% · /whatif all -10%",
+        summary=N_(
+            "A price shock, and what it does in each mode. CHANGE is -15% (percent), "
+            "55000 (a price) or -500 (a move)."
+        ),
+        reads_only=always,
+    ),
+    Command(
+        name="calc",
+        aliases=("calculate", "calculator"),
+        parser=position.parse_calc,
+        handler=calc,
+        syntax="/calc long|short SYMBOL @ PRICE [LEVx] [SIZE] [BALANCE]",
+        examples="/calc long BTC @ 62000 x20 0.1 1000",
+        summary=N_("A quick calculation that stores nothing."),
+        places=ANYWHERE,  # stores and reads nothing of anyone's
+        reads_only=always,
+        menu=Menu(group=2),
+    ),
+)

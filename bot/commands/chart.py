@@ -7,8 +7,10 @@ from collections.abc import Sequence
 from decimal import Decimal
 from functools import partial
 
+from bot.commands.command import Command
 from bot.commands.context import Context
 from bot.i18n import N_, Translator
+from bot.parsing import advice as grammar
 from bot.parsing.intents import ShowChart
 from bot.reply import CALLBACK_LIMIT, Block, Paragraph, Reply, Title
 from bot.views.chart_render import ChartText, can_draw, render_png
@@ -20,7 +22,7 @@ from engine.symbols import base_asset
 from engine.tiers import TierBook
 from storage.errors import NotFound
 
-__all__ = ["chart", "whatif_chart_action"]
+__all__ = ["COMMANDS", "chart", "whatif_chart_action"]
 
 _MARKERS = {
     MarkerKind.ENTRY: N_("Entry #{n}: {price}"),
@@ -142,3 +144,18 @@ def whatif_chart_action(shocks: Sequence[Shock]) -> str | None:
             words.append(value)
     action = " ".join(words)
     return action if len(action.encode()) <= CALLBACK_LIMIT else None
+
+
+COMMANDS = (
+    Command(
+        name="chart",
+        aliases=("picture", "graph"),
+        parser=grammar.chart,
+        handler=chart,
+        syntax="/chart [N|SYMBOL] · /chart whatif SYMBOL|all CHANGE ...",
+        examples="/chart · /chart btc · /chart whatif btc -15%",
+        summary=N_(
+            "A picture of your account's equity against a market's price, in isolated and in cross."
+        ),
+    ),
+)

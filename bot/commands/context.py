@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 from bot.feeds.book import MarkQuote
 from bot.i18n import Translator
@@ -16,6 +17,9 @@ from engine.margin import Evaluation, evaluate
 from engine.models import Portfolio, Position, build
 from storage.portfolios import StoredPortfolio
 from storage.users import User
+
+if TYPE_CHECKING:  # the registry's records name Context in their handlers' type
+    from bot.commands.command import Registry
 
 __all__ = ["Caller", "Context"]
 
@@ -35,6 +39,7 @@ class Context:
     caller: Caller
     user: User
     tr: Translator
+    commands: Registry  # every command, for /help
 
     async def stored(self) -> StoredPortfolio:
         return await self.services.portfolios.active(self.user.id)

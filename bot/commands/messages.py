@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
-from bot.commands.usage import USAGE
+from bot.commands.command import Command, Registry
 from bot.i18n import N_, Translator
 from bot.parsing import ParseError
 from bot.reply import Paragraph, Reply
@@ -73,29 +74,31 @@ INVALID_INPUT: Mapping[str, str] = {
 GENERIC_INVALID = N_("That value of {field} cannot be used.")
 
 
-def usage_blocks(tr: Translator, command: str) -> list[Paragraph]:
-    syntax, examples = USAGE[command]
+def usage_blocks(tr: Translator, command: Command[Any]) -> list[Paragraph]:
     return [
-        Paragraph(tr("Syntax: {syntax}", syntax=syntax)),
-        Paragraph(tr("Example: {examples}", examples=examples)),
+        Paragraph(tr("Syntax: {syntax}", syntax=command.syntax)),
+        Paragraph(tr("Example: {examples}", examples=command.examples)),
     ]
 
 
-def parse_error_reply(tr: Translator, error: ParseError) -> Reply:
+def parse_error_reply(tr: Translator, error: ParseError, commands: Registry) -> Reply:
+    """The error, then the syntax of the command it names (or of the one meant)."""
     message = PARSE_ERRORS.get(error.code, PARSE_ERRORS["unexpected"])
     blocks: list[Paragraph] = [Paragraph(tr(message, **error.params))]
-    suggestion = error.params.get("suggestion")
-    if suggestion:
-        blocks.append(Paragraph(tr("Did you mean /{command}?", command=suggestion)))
+    suggestion = commands.get(error.params.get("suggestion") or None)
+    command = commands.get(error.command)
+    if suggestion is not None:
+        blocks.append(Paragraph(tr("Did you mean /{command}?", command=suggestion.name)))
         blocks.extend(usage_blocks(tr, suggestion))
-    elif error.command is not None:
-        blocks.extend(usage_blocks(tr, error.command))
+    elif command is not None:
+        blocks.extend(usage_blocks(tr, command))
     else:
         blocks.append(Paragraph(tr("Send /help to see every command.")))
     return Reply(tuple(blocks), is_error=True)
 
 
-def engine_error_reply(tr: Translator, error: EngineError, command: str | None) -> Reply:
+def engine_error_reply(tr: Translator, error: EngineError, command: Command[Any] | None) -> Reply:
+    """The engine's refusal, then the syntax of the command that met it."""
     params = {key: str(value) for key, value in error.params.items()}
     params.setdefault("symbol", "")
     params.setdefault("field", "")
@@ -104,6 +107,6 @@ def engine_error_reply(tr: Translator, error: EngineError, command: str | None) 
     else:
         template = ENGINE_ERRORS.get(error.code, GENERIC_INVALID)
     blocks: list[Paragraph] = [Paragraph(tr(template, **params))]
-    if command is not None and command in USAGE:
+    if command is not None:
         blocks.extend(usage_blocks(tr, command))
     return Reply(tuple(blocks), is_error=True)

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from bot.commands.command import Command, always
 from bot.commands.context import Context, other_mode_prices
 from bot.feeds.book import MarkQuote
-from bot.i18n import Translator
-from bot.parsing import ParseError
+from bot.i18n import N_, Translator
+from bot.parsing import ParseError, position, simple
 from bot.parsing.intents import (
     AdjustMargin,
     ClosePosition,
@@ -29,7 +30,15 @@ from engine.errors import InvalidInput
 from engine.models import MarginMode, Portfolio, Position
 from storage.portfolios import StoredPortfolio
 
-__all__ = ["adjust_margin", "close", "open_position", "set_leverage", "set_mode", "show"]
+__all__ = [
+    "COMMANDS",
+    "adjust_margin",
+    "close",
+    "open_position",
+    "set_leverage",
+    "set_mode",
+    "show",
+]
 
 
 def _entry(ctx: Context, intent: OpenPosition) -> tuple[Decimal, MarkQuote | None]:
@@ -213,3 +222,72 @@ async def _changed_reply(ctx: Context, portfolio: Portfolio, seq: int) -> Reply:
         ),
         private_only=True,
     )
+
+
+_OPEN_SYNTAX = "SYMBOL SIZE [@ PRICE] [LEVx] [iso|cross] [margin AMOUNT]"
+
+COMMANDS = (
+    Command(
+        name="long",
+        aliases=("buy",),
+        parser=position.long,
+        handler=open_position,
+        syntax=f"/long {_OPEN_SYNTAX}",
+        examples="/long BTC 0.5 @ 62000 x10 iso · /long eth $5000 at 3.1k 20x cross",
+        summary=N_("Add a long position."),
+    ),
+    Command(
+        name="short",
+        aliases=("sell",),
+        parser=position.short,
+        handler=open_position,
+        syntax=f"/short {_OPEN_SYNTAX}",
+        examples="/short ETH 3 @ 3100 20x cross",
+        summary=N_("Add a short position."),
+    ),
+    Command(
+        name="positions",
+        aliases=("pos", "p", "list"),
+        parser=simple.positions,
+        handler=show,
+        syntax="/positions",
+        examples="/positions",
+        summary=N_("Every position with its liquidation price in both modes."),
+        reads_only=always,
+    ),
+    Command(
+        name="close",
+        aliases=("cl",),
+        parser=simple.close,
+        handler=close,
+        syntax="/close N|SYMBOL",
+        examples="/close 2 · /close btc",
+        summary=N_("Remove a position by its number or symbol."),
+    ),
+    Command(
+        name="margin",
+        aliases=("addmargin",),
+        parser=simple.margin,
+        handler=adjust_margin,
+        syntax="/margin N +AMOUNT|-AMOUNT",
+        examples="/margin 1 +200 · /margin 1 -100",
+        summary=N_("Add margin to an isolated position, or take some out."),
+    ),
+    Command(
+        name="lev",
+        aliases=("leverage",),
+        parser=simple.lev,
+        handler=set_leverage,
+        syntax="/lev N LEVERAGE",
+        examples="/lev 1 20",
+        summary=N_("Change a position's leverage."),
+    ),
+    Command(
+        name="mode",
+        parser=simple.mode,
+        handler=set_mode,
+        syntax="/mode N|all cross|isolated",
+        examples="/mode 2 cross · /mode all iso",
+        summary=N_("Switch a position, or all of them, between cross and isolated."),
+    ),
+)

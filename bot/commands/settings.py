@@ -4,17 +4,17 @@ from __future__ import annotations
 
 from babel import Locale, UnknownLocaleError
 
+from bot.commands.command import Command, Menu, Place, always
 from bot.commands.context import Context
 from bot.commands.messages import usage_blocks
-from bot.commands.usage import SUMMARY, USAGE
 from bot.i18n import N_
-from bot.parsing import COMMANDS, ParseError, canonical_command
+from bot.parsing import ParseError, simple
 from bot.parsing.intents import Help, SetDefaults, SetExchange, SetLanguage
 from bot.reply import Button, Paragraph, Reply, Title
 from bot.views.tables import mode_name
 from engine.models import Exchange
 
-__all__ = ["defaults", "exchange", "help_", "language"]
+__all__ = ["COMMANDS", "defaults", "exchange", "help_", "language"]
 
 
 async def exchange(ctx: Context, intent: SetExchange) -> Reply:
@@ -84,13 +84,61 @@ async def defaults(ctx: Context, intent: SetDefaults) -> Reply:
 async def help_(ctx: Context, intent: Help) -> Reply:
     tr = ctx.tr
     if intent.topic:
-        name = canonical_command(intent.topic)
-        if name is None:
+        command = ctx.commands.find(intent.topic)
+        if command is None:
             raise ParseError("unknown_command", "help", name=intent.topic[:30], suggestion="")
-        return Reply((Title("/" + name), Paragraph(tr(SUMMARY[name])), *usage_blocks(tr, name)))
-    lines = [Paragraph(f"{USAGE[name][0]}\n  {tr(SUMMARY[name])}") for name in COMMANDS]
+        return Reply(
+            (Title("/" + command.name), Paragraph(tr(command.summary)), *usage_blocks(tr, command))
+        )
+    lines = [Paragraph(f"{c.syntax}\n  {tr(c.summary)}") for c in ctx.commands]
     intro = tr(
         "IsoCross computes liquidation prices the way your exchange does, in isolated "
         "and cross mode. Start with /balance, then /long or /short."
     )
     return Reply((Title(tr("Commands")), Paragraph(intro), *lines))
+
+
+COMMANDS = (
+    Command(
+        name="exchange",
+        aliases=("ex",),
+        parser=simple.exchange,
+        handler=exchange,
+        syntax="/exchange binance|bybit|okx|custom [MMR% FEE% [AMOUNT]]",
+        examples="/exchange bybit · /exchange custom 0.5% 0.05%",
+        summary=N_(
+            "Choose whose margin rules to use; custom takes your exchange's "
+            "maintenance rate, fee and maintenance amount."
+        ),
+    ),
+    Command(
+        name="lang",
+        aliases=("language",),
+        parser=simple.language,
+        handler=language,
+        syntax="/lang [CODE]",
+        examples="/lang en",
+        summary=N_("Choose the language."),
+    ),
+    Command(
+        name="defaults",
+        aliases=("default",),
+        parser=simple.defaults,
+        handler=defaults,
+        syntax="/defaults [LEVx] [iso|cross]",
+        examples="/defaults 10x iso",
+        summary=N_("The leverage and mode used when a command leaves them out."),
+    ),
+    Command(
+        name="help",
+        aliases=("start", "commands", "?"),
+        parser=simple.help_,
+        handler=help_,
+        syntax="/help [COMMAND]",
+        examples="/help whatif",
+        summary=N_("Every command, or one command in detail."),
+        places=frozenset({Place.PRIVATE, Place.GROUP}),
+        reads_only=always,
+        menu=Menu(group=3),
+    ),
+)

@@ -41,8 +41,15 @@ __all__ = [
 ]
 
 
+class Intent:
+    """What every parser returns and every handler takes. A new command's intent subclasses
+    it; no list of intents to extend."""
+
+    __slots__ = ()
+
+
 @dataclass(frozen=True, slots=True)
-class OpenPosition:
+class OpenPosition(Intent):
     side: Side
     symbol: str
     qty: Decimal | None = None
@@ -54,7 +61,7 @@ class OpenPosition:
 
 
 @dataclass(frozen=True, slots=True)
-class Calc:
+class Calc(Intent):
     side: Side
     symbol: str
     price: Decimal
@@ -65,72 +72,72 @@ class Calc:
 
 
 @dataclass(frozen=True, slots=True)
-class SetBalance:
+class SetBalance(Intent):
     amount: Decimal | None  # None: show the balance
 
 
 @dataclass(frozen=True, slots=True)
-class ShowPositions:
+class ShowPositions(Intent):
     pass
 
 
 @dataclass(frozen=True, slots=True)
-class ClosePosition:
+class ClosePosition(Intent):
     seq: int | None = None
     symbol: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
-class AdjustMargin:
+class AdjustMargin(Intent):
     seq: int
     delta: Decimal
 
 
 @dataclass(frozen=True, slots=True)
-class SetLeverage:
+class SetLeverage(Intent):
     seq: int
     leverage: Decimal
 
 
 @dataclass(frozen=True, slots=True)
-class SetMode:
+class SetMode(Intent):
     seq: int | None  # None: every position
     mode: MarginMode
 
 
 @dataclass(frozen=True, slots=True)
-class Undo:
+class Undo(Intent):
     pass
 
 
 @dataclass(frozen=True, slots=True)
-class Reset:
+class Reset(Intent):
     confirmed: bool
 
 
 @dataclass(frozen=True, slots=True)
-class Risk:
+class Risk(Intent):
     pass
 
 
 @dataclass(frozen=True, slots=True)
-class Compare:
+class Compare(Intent):
     pass
 
 
 @dataclass(frozen=True, slots=True)
-class WhatIf:
+class WhatIf(Intent):
     shocks: tuple[Shock, ...]
 
 
 @dataclass(frozen=True, slots=True)
-class PortfolioAction:
+class PortfolioAction(Intent):
     action: str  # "list" | "switch" | "new" | "delete"
     name: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
-class SetExchange:
+class SetExchange(Intent):
     exchange: Exchange | None  # None: show the current one
     mmr: Decimal | None = None
     fee_rate: Decimal | None = None
@@ -138,34 +145,34 @@ class SetExchange:
 
 
 @dataclass(frozen=True, slots=True)
-class SetLanguage:
+class SetLanguage(Intent):
     code: str | None
 
 
 @dataclass(frozen=True, slots=True)
-class SetDefaults:
+class SetDefaults(Intent):
     leverage: Decimal | None
     margin_mode: MarginMode | None
 
 
 @dataclass(frozen=True, slots=True)
-class Help:
+class Help(Intent):
     topic: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
-class ShowPrice:
+class ShowPrice(Intent):
     symbol: str | None  # None: every symbol of the active portfolio
 
 
 @dataclass(frozen=True, slots=True)
-class SetPrice:
+class SetPrice(Intent):
     symbol: str
     price: Decimal | None  # None: remove the manual mark
 
 
 @dataclass(frozen=True, slots=True)
-class Alerts:
+class Alerts(Intent):
     """`/alerts` and its settings; only the fields of `action` are set."""
 
     action: str  # "show" | "on" | "off" | "ratio" | "distance" | "snooze" | "quiet"
@@ -179,62 +186,32 @@ class Alerts:
 
 
 @dataclass(frozen=True, slots=True)
-class Digest:
+class Digest(Intent):
     action: str  # "show" | "set" | "off" | "weekly" | "weekly_off"
     at: time | None = None
     timezone: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
-class Recommend:
+class Recommend(Intent):
     seq: int | None = None  # one position in detail; None: the whole portfolio
     symbol: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
-class SetProfile:
+class SetProfile(Intent):
     question: str | None = None  # "experience" | "style" | "max_trade_loss"; None: the next
     answer: Experience | Style | Decimal | None = None  # None: ask the question
     reset: bool = False
 
 
 @dataclass(frozen=True, slots=True)
-class ShowChart:
+class ShowChart(Intent):
     seq: int | None = None  # None and no symbol: the position closest to liquidation
     symbol: str | None = None
     shocks: tuple[Shock, ...] = ()  # a /whatif's moves, drawn on the chart
 
 
 @dataclass(frozen=True, slots=True)
-class Faq:
+class Faq(Intent):
     topic: str | None = None  # as typed; the FAQ finds the nearest topic
-
-
-Intent = (
-    OpenPosition
-    | Calc
-    | SetBalance
-    | ShowPositions
-    | ClosePosition
-    | AdjustMargin
-    | SetLeverage
-    | SetMode
-    | Undo
-    | Reset
-    | Risk
-    | Compare
-    | WhatIf
-    | PortfolioAction
-    | SetExchange
-    | SetLanguage
-    | SetDefaults
-    | Help
-    | ShowPrice
-    | SetPrice
-    | Alerts
-    | Digest
-    | Recommend
-    | SetProfile
-    | ShowChart
-    | Faq
-)

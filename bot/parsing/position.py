@@ -19,7 +19,7 @@ from engine.errors import InvalidInput
 from engine.models import MarginMode, Side
 from engine.symbols import base_asset, canonical_symbol
 
-__all__ = ["MODES", "SIDES", "parse_calc", "parse_open"]
+__all__ = ["MODES", "SIDES", "long", "parse_calc", "parse_open", "short"]
 
 MODES = {
     "iso": MarginMode.ISOLATED,
@@ -56,6 +56,14 @@ class _Slots:
         if getattr(self, name) is not None:
             raise ParseError("repeated", self.command, token=token)
         setattr(self, name, value)
+
+
+def long(words: list[str]) -> OpenPosition:
+    return parse_open(Side.LONG, words, "long")
+
+
+def short(words: list[str]) -> OpenPosition:
+    return parse_open(Side.SHORT, words, "short")
 
 
 def parse_open(side: Side, words: list[str], command: str) -> OpenPosition:

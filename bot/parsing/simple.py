@@ -8,16 +8,20 @@ from bot.parsing.errors import ParseError
 from bot.parsing.intents import (
     AdjustMargin,
     ClosePosition,
+    Compare,
     Faq,
     Help,
     PortfolioAction,
     Reset,
+    Risk,
     SetBalance,
     SetDefaults,
     SetExchange,
     SetLanguage,
     SetLeverage,
     SetMode,
+    ShowPositions,
+    Undo,
     WhatIf,
 )
 from bot.parsing.position import MODES
@@ -52,6 +56,26 @@ def _positive(word: str, command: str, *, signed: bool = False) -> Decimal:
     if not signed and value <= 0:
         raise ParseError("not_positive", command, token=word[:30])
     return value
+
+
+def positions(words: list[str]) -> ShowPositions:
+    _arity(words, "positions", 0, 0)
+    return ShowPositions()
+
+
+def undo(words: list[str]) -> Undo:
+    _arity(words, "undo", 0, 0)
+    return Undo()
+
+
+def risk(words: list[str]) -> Risk:
+    _arity(words, "risk", 0, 0)
+    return Risk()
+
+
+def compare(words: list[str]) -> Compare:
+    _arity(words, "compare", 0, 0)
+    return Compare()
 
 
 def balance(words: list[str]) -> SetBalance:

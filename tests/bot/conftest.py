@@ -8,8 +8,15 @@ from pathlib import Path
 import pytest
 
 from bot.commands import Caller, CommandLayer
+from bot.commands.registry import REGISTRY
+from bot.parsing.intents import Intent
 from bot.reply import Reply
 from bot.services import Services, open_services
+
+
+def parse(text: str, *, bare: bool = True) -> Intent:
+    """One line -> its intent, through the registry's words and grammars."""
+    return REGISTRY.parse(text, bare=bare)[1]
 
 
 class Chat:

@@ -15,7 +15,6 @@ import pytest
 
 from bot.commands.chart import chart_text, whatif_chart_action
 from bot.i18n import Catalogs
-from bot.parsing import parse
 from bot.parsing.intents import ShowChart
 from bot.views.chart_render import HEIGHT, WIDTH, ChartText, can_draw, render_png
 from bot.views.charts import ChartModel, MarkerKind, build_chart, closest_position
@@ -23,6 +22,7 @@ from engine.margin import evaluate
 from engine.models import MarginMode, Portfolio, build
 from engine.scenarios import Shock, ShockKind, as_mode, run_scenario, shocked_marks
 from engine.tiers import TierBook
+from tests.bot.conftest import parse
 
 TR = Catalogs().translator("en")
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"

@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.commands import Caller, CommandLayer
-from bot.parsing import COMMANDS
+from bot.commands.registry import REGISTRY
 from bot.services import open_services
 
 APOLOGY = "something went wrong on my side"
@@ -51,7 +51,7 @@ WORDS = st.sampled_from(
     ]
 )
 LINES = st.one_of(
-    st.tuples(st.sampled_from(sorted(COMMANDS)), st.lists(WORDS, max_size=8)).map(
+    st.tuples(st.sampled_from(sorted(c.name for c in REGISTRY)), st.lists(WORDS, max_size=8)).map(
         lambda t: "/" + t[0] + " " + " ".join(t[1])
     ),
     st.text(max_size=80),

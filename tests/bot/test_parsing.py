@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.parsing import ParseError, parse
+from bot.parsing import ParseError
 from bot.parsing.intents import (
     AdjustMargin,
     Calc,
@@ -24,6 +24,7 @@ from bot.parsing.intents import (
 )
 from engine.models import Exchange, MarginMode, Side
 from engine.scenarios import Shock, ShockKind
+from tests.bot.conftest import parse
 
 BTC_HALF = OpenPosition(
     Side.LONG,

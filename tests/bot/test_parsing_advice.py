@@ -6,10 +6,11 @@ from decimal import Decimal
 
 import pytest
 
-from bot.parsing import ParseError, parse
+from bot.parsing import ParseError
 from bot.parsing.intents import Recommend, SetProfile, ShowChart
 from engine.profile import Experience, Style
 from engine.scenarios import Shock, ShockKind
+from tests.bot.conftest import parse
 
 
 @pytest.mark.parametrize(

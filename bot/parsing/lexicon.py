@@ -1,0 +1,85 @@
+"""The words that name commands: '/buy@IsoCrossBot' -> the grammar of /long, and a line ->
+the grammar it was typed with and its intent.
+
+The grammars themselves are declared by the command registry (`bot.commands.registry`);
+this module only needs their names, aliases and parsers.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Callable, Iterable
+from types import MappingProxyType
+from typing import Generic, Protocol, TypeVar
+
+from bot.parsing.errors import ParseError
+from bot.parsing.intents import Intent
+from bot.parsing.tokens import split
+
+__all__ = ["Grammar", "Lexicon", "Parser"]
+
+Parser = Callable[[list[str]], Intent]
+_MAX_ECHO = 30  # characters of an unknown word repeated back
+
+
+class Grammar(Protocol):
+    """What parsing needs to know of a command."""
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def aliases(self) -> tuple[str, ...]: ...
+
+    @property
+    def parser(self) -> Parser: ...
+
+
+G = TypeVar("G", bound=Grammar)
+
+
+class Lexicon(Generic[G]):
+    """Every word for a command (its name and its aliases) -> its grammar; built once."""
+
+    def __init__(self, grammars: Iterable[G]) -> None:
+        words: dict[str, G] = {}
+        for grammar in grammars:
+            for word in (grammar.name, *grammar.aliases):
+                if word in words:
+                    raise ValueError(f"'{word}' names both /{words[word].name} and /{grammar.name}")
+                words[word] = grammar
+        self._words = MappingProxyType(words)
+
+    def find(self, word: str) -> G | None:
+        """'/buy@IsoCrossBot' -> the grammar of /long; None for a word that is no command."""
+        return self._words.get(_bare(word).lower())
+
+    def parse(self, text: str, *, bare: bool = True) -> tuple[G, Intent]:
+        """One line -> the command it names and its intent; `bare` allows a command without
+        its slash (private chats). A parser's error that names no command names this one."""
+        words = split(text)
+        if not words:
+            raise ParseError("empty", None)
+        first = words[0]
+        if not first.startswith("/") and not bare:
+            raise ParseError("not_a_command", None)
+        grammar = self.find(first)
+        if grammar is None:
+            raise self._unknown(_bare(first)[:_MAX_ECHO])
+        try:
+            return grammar, grammar.parser(words[1:])
+        except ParseError as error:
+            if error.command is not None:
+                raise
+            raise ParseError(error.code, grammar.name, **error.params) from None
+
+    def _unknown(self, typed: str) -> ParseError:
+        """'did you mean /long?' for the nearest name or alias."""
+        close = difflib.get_close_matches(typed, list(self._words), n=1, cutoff=0.6)
+        suggestion = self._words[close[0]].name if close else ""
+        return ParseError("unknown_command", None, name=typed, suggestion=suggestion)
+
+
+def _bare(word: str) -> str:
+    """'/buy@IsoCrossBot' -> 'buy'."""
+    return word.lstrip("/").split("@", 1)[0]
