@@ -17,7 +17,7 @@ from engine.alerts import Level, Thresholds
 from engine.errors import EngineError
 from engine.margin import Evaluation, PositionResult
 from engine.market import MarketData
-from engine.models import Portfolio, build
+from engine.models import Portfolio
 from engine.profile import RiskProfile
 from engine.remedies import other_mode_liquidation, qty_to_close
 from engine.review import alert_advice
@@ -42,21 +42,15 @@ def _text(value: Decimal | None) -> str | None:
 def portfolio_at(
     user: User, stored: StoredPortfolio, quote: Callable[[str], MarkQuote | None]
 ) -> tuple[Portfolio, dict[str, MarkQuote]]:
-    """The engine's portfolio under the user's exchange rules, each position at the mark
-    `quote` gives for its symbol (a position without one keeps its own), and those marks."""
+    """The engine's portfolio at the marks `quote` gives (`StoredPortfolio.priced`), and
+    those marks, which the message names with their source and age."""
     quotes = {s: q for s in {p.symbol for p in stored.engine_positions} if (q := quote(s))}
-    positions = [
-        p.model_copy(update={"mark_price": quotes[p.symbol].price}) if p.symbol in quotes else p
-        for p in stored.engine_positions
-    ]
-    data = {
-        "exchange": user.exchange,
-        "position_mode": user.position_mode,
-        "wallet_balance": stored.wallet_balance,
-        "positions": positions,
-        "custom": user.custom_rates,
-    }
-    return build(Portfolio, data), quotes
+
+    def mark(symbol: str) -> Decimal | None:
+        found = quotes.get(symbol)
+        return None if found is None else found.price
+
+    return stored.priced(user, mark), quotes
 
 
 def priority(level: Level, result: PositionResult) -> int:
