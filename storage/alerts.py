@@ -18,6 +18,7 @@ from enum import StrEnum
 from typing import Any
 
 import aiosqlite
+from pydantic import BaseModel
 
 from engine.errors import InvalidInput
 from engine.numbers import ONE, ZERO, to_decimal
@@ -28,6 +29,7 @@ from storage.errors import NotFound
 
 __all__ = ["AlertRepository", "AlertSettings", "Hold", "OutboxMessage", "Urgency"]
 
+Payload = Mapping[str, object] | BaseModel  # a model is stored as its JSON form
 _NOW = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')"
 _DECIMAL_FIELDS = ("warn_ratio", "danger_ratio", "warn_distance", "danger_distance")
 _TIME_FIELDS = ("quiet_start", "quiet_end", "digest_time")
@@ -122,11 +124,12 @@ class AlertRepository:
         self,
         user_id: int,
         kind: str,
-        payload: Mapping[str, object],
+        payload: Payload,
         urgency: Urgency = Urgency.NORMAL,
         hold: Hold | None = None,
     ) -> int:
-        """Store a message to send; numbers in `payload` as Decimal or text. Returns its id."""
+        """Store a message to send; numbers in `payload` as Decimal or text, a model as its
+        JSON form (`model_dump(mode="json")`). Returns its id."""
         async with self._db.transaction() as conn:
             return await _enqueue(conn, user_id, kind, payload, urgency, hold)
 
@@ -135,7 +138,7 @@ class AlertRepository:
         user_id: int,
         position_key: str,
         level: str,
-        payload: Mapping[str, object],
+        payload: Payload,
         urgency: Urgency = Urgency.NORMAL,
         hold: Hold | None = None,
         *,
@@ -283,11 +286,12 @@ async def _enqueue(
     conn: aiosqlite.Connection,
     user_id: int,
     kind: str,
-    payload: Mapping[str, object],
+    payload: Payload,
     urgency: Urgency,
     hold: Hold | None,
 ) -> int:
-    text = dumps_exact(payload, "payload")
+    data = payload.model_dump(mode="json") if isinstance(payload, BaseModel) else payload
+    text = dumps_exact(data, "payload")
     hold = hold or Hold()
     await _require_user(conn, user_id)
     not_before = None if hold.not_before is None else to_text(hold.not_before)

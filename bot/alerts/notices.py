@@ -22,10 +22,11 @@ from bot.alerts.advised import (
     evaluated_portfolios,
     samples_of,
 )
-from bot.alerts.compose import digest_payload
+from bot.alerts.compose import Digested, digest_message
+from bot.alerts.messages import BriefMessage, DigestMessage, FeedDownMessage
 from bot.alerts.watch import AlertWatch
 from bot.services import Services
-from bot.views.advice_brief import brief_of, brief_payload
+from bot.views.advice_brief import brief_of
 from engine.alerts import digest_due, quiet_until
 from engine.models import Exchange
 from engine.review import mode_advice_changed
@@ -64,10 +65,10 @@ class FeedNotices:
                     self._told[feed].clear()
                 continue
             for user_id in sorted(self.watch.users_on(feed) - self._told[feed]):
-                payload = {"exchange": feed.value, "since": to_text(since)}
+                message = FeedDownMessage(exchange=feed, since=since)
                 hold = Hold(not_before=await self._quiet_end(user_id, now))
                 await self.services.alerts.raise_level(
-                    user_id, key, to_text(since), payload, Urgency.NORMAL, hold, kind="feed_down"
+                    user_id, key, to_text(since), message, Urgency.NORMAL, hold, kind=message.kind
                 )
                 self._told[feed].add(user_id)
                 queued += 1
@@ -96,19 +97,19 @@ class Digests:
         queued = 0
         times = await alerts.digest_times()
         async for user_id, today in due_today(self.services, times, "digest", _digest_due, now):
-            due = await self._payload(user_id, now)
+            due = await self._due(user_id, now)
             if due is None:  # no positions: nothing to summarise today
                 await alerts.set_level(user_id, "digest", today)
                 continue
             await alerts.raise_level(
-                user_id, "digest", today, due.payload, Urgency.DIGEST, kind="digest"
+                user_id, "digest", today, due.message, Urgency.DIGEST, kind=due.message.kind
             )
             for portfolio_id, key in due.told.items():
                 await self.services.reviews.set_advice_key(portfolio_id, key)
             queued += 1
         return queued
 
-    async def _payload(self, user_id: int, now: datetime) -> _Due | None:
+    async def _due(self, user_id: int, now: datetime) -> _Due | None:
         """The digest of every portfolio with positions, each with its mode advice when
         that changed since the last digest; None when there is nothing to summarise."""
         services = self.services
@@ -116,28 +117,21 @@ class Digests:
         found, quotes = await evaluated_portfolios(services, user, now)
         if not found:
             return None
-        payload = digest_payload(
-            [(e.stored.name, e.portfolio, e.evaluation) for e in found], quotes
-        )
+        digested: list[Digested] = []
         told: dict[int, str] = {}
-        for entry, shown in zip(found, _portfolios(payload), strict=True):
+        for entry in found:
             await services.reviews.record(entry.stored.id, samples_of(entry.evaluation, now))
             result = advice_for(services, user, entry.portfolio, now)
             previous = await services.reviews.advice_key(entry.stored.id)
+            advice = None
             if result is not None and mode_advice_changed(previous, result):
-                shown["advice"] = brief_payload(brief_of(result))
+                advice = BriefMessage.of(brief_of(result))
                 told[entry.stored.id] = result.key
-        return _Due(payload, told)
-
-
-def _portfolios(payload: dict[str, object]) -> list[dict[str, object]]:
-    found = payload["portfolios"]
-    if not isinstance(found, list):
-        raise TypeError("digest payload without its portfolios")
-    return found
+            digested.append(Digested(entry.stored.name, entry.portfolio, entry.evaluation, advice))
+        return _Due(digest_message(digested, quotes), told)
 
 
 @dataclass(frozen=True, slots=True)
 class _Due:
-    payload: dict[str, object]
+    message: DigestMessage
     told: dict[int, str]  # portfolio id -> the advice key the digest tells

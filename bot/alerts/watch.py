@@ -34,7 +34,7 @@ from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from bot.alerts.advised import samples_of
-from bot.alerts.compose import alert_payload, mode_advice, portfolio_at, priority
+from bot.alerts.compose import Place, Scene, alert_message, mode_advice, portfolio_at, priority
 from bot.alerts.index import TriggerIndex
 from bot.feeds.book import MarkQuote
 from bot.feeds.marks import FEED_FOR
@@ -290,7 +290,7 @@ class AlertWatch:
             return level, Level.DANGER, False
         feed = FEED_FOR[owner.user.exchange]
         quotes = {s: q for s in subject.symbols if (q := self.services.prices.mark(feed, s, now))}
-        place = (stored.id, stored.name, owner.user.active_portfolio_id == stored.id)
+        place = Place(stored.id, stored.name, owner.user.active_portfolio_id == stored.id)
         advice = mode_advice(
             portfolio,
             self.services.book,
@@ -298,24 +298,15 @@ class AlertWatch:
             self.services.klines.market(now),
             RiskProfile.from_json(owner.user.risk_profile),
         )
-        payload = alert_payload(
-            moved.fire,
-            subject,
-            portfolio,
-            evaluation,
-            self.services.book,
-            owner.thresholds,
-            quotes,
-            place,
-            advice,
-        )
+        scene = Scene(portfolio, evaluation, self.services.book, owner.thresholds, quotes, place)
+        message = alert_message(moved.fire, subject, scene, advice)
         hold = Hold(
             not_before=quiet.astimezone(UTC) if choice is Delivery.HOLD and quiet else None,
             priority=priority(moved.fire, result),
         )
         urgency = Urgency.NORMAL if moved.fire is Level.WARNING else Urgency.URGENT
         await self.services.alerts.raise_level(
-            user_id, key, moved.fire.value, payload, urgency, hold
+            user_id, key, moved.fire.value, message, urgency, hold
         )
         self.queued += 1
         return moved.fire, moved.fire, True
