@@ -1,11 +1,11 @@
 """The two messages that are not alerts: "prices unavailable since ..." and the daily digest.
 
 * A feed that has had no usable price for two intervals tells each user priced
-  by it, once per outage (the notice is remembered in `alert_state` under
-  'feed:<exchange>', so a restart mid-outage does not repeat it; the key is
-  forgotten when prices return). Quiet hours hold it like a warning.
+  by it, once per outage (who was told is stored with the notice, so a restart
+  mid-outage does not repeat it; forgotten when prices return). Quiet hours
+  hold it like a warning.
 * The digest goes out once a day from the user's chosen time (a two-hour window,
-  so a short restart does not skip it), remembered under 'digest' by date. Each
+  so a short restart does not skip it), remembered by its local date. Each
   portfolio comes with its mode advice when that changed since the last digest
   told it (the advice key is stored once the digest is in the outbox).
 """
@@ -30,12 +30,12 @@ from bot.views.advice_brief import brief_of
 from engine.alerts import digest_due, quiet_until
 from engine.models import Exchange
 from engine.review import mode_advice_changed
-from storage._time import to_text
-from storage.alerts import Hold, Urgency
+from storage.alerts import Hold, Schedule
 
 __all__ = ["DIGEST_WINDOW", "Digests", "FeedNotices"]
 
 DIGEST_WINDOW = timedelta(hours=2)
+DIGEST = Schedule.DIGEST
 _FEEDS = (Exchange.BINANCE, Exchange.BYBIT, Exchange.OKX)
 
 
@@ -47,28 +47,26 @@ class FeedNotices:
 
     async def start(self) -> None:
         """Remember who was told about a running outage before a restart."""
-        for user_id, key in await self.services.alerts.levels():
-            for feed in _FEEDS:
-                if key == f"feed:{feed.value}":
-                    self._told[feed].add(user_id)
+        told = await self.services.alerts.outages_told()
+        for feed in _FEEDS:
+            self._told[feed] = set(told.get(feed.value, ()))
 
     async def check(self) -> int:
         """Tell the users of every feed that is down, once; the number of notices queued."""
         now = self.services.clock()
         queued = 0
         for feed in _FEEDS:
-            key = f"feed:{feed.value}"
             since = self.services.prices.outage(feed, now)
             if since is None:
                 if self._told[feed]:
-                    await self.services.alerts.forget(key)
+                    await self.services.alerts.outage_over(feed.value)
                     self._told[feed].clear()
                 continue
             for user_id in sorted(self.watch.users_on(feed) - self._told[feed]):
                 message = FeedDownMessage(exchange=feed, since=since)
                 hold = Hold(not_before=await self._quiet_end(user_id, now))
-                await self.services.alerts.raise_level(
-                    user_id, key, to_text(since), message, Urgency.NORMAL, hold, kind=message.kind
+                await self.services.alerts.tell_outage(
+                    user_id, feed.value, since, message, hold, kind=message.kind
                 )
                 self._told[feed].add(user_id)
                 queued += 1
@@ -96,14 +94,12 @@ class Digests:
         now = self.services.clock()
         queued = 0
         times = await alerts.digest_times()
-        async for user_id, today in due_today(self.services, times, "digest", _digest_due, now):
+        async for user_id, today in due_today(self.services, times, DIGEST, _digest_due, now):
             due = await self._due(user_id, now)
             if due is None:  # no positions: nothing to summarise today
-                await alerts.set_level(user_id, "digest", today)
+                await alerts.done(user_id, DIGEST, today)
                 continue
-            await alerts.raise_level(
-                user_id, "digest", today, due.message, Urgency.DIGEST, kind=due.message.kind
-            )
+            await alerts.done(user_id, DIGEST, today, due.message)
             for portfolio_id, key in due.told.items():
                 await self.services.reviews.set_advice_key(portfolio_id, key)
             queued += 1

@@ -2,9 +2,10 @@
 and the trigger index that tells which of them a price tick concerns.
 
 * At start-up the watch is rebuilt from SQLite: subjects from the stored
-  portfolios, levels from `alert_state`. Nothing is evaluated then, so a
-  restart cannot replay an alert: a subject fires only when a new mark crosses
-  its band, and its remembered level says what was already sent.
+  portfolios, levels from `alert_state` (which holds nothing else). Nothing is
+  evaluated then, so a restart cannot replay an alert: a subject fires only
+  when a new mark crosses its band, and its remembered level says what was
+  already sent.
 * On a tick, only the subjects whose band the new marks left are evaluated, in
   Decimal by the engine, at live marks only (never a manual or entry price).
 * Every evaluation at live marks records the positions' distances to liquidation
@@ -26,7 +27,6 @@ from __future__ import annotations
 import asyncio
 import heapq
 import logging
-import re
 from collections import defaultdict
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
@@ -57,7 +57,6 @@ __all__ = ["AlertWatch", "WatchedSubject"]
 
 log = logging.getLogger(__name__)
 CHANGE_DELAY = 0.2  # seconds a change waits for others to be read back with it
-_SUBJECT_KEY = re.compile(r"^\d+:")  # '<portfolio id>:...': the watch's own alert_state keys
 
 
 @dataclass(slots=True)
@@ -365,5 +364,5 @@ class AlertWatch:
         these users or of everyone."""
         for owner, key in levels:
             mine = users is None or owner in users
-            if mine and _SUBJECT_KEY.match(key) and (owner, key) not in self._ids:
+            if mine and (owner, key) not in self._ids:
                 await self.services.alerts.forget(key, owner)

@@ -2,8 +2,8 @@
 the week's closest call (the smallest distance to liquidation seen).
 
 It goes out on Mondays at the user's digest time (09:00 without one), within
-the digest window, remembered under 'weekly' by date so it comes once. The
-closest call comes from the daily minima the alert watch and the digests record
+the digest window, remembered by its local date (`Schedule.WEEKLY`) so it comes
+once. The closest call comes from the daily minima the alert watch and the digests record
 (`storage.reviews`), plus the distances at the moment the review is written.
 """
 
@@ -24,7 +24,7 @@ from bot.services import Services
 from bot.views.advice_brief import brief_of
 from engine.alerts import WEEKLY_DEFAULT_TIME, weekly_due
 from engine.review import closest_call
-from storage.alerts import Urgency
+from storage.alerts import Schedule
 from storage.users import User
 
 __all__ = ["WEEK", "WeeklyReviews"]
@@ -46,18 +46,18 @@ class WeeklyReviews:
         now = self.services.clock()
         queued = 0
         times = await alerts.weekly_times()
-        async for user_id, today in due_today(self.services, times, "weekly", _weekly_due, now):
+        async for user_id, today in due_today(
+            self.services, times, Schedule.WEEKLY, _weekly_due, now
+        ):
             user = await self.services.users.get(user_id)
             found, _ = await evaluated_portfolios(self.services, user, now)
             if not found:  # nothing to review this week
-                await alerts.set_level(user_id, "weekly", today)
+                await alerts.done(user_id, Schedule.WEEKLY, today)
                 continue
             message = WeeklyMessage(
                 portfolios=tuple([await self._portfolio(user, e, now) for e in found])
             )
-            await alerts.raise_level(
-                user_id, "weekly", today, message, Urgency.DIGEST, kind=message.kind
-            )
+            await alerts.done(user_id, Schedule.WEEKLY, today, message)
             queued += 1
         return queued
 
