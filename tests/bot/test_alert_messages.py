@@ -3,6 +3,7 @@ payloads that came before still shown, and a row no one can read dropped, not re
 
 from __future__ import annotations
 
+import ast
 import logging
 from datetime import UTC, datetime, timedelta, timezone
 from decimal import Decimal
@@ -269,3 +270,16 @@ async def test_the_sender_drops_rows_it_cannot_read_and_sends_the_rest(
 def test_an_alerts_outbox_kind_is_its_level() -> None:
     assert outbox_kind(_alert(level=Level.DANGER)) == "danger"
     assert outbox_kind(_alert(side=Side.SHORT)) == "warning"
+
+
+def test_the_alert_modules_leave_time_text_to_the_messages_and_storage() -> None:
+    """Times reach bot.alerts from Services.clock and leave it inside messages; how they
+    are written down is the models' (and storage's) business, not a private helper's."""
+    root = Path(__file__).parents[2] / "bot" / "alerts"
+    private = {
+        f"{path.name}: {node.module}"
+        for path in sorted(root.glob("*.py"))
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("storage._")
+    }
+    assert private == set()
