@@ -30,8 +30,9 @@ from pathlib import Path
 
 import numpy as np
 
-from bot.alerts.compose import alert_payload
+from bot.alerts.compose import Place, Scene, alert_message
 from bot.alerts.index import TriggerIndex
+from bot.alerts.messages import AlertMessage
 from bot.alerts.outbox import OutboxSender
 from bot.reply import Reply
 from bot.services import open_services
@@ -302,7 +303,7 @@ class _Clock:
         self.now += timedelta(seconds=seconds)
 
 
-def _payload(book: TierBook) -> dict[str, object]:
+def _payload(book: TierBook) -> AlertMessage:
     portfolio = build(
         Portfolio,
         {
@@ -322,9 +323,8 @@ def _payload(book: TierBook) -> dict[str, object]:
     )
     evaluation = evaluate(portfolio, book)
     subject = subjects_of(portfolio)[0]
-    return alert_payload(
-        Level.DANGER, subject, portfolio, evaluation, book, Thresholds(), {}, (1, "main", True)
-    )
+    scene = Scene(portfolio, evaluation, book, Thresholds(), {}, Place(1, "main", True))
+    return alert_message(Level.DANGER, subject, scene)
 
 
 async def _outbox(path: Path, chats: int, per_chat: int) -> tuple[float, float, int, int, float]:

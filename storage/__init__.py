@@ -6,7 +6,14 @@ the owner's Telegram user id.
 """
 
 from storage._history import HISTORY_LIMIT, Change
-from storage.alerts import AlertRepository, AlertSettings, Hold, OutboxMessage, Urgency
+from storage.alerts import (
+    AlertRepository,
+    AlertSettings,
+    Hold,
+    OutboxMessage,
+    Schedule,
+    Urgency,
+)
 from storage.db import Database
 from storage.errors import Conflict, NotFound, SchemaError, StorageError
 from storage.marks import ManualMark, ManualMarkRepository
@@ -41,6 +48,7 @@ __all__ = [
     "PortfolioRepository",
     "PortfolioSummary",
     "ReviewRepository",
+    "Schedule",
     "SchemaError",
     "StorageError",
     "StoredPortfolio",

@@ -1,4 +1,5 @@
-"""Alert settings, the last level sent per position, and the message outbox.
+"""Alert settings, the last level sent per subject, the outages told, the schedules done,
+and the message outbox.
 
 The outbox makes alerts survive a restart: a message is stored in the same
 transaction as the state change that caused it and marked sent only after
@@ -12,25 +13,23 @@ import json
 import sqlite3
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime, time
-from decimal import Decimal
+from datetime import date, datetime, time
 from enum import StrEnum
 from typing import Any
 
 import aiosqlite
+from pydantic import BaseModel
 
-from engine.errors import InvalidInput
-from engine.numbers import ONE, ZERO, to_decimal
 from storage._json import dumps_exact
 from storage._time import from_text, to_text
+from storage.alert_settings import AlertSettings, changed, column_value, settings_from_row
 from storage.db import Database, fetch_one, insert, owned_by
 from storage.errors import NotFound
 
-__all__ = ["AlertRepository", "AlertSettings", "Hold", "OutboxMessage", "Urgency"]
+__all__ = ["AlertRepository", "AlertSettings", "Hold", "OutboxMessage", "Schedule", "Urgency"]
 
+Payload = Mapping[str, object] | BaseModel  # a model is stored as its JSON form
 _NOW = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')"
-_DECIMAL_FIELDS = ("warn_ratio", "danger_ratio", "warn_distance", "danger_distance")
-_TIME_FIELDS = ("quiet_start", "quiet_end", "digest_time")
 
 
 class Urgency(StrEnum):
@@ -39,20 +38,11 @@ class Urgency(StrEnum):
     DIGEST = "digest"  # wait for the daily digest
 
 
-@dataclass(frozen=True, slots=True)
-class AlertSettings:
-    """Thresholds: ratio is maintenance / margin balance (1 = liquidation); distance
-    is the fraction the mark must move to reach the liquidation price."""
+class Schedule(StrEnum):
+    """A message that goes out once per local day (or week) at the user's time."""
 
-    enabled: bool = True
-    warn_ratio: Decimal = Decimal("0.70")
-    danger_ratio: Decimal = Decimal("0.85")
-    warn_distance: Decimal = Decimal("0.10")
-    danger_distance: Decimal = Decimal("0.05")
-    quiet_start: time | None = None  # in the user's timezone
-    quiet_end: time | None = None
-    digest_time: time | None = None
-    weekly_review: bool = False  # /digest weekly: the mode advice with the week's closest call
+    DIGEST = "digest"
+    WEEKLY = "weekly"
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,10 +81,9 @@ class AlertRepository:
                 conn, "SELECT * FROM alert_settings WHERE user_id = ?", (user_id,)
             )
             current = AlertSettings() if row is None else settings_from_row(row)
-            updated = dataclasses.replace(current, **_parse(fields))
-            _check(updated)
+            updated = changed(current, fields)
             columns = [field.name for field in dataclasses.fields(AlertSettings)]
-            values = [_column(getattr(updated, name)) for name in columns]
+            values = [column_value(getattr(updated, name)) for name in columns]
             await conn.execute(
                 f"INSERT INTO alert_settings (user_id, {', '.join(columns)})"
                 f" VALUES (?, {', '.join('?' for _ in columns)})"
@@ -122,11 +111,12 @@ class AlertRepository:
         self,
         user_id: int,
         kind: str,
-        payload: Mapping[str, object],
+        payload: Payload,
         urgency: Urgency = Urgency.NORMAL,
         hold: Hold | None = None,
     ) -> int:
-        """Store a message to send; numbers in `payload` as Decimal or text. Returns its id."""
+        """Store a message to send; numbers in `payload` as Decimal or text, a model as its
+        JSON form (`model_dump(mode="json")`). Returns its id."""
         async with self._db.transaction() as conn:
             return await _enqueue(conn, user_id, kind, payload, urgency, hold)
 
@@ -135,7 +125,7 @@ class AlertRepository:
         user_id: int,
         position_key: str,
         level: str,
-        payload: Mapping[str, object],
+        payload: Payload,
         urgency: Urgency = Urgency.NORMAL,
         hold: Hold | None = None,
         *,
@@ -199,6 +189,63 @@ class AlertRepository:
                 )
             else:
                 await _set_level(conn, user_id, position_key, None)
+
+    async def outages_told(self) -> dict[str, set[int]]:
+        """Per exchange, the users told it is down (remembered across a restart)."""
+        found: dict[str, set[int]] = {}
+        for row in await self._db.fetch_all("SELECT user_id, exchange FROM outage_notices"):
+            found.setdefault(row["exchange"], set()).add(row["user_id"])
+        return found
+
+    async def tell_outage(
+        self,
+        user_id: int,
+        exchange: str,
+        since: datetime,
+        payload: Payload,
+        hold: Hold | None = None,
+        *,
+        kind: str = "feed_down",
+    ) -> int:
+        """Remember the user is told `exchange` is down since `since` and queue the
+        notice, as one transaction: a crash neither repeats nor loses it."""
+        async with self._db.transaction() as conn:
+            await _require_user(conn, user_id)
+            await conn.execute(
+                "INSERT INTO outage_notices (user_id, exchange, since) VALUES (?, ?, ?)"
+                " ON CONFLICT (user_id, exchange) DO UPDATE SET since = excluded.since",
+                (user_id, exchange, to_text(since)),
+            )
+            return await _enqueue(conn, user_id, kind, payload, Urgency.NORMAL, hold)
+
+    async def outage_over(self, exchange: str) -> None:
+        """Prices are back: forget who was told, so the next outage is told again."""
+        async with self._db.transaction() as conn:
+            await conn.execute("DELETE FROM outage_notices WHERE exchange = ?", (exchange,))
+
+    async def done_on(self, user_id: int, schedule: Schedule) -> date | None:
+        """The user's local date the schedule was last done, so it comes once a day."""
+        row = await self._db.fetch_one(
+            "SELECT day FROM schedules_done WHERE user_id = ? AND schedule = ?",
+            (user_id, Schedule(schedule).value),
+        )
+        return None if row is None else date.fromisoformat(row["day"])
+
+    async def done(
+        self, user_id: int, schedule: Schedule, day: date, payload: Payload | None = None
+    ) -> int | None:
+        """Record the schedule done for `day`; with `payload`, queue it too (kind: the
+        schedule, urgency digest) in the same transaction. The message's id, if any."""
+        async with self._db.transaction() as conn:
+            await _require_user(conn, user_id)
+            await conn.execute(
+                "INSERT INTO schedules_done (user_id, schedule, day) VALUES (?, ?, ?)"
+                " ON CONFLICT (user_id, schedule) DO UPDATE SET day = excluded.day",
+                (user_id, Schedule(schedule).value, day.isoformat()),
+            )
+            if payload is None:
+                return None
+            return await _enqueue(conn, user_id, schedule.value, payload, Urgency.DIGEST, None)
 
     async def snooze(self, user_id: int, symbol: str, until: datetime | None) -> None:
         """Silence a symbol's warnings and dangers until `until` ('*': every symbol);
@@ -283,11 +330,12 @@ async def _enqueue(
     conn: aiosqlite.Connection,
     user_id: int,
     kind: str,
-    payload: Mapping[str, object],
+    payload: Payload,
     urgency: Urgency,
     hold: Hold | None,
 ) -> int:
-    text = dumps_exact(payload, "payload")
+    data = payload.model_dump(mode="json") if isinstance(payload, BaseModel) else payload
+    text = dumps_exact(data, "payload")
     hold = hold or Hold()
     await _require_user(conn, user_id)
     not_before = None if hold.not_before is None else to_text(hold.not_before)
@@ -296,74 +344,6 @@ async def _enqueue(
         "INSERT INTO outbox (user_id, kind, payload, urgency, not_before, priority)"
         " VALUES (?, ?, ?, ?, ?, ?)",
         (user_id, kind, text, Urgency(urgency).value, not_before, hold.priority),
-    )
-
-
-def _parse(fields: Mapping[str, object]) -> dict[str, Any]:
-    parsed: dict[str, Any] = {}
-    for name, value in fields.items():
-        if name in ("enabled", "weekly_review"):
-            if not isinstance(value, bool):
-                raise InvalidInput(field=name, reason="not_a_bool")
-            parsed[name] = value
-        elif name in _DECIMAL_FIELDS:
-            parsed[name] = to_decimal(value, name)
-        elif name in _TIME_FIELDS:
-            parsed[name] = _time(value, name)
-        else:
-            raise InvalidInput(field=name, reason="unknown_setting")
-    return parsed
-
-
-def _time(value: object, field: str) -> time | None:
-    """A wall-clock time, given as `datetime.time` or 'HH:MM'; kept to the minute."""
-    if value is None:
-        return None
-    if isinstance(value, str):
-        try:
-            value = time.fromisoformat(value.strip())
-        except ValueError:
-            raise InvalidInput(field=field, reason="not_a_time", value=value) from None
-    if not isinstance(value, time):
-        raise InvalidInput(field=field, reason="not_a_time", value=value)
-    return value.replace(second=0, microsecond=0, tzinfo=None)
-
-
-def _check(settings: AlertSettings) -> None:
-    """Danger is the nearer threshold: a higher ratio, a smaller distance."""
-    if not ZERO < settings.warn_ratio < settings.danger_ratio <= ONE:
-        raise InvalidInput(field="danger_ratio", reason="ratio_order")
-    if not ZERO < settings.danger_distance < settings.warn_distance < ONE:
-        raise InvalidInput(field="danger_distance", reason="distance_order")
-    if (settings.quiet_start is None) != (settings.quiet_end is None):
-        raise InvalidInput(field="quiet_end", reason="quiet_hours_incomplete")
-
-
-def _column(value: object) -> object:
-    if isinstance(value, bool):
-        return int(value)
-    if isinstance(value, time):
-        return value.strftime("%H:%M")
-    return None if value is None else str(value)
-
-
-def settings_from_row(row: sqlite3.Row) -> AlertSettings:
-    """A row of alert_settings as AlertSettings."""
-
-    def clock(column: str) -> time | None:
-        text = row[column]
-        return None if text is None else time.fromisoformat(text)
-
-    return AlertSettings(
-        enabled=bool(row["enabled"]),
-        warn_ratio=Decimal(row["warn_ratio"]),
-        danger_ratio=Decimal(row["danger_ratio"]),
-        warn_distance=Decimal(row["warn_distance"]),
-        danger_distance=Decimal(row["danger_distance"]),
-        quiet_start=clock("quiet_start"),
-        quiet_end=clock("quiet_end"),
-        digest_time=clock("digest_time"),
-        weekly_review=bool(row["weekly_review"]),
     )
 
 

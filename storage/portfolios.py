@@ -15,7 +15,7 @@ from decimal import Decimal
 import aiosqlite
 
 from engine.errors import InvalidInput
-from engine.models import MarginMode, Position
+from engine.models import MarginMode, Portfolio, Position, build
 from engine.numbers import ZERO, to_decimal
 from storage._contents import (
     Leg,
@@ -31,6 +31,7 @@ from storage._contents import (
 from storage._history import HISTORY_LIMIT, Change, pop_latest, remember
 from storage.db import Database, fetch_one, insert
 from storage.errors import Conflict, NotFound
+from storage.users import User
 
 __all__ = [
     "HISTORY_LIMIT",
@@ -63,6 +64,38 @@ class StoredPortfolio:
     def engine_positions(self) -> tuple[Position, ...]:
         """The positions as `engine.models.Portfolio` takes them."""
         return tuple(stored.position for stored in self.positions)
+
+    def priced(
+        self,
+        user: User,
+        mark: Callable[[str], Decimal | None],
+        *,
+        positions: tuple[Position, ...] | None = None,
+        wallet: Decimal | None = None,
+    ) -> Portfolio:
+        """The engine's portfolio under the user's exchange rules, each position at the
+        mark `mark` gives for its symbol (one without a mark keeps its own), validated.
+        `positions` and `wallet` stand in for the stored ones to try a change first.
+
+        The one place a stored portfolio becomes the engine's, so a command's reply and
+        an alert price the same portfolio the same way."""
+        marks: dict[str, Decimal | None] = {}
+        priced = []
+        for position in self.engine_positions if positions is None else positions:
+            if position.symbol not in marks:
+                marks[position.symbol] = mark(position.symbol)
+            found = marks[position.symbol]
+            priced.append(
+                position if found is None else position.model_copy(update={"mark_price": found})
+            )
+        data = {
+            "exchange": user.exchange,
+            "position_mode": user.position_mode,
+            "wallet_balance": self.wallet_balance if wallet is None else wallet,
+            "positions": priced,
+            "custom": user.custom_rates,
+        }
+        return build(Portfolio, data)
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from storage._contents import POSITION_FIELDS, position_from_record
-from storage.alerts import AlertSettings, settings_from_row
+from storage.alert_settings import AlertSettings, settings_from_row
 from storage.db import Database, fetch_all, owned_by
 from storage.portfolios import StoredPortfolio, StoredPosition
 from storage.users import User, user_from_row

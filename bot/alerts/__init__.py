@@ -1,5 +1,6 @@
-"""Liquidation-risk alerts: the trigger index, the watch, the outbox sender, notices,
-digests and weekly reviews, run by `AlertRuntime`.
+"""Liquidation-risk alerts: the trigger index, the watch (acting on the pure `decide`),
+the typed outbox messages and their sender, notices, digests and weekly reviews, run by
+`AlertRuntime`.
 
 May import engine, storage, bot.feeds and bot.views; never telegram (the transport is passed
 in as `bot.alerts.delivery.Transport`; `bot.telegram.jobs` schedules the runtime).

@@ -18,6 +18,7 @@ from engine.margin import Evaluation, evaluate
 from engine.models import Portfolio
 from engine.profile import RiskProfile
 from engine.review import DistanceSample
+from storage.alerts import Schedule
 from storage.portfolios import StoredPortfolio
 from storage.users import User
 
@@ -31,17 +32,16 @@ log = logging.getLogger(__name__)
 async def due_today(
     services: Services,
     times: Iterable[tuple[int, time | None, str]],
-    key: str,
+    schedule: Schedule,
     is_due: DueRule,
     now: datetime,
-) -> AsyncIterator[tuple[int, str]]:
-    """(user, local date) for each user whose scheduled message `key` is due now by
-    `is_due(local now, their time, the date it was last sent)`."""
+) -> AsyncIterator[tuple[int, date]]:
+    """(user, local date) for each user whose scheduled message is due now by
+    `is_due(local now, their time, the date it was last done)`."""
     for user_id, at, timezone in times:
         local = now.astimezone(ZoneInfo(timezone))
-        last = await services.alerts.level(user_id, key)
-        if is_due(local, at, None if last is None else date.fromisoformat(last)):
-            yield user_id, local.date().isoformat()
+        if is_due(local, at, await services.alerts.done_on(user_id, schedule)):
+            yield user_id, local.date()
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,62 +1,68 @@
-"""An alert's content, computed when it fires and stored with it in the outbox.
+"""An alert's and a digest's content, computed when they are due and stored in the outbox.
 
-The payload holds the numbers as exact decimal text (the outbox refuses
-floats) and no sentences: the text is rendered when the message is sent, in the
-user's language then, and the mark's age is counted to that moment.
+The message (`bot.alerts.messages`) holds the numbers, exact, and no sentences:
+the text is rendered when the message is sent, in the user's language then,
+and the mark's age is counted to that moment.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from decimal import ROUND_CEILING, Decimal
 
+from bot.alerts.messages import (
+    AlertMessage,
+    BriefMessage,
+    DigestMessage,
+    DigestPortfolio,
+    DigestPosition,
+)
 from bot.feeds.book import MarkQuote
-from bot.views.advice_brief import brief_of, brief_payload
+from bot.views.advice_brief import brief_of
 from engine.alerts import Level, Thresholds
 from engine.errors import EngineError
 from engine.margin import Evaluation, PositionResult
 from engine.market import MarketData
-from engine.models import Portfolio, build
+from engine.models import Portfolio
 from engine.profile import RiskProfile
 from engine.remedies import other_mode_liquidation, qty_to_close
 from engine.review import alert_advice
 from engine.sizing import margin_to_add
 from engine.tiers import TierBook
 from engine.triggers import Subject, closest
-from storage._time import to_text
 from storage.portfolios import StoredPortfolio
 from storage.users import User
 
-__all__ = ["alert_payload", "digest_payload", "mode_advice", "portfolio_at", "priority"]
+__all__ = [
+    "Digested",
+    "Place",
+    "Scene",
+    "alert_message",
+    "digest_message",
+    "mode_advice",
+    "portfolio_at",
+    "priority",
+]
 
 log = logging.getLogger(__name__)
 _CENT = Decimal("0.01")
 _MILLIONTHS = Decimal(1_000_000)
 
 
-def _text(value: Decimal | None) -> str | None:
-    return None if value is None else str(value)
-
-
 def portfolio_at(
     user: User, stored: StoredPortfolio, quote: Callable[[str], MarkQuote | None]
 ) -> tuple[Portfolio, dict[str, MarkQuote]]:
-    """The engine's portfolio under the user's exchange rules, each position at the mark
-    `quote` gives for its symbol (a position without one keeps its own), and those marks."""
+    """The engine's portfolio at the marks `quote` gives (`StoredPortfolio.priced`), and
+    those marks, which the message names with their source and age."""
     quotes = {s: q for s in {p.symbol for p in stored.engine_positions} if (q := quote(s))}
-    positions = [
-        p.model_copy(update={"mark_price": quotes[p.symbol].price}) if p.symbol in quotes else p
-        for p in stored.engine_positions
-    ]
-    data = {
-        "exchange": user.exchange,
-        "position_mode": user.position_mode,
-        "wallet_balance": stored.wallet_balance,
-        "positions": positions,
-        "custom": user.custom_rates,
-    }
-    return build(Portfolio, data), quotes
+
+    def mark(symbol: str) -> Decimal | None:
+        found = quotes.get(symbol)
+        return None if found is None else found.price
+
+    return stored.priced(user, mark), quotes
 
 
 def priority(level: Level, result: PositionResult) -> int:
@@ -66,66 +72,86 @@ def priority(level: Level, result: PositionResult) -> int:
     return int(abs(result.distance_to_liquidation) * _MILLIONTHS)
 
 
-def _fixes(
-    portfolio: Portfolio, book: TierBook, position_id: str, target: Decimal
-) -> dict[str, str | None]:
-    """Margin to add (a deposit, for cross), size to close (cross), the other mode's price."""
-    fixes: dict[str, str | None] = {}
+@dataclass(frozen=True, slots=True)
+class Place:
+    """Where the subject lives: its portfolio, and whether that is the active one."""
+
+    portfolio_id: int
+    name: str
+    active: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Scene:
+    """What an alert is computed from: one portfolio, evaluated at the marks `quotes`,
+    the tiers it was evaluated under and the owner's thresholds."""
+
+    portfolio: Portfolio
+    evaluation: Evaluation
+    book: TierBook
+    thresholds: Thresholds
+    quotes: Mapping[str, MarkQuote]
+    place: Place
+
+
+@dataclass(frozen=True, slots=True)
+class _Fixes:
+    add_margin: Decimal | None = None  # a deposit, for cross
+    close_qty: Decimal | None = None
+    other_mode: Decimal | None = None
+
+
+def _fixes(portfolio: Portfolio, book: TierBook, position_id: str, target: Decimal) -> _Fixes:
+    """Margin to add (a deposit, for cross), size to close (cross), the other mode's price;
+    as many of them as the engine could work out."""
+    found: dict[str, Decimal | None] = {}
     try:
         margin = margin_to_add(portfolio, book, position_id, target)
-        fixes["add_margin"] = _text(margin.quantize(_CENT, rounding=ROUND_CEILING) or None)
-        fixes["close_qty"] = _text(qty_to_close(portfolio, book, position_id, target) or None)
-        fixes["other_mode"] = _text(other_mode_liquidation(portfolio, book, position_id))
+        found["add_margin"] = margin.quantize(_CENT, rounding=ROUND_CEILING) or None
+        found["close_qty"] = qty_to_close(portfolio, book, position_id, target) or None
+        found["other_mode"] = other_mode_liquidation(portfolio, book, position_id)
     except EngineError:
         log.exception("alert fixes failed for position %s", position_id)
-    return fixes
+    return _Fixes(**found)
 
 
-def _mark(quote: MarkQuote | None) -> dict[str, str | None]:
-    if quote is None:
-        return {"mark_source": None, "mark_at": None}
-    return {"mark_source": quote.source, "mark_at": to_text(quote.at)}
-
-
-def alert_payload(
-    level: Level,
-    subject: Subject,
-    portfolio: Portfolio,
-    evaluation: Evaluation,
-    book: TierBook,
-    thresholds: Thresholds,
-    quotes: Mapping[str, MarkQuote],
-    place: tuple[int, str, bool],
-    advice: Mapping[str, object] | None = None,
-) -> dict[str, object]:
-    """Everything the alert says, for the subject's position nearest liquidation.
-    `place` is (portfolio id, portfolio name, whether it is the active one); `advice`
-    the brief mode advice (`bot.views.advice_brief`) when switching mode would matter."""
+def alert_message(
+    level: Level, subject: Subject, scene: Scene, advice: BriefMessage | None = None
+) -> AlertMessage:
+    """Everything the alert says, for the subject's position nearest liquidation;
+    `advice` the brief mode advice when switching mode would matter."""
+    evaluation = scene.evaluation
     result = closest(evaluation, subject)
     position = result.position
     ratio = evaluation.account.cross_margin_ratio if subject.cross else result.margin_ratio
-    return {
-        "level": level.value,
-        "portfolio_id": place[0],
-        "portfolio": place[1],
-        "active": place[2],
-        "cross": subject.cross,
-        "positions": len(subject.position_ids),
-        "position": position.id,
-        "symbol": position.symbol,
-        "side": position.side.value,
-        "qty": str(position.qty),
-        "leverage": str(position.leverage),
-        "mark": str(result.mark_price),
-        **_mark(quotes.get(position.symbol)),
-        "liquidation": _text(result.liquidation_price),
-        "distance": _text(result.distance_to_liquidation),
-        "ratio": _text(ratio),
-        "target": str(thresholds.warn_distance),
-        "wallet": str(portfolio.wallet_balance),
-        **_fixes(portfolio, book, position.id, thresholds.warn_distance),
-        "advice": None if advice is None else dict(advice),
-    }
+    target = scene.thresholds.warn_distance
+    fixes = _fixes(scene.portfolio, scene.book, position.id, target)
+    quote = scene.quotes.get(position.symbol)
+    return AlertMessage(
+        level=level,
+        portfolio_id=scene.place.portfolio_id,
+        portfolio=scene.place.name,
+        active=scene.place.active,
+        cross=subject.cross,
+        positions=len(subject.position_ids),
+        position=position.id,
+        symbol=position.symbol,
+        side=position.side,
+        qty=position.qty,
+        leverage=position.leverage,
+        mark=result.mark_price,
+        mark_source=None if quote is None else quote.source,
+        mark_at=None if quote is None else quote.at,
+        liquidation=result.liquidation_price,
+        distance=result.distance_to_liquidation,
+        ratio=ratio,
+        target=target,
+        wallet=scene.portfolio.wallet_balance,
+        add_margin=fixes.add_margin,
+        close_qty=fixes.close_qty,
+        other_mode=fixes.other_mode,
+        advice=advice,
+    )
 
 
 def mode_advice(
@@ -134,43 +160,60 @@ def mode_advice(
     position_id: str,
     market: MarketData,
     profile: RiskProfile,
-) -> dict[str, object] | None:
-    """The brief mode advice for an alert about `position_id`, as payload; None when
-    switching its mode would move its liquidation price by less than 2% of the mark."""
+) -> BriefMessage | None:
+    """The brief mode advice for an alert about `position_id`; None when switching its
+    mode would move its liquidation price by less than 2% of the mark."""
     try:
         result = alert_advice(portfolio, book, position_id, market, profile)
     except EngineError:
         log.exception("mode advice failed for position %s", position_id)
         return None
-    return None if result is None else brief_payload(brief_of(result))
+    return None if result is None else BriefMessage.of(brief_of(result))
 
 
-def digest_payload(
-    portfolios: list[tuple[str, Portfolio, Evaluation]], quotes: Mapping[str, MarkQuote]
-) -> dict[str, object]:
+@dataclass(frozen=True, slots=True)
+class Digested:
+    """One portfolio as the digest shows it, with the mode advice if it is to be told."""
+
+    name: str
+    portfolio: Portfolio
+    evaluation: Evaluation
+    advice: BriefMessage | None = None
+
+
+def _digest_position(result: PositionResult, quote: MarkQuote | None) -> DigestPosition:
+    position = result.position
+    return DigestPosition(
+        position=position.id,
+        symbol=position.symbol,
+        side=position.side,
+        qty=position.qty,
+        mode=position.margin_mode,
+        mark=result.mark_price,
+        mark_source=None if quote is None else quote.source,
+        mark_at=None if quote is None else quote.at,
+        liquidation=result.liquidation_price,
+        distance=result.distance_to_liquidation,
+        ratio=result.margin_ratio,
+    )
+
+
+def digest_message(
+    portfolios: Sequence[Digested], quotes: Mapping[str, MarkQuote]
+) -> DigestMessage:
     """Every watched portfolio's positions with their mark, liquidation price and risk."""
-    return {
-        "portfolios": [
-            {
-                "name": name,
-                "wallet": str(portfolio.wallet_balance),
-                "cross_ratio": _text(evaluation.account.cross_margin_ratio),
-                "positions": [
-                    {
-                        "position": r.position.id,
-                        "symbol": r.position.symbol,
-                        "side": r.position.side.value,
-                        "qty": str(r.position.qty),
-                        "mode": r.position.margin_mode.value,
-                        "mark": str(r.mark_price),
-                        **_mark(quotes.get(r.position.symbol)),
-                        "liquidation": _text(r.liquidation_price),
-                        "distance": _text(r.distance_to_liquidation),
-                        "ratio": _text(r.margin_ratio),
-                    }
-                    for r in evaluation.positions
-                ],
-            }
-            for name, portfolio, evaluation in portfolios
-        ]
-    }
+    return DigestMessage(
+        portfolios=tuple(
+            DigestPortfolio(
+                name=entry.name,
+                wallet=entry.portfolio.wallet_balance,
+                cross_ratio=entry.evaluation.account.cross_margin_ratio,
+                positions=tuple(
+                    _digest_position(r, quotes.get(r.position.symbol))
+                    for r in entry.evaluation.positions
+                ),
+                advice=entry.advice,
+            )
+            for entry in portfolios
+        )
+    )

@@ -1,11 +1,11 @@
 """The two messages that are not alerts: "prices unavailable since ..." and the daily digest.
 
 * A feed that has had no usable price for two intervals tells each user priced
-  by it, once per outage (the notice is remembered in `alert_state` under
-  'feed:<exchange>', so a restart mid-outage does not repeat it; the key is
-  forgotten when prices return). Quiet hours hold it like a warning.
+  by it, once per outage (who was told is stored with the notice, so a restart
+  mid-outage does not repeat it; forgotten when prices return). Quiet hours
+  hold it like a warning.
 * The digest goes out once a day from the user's chosen time (a two-hour window,
-  so a short restart does not skip it), remembered under 'digest' by date. Each
+  so a short restart does not skip it), remembered by its local date. Each
   portfolio comes with its mode advice when that changed since the last digest
   told it (the advice key is stored once the digest is in the outbox).
 """
@@ -22,20 +22,21 @@ from bot.alerts.advised import (
     evaluated_portfolios,
     samples_of,
 )
-from bot.alerts.compose import digest_payload
+from bot.alerts.compose import Digested, digest_message
+from bot.alerts.messages import BriefMessage, DigestMessage, FeedDownMessage
 from bot.alerts.watch import AlertWatch
 from bot.feeds.venues import FEEDS
 from bot.services import Services
-from bot.views.advice_brief import brief_of, brief_payload
+from bot.views.advice_brief import brief_of
 from engine.alerts import digest_due, quiet_until
 from engine.models import Exchange
 from engine.review import mode_advice_changed
-from storage._time import to_text
-from storage.alerts import Hold, Urgency
+from storage.alerts import Hold, Schedule
 
 __all__ = ["DIGEST_WINDOW", "Digests", "FeedNotices"]
 
 DIGEST_WINDOW = timedelta(hours=2)
+DIGEST = Schedule.DIGEST
 
 
 class FeedNotices:
@@ -46,28 +47,26 @@ class FeedNotices:
 
     async def start(self) -> None:
         """Remember who was told about a running outage before a restart."""
-        for user_id, key in await self.services.alerts.levels():
-            for feed in FEEDS:
-                if key == f"feed:{feed.value}":
-                    self._told[feed].add(user_id)
+        told = await self.services.alerts.outages_told()
+        for feed in FEEDS:
+            self._told[feed] = set(told.get(feed.value, ()))
 
     async def check(self) -> int:
         """Tell the users of every feed that is down, once; the number of notices queued."""
         now = self.services.clock()
         queued = 0
         for feed in FEEDS:
-            key = f"feed:{feed.value}"
             since = self.services.prices.outage(feed, now)
             if since is None:
                 if self._told[feed]:
-                    await self.services.alerts.forget(key)
+                    await self.services.alerts.outage_over(feed.value)
                     self._told[feed].clear()
                 continue
             for user_id in sorted(self.watch.users_on(feed) - self._told[feed]):
-                payload = {"exchange": feed.value, "since": to_text(since)}
+                message = FeedDownMessage(exchange=feed, since=since)
                 hold = Hold(not_before=await self._quiet_end(user_id, now))
-                await self.services.alerts.raise_level(
-                    user_id, key, to_text(since), payload, Urgency.NORMAL, hold, kind="feed_down"
+                await self.services.alerts.tell_outage(
+                    user_id, feed.value, since, message, hold, kind=message.kind
                 )
                 self._told[feed].add(user_id)
                 queued += 1
@@ -95,20 +94,18 @@ class Digests:
         now = self.services.clock()
         queued = 0
         times = await alerts.digest_times()
-        async for user_id, today in due_today(self.services, times, "digest", _digest_due, now):
-            due = await self._payload(user_id, now)
+        async for user_id, today in due_today(self.services, times, DIGEST, _digest_due, now):
+            due = await self._due(user_id, now)
             if due is None:  # no positions: nothing to summarise today
-                await alerts.set_level(user_id, "digest", today)
+                await alerts.done(user_id, DIGEST, today)
                 continue
-            await alerts.raise_level(
-                user_id, "digest", today, due.payload, Urgency.DIGEST, kind="digest"
-            )
+            await alerts.done(user_id, DIGEST, today, due.message)
             for portfolio_id, key in due.told.items():
                 await self.services.reviews.set_advice_key(portfolio_id, key)
             queued += 1
         return queued
 
-    async def _payload(self, user_id: int, now: datetime) -> _Due | None:
+    async def _due(self, user_id: int, now: datetime) -> _Due | None:
         """The digest of every portfolio with positions, each with its mode advice when
         that changed since the last digest; None when there is nothing to summarise."""
         services = self.services
@@ -116,28 +113,21 @@ class Digests:
         found, quotes = await evaluated_portfolios(services, user, now)
         if not found:
             return None
-        payload = digest_payload(
-            [(e.stored.name, e.portfolio, e.evaluation) for e in found], quotes
-        )
+        digested: list[Digested] = []
         told: dict[int, str] = {}
-        for entry, shown in zip(found, _portfolios(payload), strict=True):
+        for entry in found:
             await services.reviews.record(entry.stored.id, samples_of(entry.evaluation, now))
             result = advice_for(services, user, entry.portfolio, now)
             previous = await services.reviews.advice_key(entry.stored.id)
+            advice = None
             if result is not None and mode_advice_changed(previous, result):
-                shown["advice"] = brief_payload(brief_of(result))
+                advice = BriefMessage.of(brief_of(result))
                 told[entry.stored.id] = result.key
-        return _Due(payload, told)
-
-
-def _portfolios(payload: dict[str, object]) -> list[dict[str, object]]:
-    found = payload["portfolios"]
-    if not isinstance(found, list):
-        raise TypeError("digest payload without its portfolios")
-    return found
+            digested.append(Digested(entry.stored.name, entry.portfolio, entry.evaluation, advice))
+        return _Due(digest_message(digested, quotes), told)
 
 
 @dataclass(frozen=True, slots=True)
 class _Due:
-    payload: dict[str, object]
+    message: DigestMessage
     told: dict[int, str]  # portfolio id -> the advice key the digest tells

@@ -24,7 +24,9 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 
 from bot.alerts.delivery import DeliveryFailed, DeliveryRetry, Transport
+from bot.alerts.messages import UnreadableMessage, read
 from bot.alerts.render import render
+from bot.reply import Reply
 from bot.services import Services
 from storage.alerts import OutboxMessage
 
@@ -118,15 +120,34 @@ class OutboxSender:
         await self._sleep((free - now).total_seconds())
         return True
 
-    async def _send(self, message: OutboxMessage) -> int:
+    async def _reply(self, message: OutboxMessage, now: datetime) -> Reply | None:
+        """The message as its user reads it now; None (and marked failed, so it neither
+        blocks the queue nor comes back) when it never can be. Logs ids, never contents."""
         alerts = self.services.alerts
-        now = self._now()
+        try:
+            content = read(message.payload)
+        except UnreadableMessage as unreadable:  # old or foreign: never retried, never shown
+            log.warning(
+                "outbox message %s of user %s is no known message (%d fields); dropped",
+                message.id,
+                message.user_id,
+                unreadable.errors,
+            )
+            await alerts.mark_failed(message.user_id, message.id, "unreadable")
+            return None
         try:
             user = await self.services.users.get(message.user_id)
-            reply = render(self.services.catalogs.translator(user.language), message, now)
+            return render(self.services.catalogs.translator(user.language), content, now)
         except Exception:  # a message that cannot be shown must not block the queue
             log.exception("outbox message %s cannot be rendered; dropped", message.id)
             await alerts.mark_failed(message.user_id, message.id, "unrenderable")
+            return None
+
+    async def _send(self, message: OutboxMessage) -> int:
+        alerts = self.services.alerts
+        now = self._now()
+        reply = await self._reply(message, now)
+        if reply is None:
             return 0
         try:
             await self.transport.deliver(message.user_id, reply)

@@ -2,9 +2,10 @@
 and the trigger index that tells which of them a price tick concerns.
 
 * At start-up the watch is rebuilt from SQLite: subjects from the stored
-  portfolios, levels from `alert_state`. Nothing is evaluated then, so a
-  restart cannot replay an alert: a subject fires only when a new mark crosses
-  its band, and its remembered level says what was already sent.
+  portfolios, levels from `alert_state` (which holds nothing else). Nothing is
+  evaluated then, so a restart cannot replay an alert: a subject fires only
+  when a new mark crosses its band, and its remembered level says what was
+  already sent.
 * On a tick, only the subjects whose band the new marks left are evaluated, in
   Decimal by the engine, at live marks only (never a manual or entry price).
 * Every evaluation at live marks records the positions' distances to liquidation
@@ -15,6 +16,8 @@ and the trigger index that tells which of them a price tick concerns.
   arrive within CHANGE_DELAY of each other are read back together, in one
   batch of queries for all their users rather than a batch per change.
 
+What to do about a subject just evaluated is `bot.alerts.decide.decide`'s
+(pure, tested as a table); the watch reads, writes and enqueues what it says.
 An alert is written to the outbox together with its new level, in one
 transaction; the sender delivers it later. A snoozed warning or danger is
 neither sent nor remembered: the subject keeps watching for liquidation and is
@@ -26,28 +29,29 @@ from __future__ import annotations
 import asyncio
 import heapq
 import logging
-import re
 from collections import defaultdict
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from bot.alerts.advised import samples_of
-from bot.alerts.compose import alert_payload, mode_advice, portfolio_at, priority
-from bot.alerts.index import TriggerIndex
+from bot.alerts.compose import Place, Scene, alert_message, mode_advice, portfolio_at, priority
+from bot.alerts.decide import Decision, Rules, Seen, decide
+from bot.alerts.messages import AlertMessage
+from bot.alerts.placed import Placed, WatchedSubject
 from bot.feeds.book import MarkQuote
-from bot.feeds.marks import FEED_FOR
+from bot.feeds.venues import FEED_FOR
 from bot.services import Services
-from engine.alerts import Delivery, Level, Thresholds, delivery, quiet_until, step
+from engine.alerts import Level, Thresholds
 from engine.errors import EngineError
-from engine.legs import prepare
+from engine.legs import Prepared, prepare
 from engine.margin import Evaluation, evaluate_prepared
 from engine.models import Exchange, Portfolio
 from engine.profile import RiskProfile
 from engine.triggers import Band, Subject, assess, bands, closest, moves_with_one_price
 from engine.triggers import subjects_of as find_subjects
-from storage.alerts import AlertSettings, Hold, Urgency
+from storage.alerts import AlertSettings, Hold
 from storage.errors import NotFound
 from storage.portfolios import StoredPortfolio
 from storage.users import User
@@ -57,18 +61,6 @@ __all__ = ["AlertWatch", "WatchedSubject"]
 
 log = logging.getLogger(__name__)
 CHANGE_DELAY = 0.2  # seconds a change waits for others to be read back with it
-_SUBJECT_KEY = re.compile(r"^\d+:")  # '<portfolio id>:...': the watch's own alert_state keys
-
-
-@dataclass(slots=True)
-class WatchedSubject:
-    id: int
-    user_id: int
-    portfolio_id: int
-    key: str  # the alert_state key: '<portfolio id>:<subject key>'
-    feed: Exchange
-    level: Level | None
-    bands: tuple[Band, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +73,21 @@ class _Owner:
     def thresholds(self) -> Thresholds:
         s = self.settings
         return Thresholds(s.warn_ratio, s.danger_ratio, s.warn_distance, s.danger_distance)
+
+    def rules(self) -> Rules:
+        s = self.settings
+        zone = ZoneInfo(self.user.timezone)
+        return Rules(self.thresholds, zone, s.quiet_start, s.quiet_end, self.snoozes)
+
+
+@dataclass(frozen=True, slots=True)
+class _Evaluated:
+    """One stored portfolio at the live marks, evaluated."""
+
+    stored: StoredPortfolio
+    portfolio: Portfolio
+    prepared: Prepared
+    evaluation: Evaluation
 
 
 def _level(text: str | None) -> Level | None:
@@ -97,29 +104,25 @@ class AlertWatch:
         self._changed: set[int] = set()  # users whose change is still to be looked at
         self._pending: asyncio.Task[None] | None = None  # the refresh that will take them
         self._refreshes: set[asyncio.Task[None]] = set()  # pending or running
-        self.index = TriggerIndex()
-        self._subjects: dict[int, WatchedSubject] = {}
-        self._ids: dict[tuple[int, str], int] = {}
-        self._by_user: dict[int, set[int]] = defaultdict(set)
+        self.placed = Placed()
+        self.index = self.placed.index
         self._wake: list[tuple[datetime, int]] = []  # snooze ends: (when, user id)
         self._lock = asyncio.Lock()
-        self._next_id = 0
         self.queued = 0  # alerts written to the outbox since start
 
     def __len__(self) -> int:
-        return len(self._subjects)
+        return len(self.placed)
 
     def users_on(self, feed: Exchange) -> set[int]:
         """Users with a watched subject priced by `feed`."""
-        return {s.user_id for s in self._subjects.values() if s.feed is feed}
+        return self.placed.users_on(feed)
 
     def symbols(self) -> set[tuple[Exchange, str]]:
         """Every (feed, symbol) a watched subject is priced by."""
-        return {(s.feed, band.symbol) for s in self._subjects.values() for band in s.bands}
+        return self.placed.symbols()
 
     def subject(self, user_id: int, key: str) -> WatchedSubject | None:
-        found = self._ids.get((user_id, key))
-        return None if found is None else self._subjects[found]
+        return self.placed.subject(user_id, key)
 
     async def start(self) -> None:
         """Rebuild from the database: subjects and remembered levels, nothing evaluated."""
@@ -130,7 +133,7 @@ class AlertWatch:
             for entry in await watched(self.services.db):
                 owner = _Owner(entry.user, entry.settings, snoozes.get(entry.user.id, {}))
                 for stored in entry.portfolios:
-                    await self._watch(owner, stored, levels, now, fire=False)
+                    await self._rebuild(owner, stored, levels, now)
             await self._forget_stale(levels, None)
         log.info("alert watch: %d subjects, %d band ends", len(self), len(self.index))
 
@@ -163,13 +166,13 @@ class AlertWatch:
 
     async def _refresh(self, users: Collection[int], now: datetime) -> None:
         for user_id in users:
-            self._drop_user(user_id)
+            self.placed.drop_user(user_id)
         levels = await self.services.alerts.levels(*users)
         snoozes = await self.services.alerts.snoozes(now, *users)
         for entry in await watched(self.services.db, *users):
             owner = _Owner(entry.user, entry.settings, snoozes.get(entry.user.id, {}))
             for stored in entry.portfolios:
-                await self._watch(owner, stored, levels, now, fire=True)
+                await self._judge(owner, stored, levels, now)
             await asyncio.sleep(0)  # a batch is many users' engine work: let replies through
         await self._forget_stale(levels, set(users))
 
@@ -186,10 +189,8 @@ class AlertWatch:
             due: dict[tuple[int, int], set[str]] = defaultdict(set)
             for exchange, marks in ticked.items():
                 for symbol, quote in marks.items():
-                    for found in self.index.crossed((exchange, symbol), quote.price):
-                        subject = self._subjects.get(found)
-                        if subject is not None:
-                            due[(subject.user_id, subject.portfolio_id)].add(subject.key)
+                    for subject in self.placed.crossed((exchange, symbol), quote.price):
+                        due[(subject.user_id, subject.portfolio_id)].add(subject.key)
             for (user_id, portfolio_id), keys in due.items():
                 await self._reevaluate(user_id, portfolio_id, keys, now)
             return self.queued - before
@@ -203,7 +204,7 @@ class AlertWatch:
             stored = await services.portfolios.get(user_id, portfolio_id)
         except NotFound:
             for key in keys:
-                self._unplace(user_id, key)
+                self.placed.unplace(user_id, key)
             return
         settings = await services.alerts.settings(user_id)
         snoozes = (await services.alerts.snoozes(now, user_id)).get(user_id, {})
@@ -212,116 +213,137 @@ class AlertWatch:
             for key in keys
             if (s := self.subject(user_id, key)) and s.level
         }
-        await self._watch(
-            _Owner(user, settings, snoozes), stored, levels, now, fire=True, only=keys
-        )
+        await self._judge(_Owner(user, settings, snoozes), stored, levels, now, only=keys)
 
-    async def _watch(
+    def _evaluate(self, owner: _Owner, stored: StoredPortfolio, now: datetime) -> _Evaluated | None:
+        """The portfolio at the live marks (a symbol without one keeps its stored mark);
+        None, logged, when the engine refuses it."""
+        feed = FEED_FOR[owner.user.exchange]
+        try:
+            portfolio, _ = portfolio_at(
+                owner.user, stored, lambda symbol: self.services.prices.mark(feed, symbol, now)
+            )
+            prepared = prepare(portfolio, self.services.book)
+            return _Evaluated(stored, portfolio, prepared, evaluate_prepared(prepared))
+        except EngineError as error:
+            log.warning(
+                "alert watch skips portfolio %s of user %s: %s",
+                stored.id,
+                owner.user.id,
+                error.code,
+            )
+            return None
+
+    async def _rebuild(
         self,
         owner: _Owner,
         stored: StoredPortfolio,
         levels: Mapping[tuple[int, str], str],
         now: datetime,
-        *,
-        fire: bool,
-        only: set[str] | None = None,
     ) -> None:
-        """Place (and with `fire`, judge) the subjects of one stored portfolio."""
-        user = owner.user
-        feed = FEED_FOR[user.exchange]
-        try:
-            portfolio, _ = portfolio_at(
-                user, stored, lambda symbol: self.services.prices.mark(feed, symbol, now)
-            )
-            prepared = prepare(portfolio, self.services.book)
-            evaluation = evaluate_prepared(prepared)
-        except EngineError as error:
-            log.warning(
-                "alert watch skips portfolio %s of user %s: %s", stored.id, user.id, error.code
-            )
+        """Place the subjects of one portfolio at their remembered levels, judging none."""
+        found = self._evaluate(owner, stored, now)
+        if found is None:
             return
-        if fire:
-            await self._sample(stored.id, evaluation, feed, now)
-        for subject in find_subjects(portfolio):
+        for subject in find_subjects(found.portfolio):
             key = f"{stored.id}:{subject.key}"
-            if only is not None and key not in only:
-                continue
-            level = _level(levels.get((user.id, key)))
-            live = all(self.services.prices.mark(feed, s, now) for s in subject.symbols)
-            watch_from, rearm = level, True
-            if fire and live:
-                level, watch_from, rearm = await self._judge(
-                    owner, stored, (portfolio, evaluation), subject, key, level, now
-                )
-            found = tuple(Band.now(s) for s in subject.symbols)  # due at the next mark
-            if moves_with_one_price(portfolio, subject) or (fire and live):
-                try:
-                    found = bands(prepared, subject, watch_from, owner.thresholds, rearm=rearm)
-                except EngineError as error:
-                    log.warning("no band for %s of user %s: %s", key, user.id, error.code)
-            self._place(user.id, stored.id, key, feed, level, found)
+            level = _level(levels.get((owner.user.id, key)))
+            kept = Decision(level, record=False, watch_from=level, judged=False)
+            self._place_subject(owner, found, subject, key, kept)
 
     async def _judge(
         self,
         owner: _Owner,
         stored: StoredPortfolio,
-        evaluated: tuple[Portfolio, Evaluation],
+        levels: Mapping[tuple[int, str], str],
+        now: datetime,
+        only: set[str] | None = None,
+    ) -> None:
+        """Judge the subjects of one portfolio (those keyed in `only`, or all) at the live
+        marks, act on each decision and place the subject for the next one."""
+        found = self._evaluate(owner, stored, now)
+        if found is None:
+            return
+        feed = FEED_FOR[owner.user.exchange]
+        await self._sample(stored.id, found.evaluation, feed, now)
+        rules = owner.rules()
+        for subject in find_subjects(found.portfolio):
+            key = f"{stored.id}:{subject.key}"
+            if only is not None and key not in only:
+                continue
+            seen = Seen(
+                assess(found.evaluation, subject),
+                closest(found.evaluation, subject).position.symbol,
+                live=all(self.services.prices.mark(feed, s, now) for s in subject.symbols),
+            )
+            decision = decide(_level(levels.get((owner.user.id, key))), seen, rules, now)
+            await self._act(owner, found, subject, key, decision, now)
+            self._place_subject(owner, found, subject, key, decision)
+
+    async def _act(
+        self,
+        owner: _Owner,
+        found: _Evaluated,
         subject: Subject,
         key: str,
-        level: Level | None,
+        decision: Decision,
         now: datetime,
-    ) -> tuple[Level | None, Level | None, bool]:
-        """Step the level; queue the alert it fires. Returns the level now remembered,
-        the level to watch from, and whether to watch for re-arming (not while a snooze
-        holds an alert back: then only liquidation is watched until the snooze ends)."""
+    ) -> None:
+        """Write what the decision says: the alert with its level in one transaction, or
+        the level alone; and when a snooze ends, to look again then."""
         user_id = owner.user.id
-        portfolio, evaluation = evaluated
-        moved = step(level, assess(evaluation, subject), owner.thresholds)
-        if moved.fire is None:
-            if moved.state is not level:
-                await self.services.alerts.set_level(
-                    user_id, key, None if moved.state is None else moved.state.value
-                )
-            return moved.state, moved.state, True
-        result = closest(evaluation, subject)
-        snoozed = self._snoozed(owner, result.position.symbol, now)
-        local = now.astimezone(ZoneInfo(owner.user.timezone))
-        quiet = quiet_until(local, owner.settings.quiet_start, owner.settings.quiet_end)
-        choice = delivery(moved.fire, quiet=quiet is not None, snoozed=snoozed is not None)
-        if choice is Delivery.SUPPRESS and snoozed is not None:
-            heapq.heappush(self._wake, (snoozed, user_id))
-            return level, Level.DANGER, False
-        feed = FEED_FOR[owner.user.exchange]
+        if decision.send is not None:
+            result = closest(found.evaluation, subject)
+            hold = Hold(decision.not_before, priority(decision.send, result))
+            message = self._alert(owner, found, subject, decision.send, now)
+            await self.services.alerts.raise_level(
+                user_id, key, decision.send.value, message, decision.urgency, hold
+            )
+            self.queued += 1
+        elif decision.record:
+            level = None if decision.level is None else decision.level.value
+            await self.services.alerts.set_level(user_id, key, level)
+        if decision.wake_at is not None:
+            heapq.heappush(self._wake, (decision.wake_at, user_id))
+
+    def _alert(
+        self, owner: _Owner, found: _Evaluated, subject: Subject, level: Level, now: datetime
+    ) -> AlertMessage:
+        """The alert at `level`, with the mode advice when switching mode would matter."""
+        stored, user, book = found.stored, owner.user, self.services.book
+        feed = FEED_FOR[user.exchange]
         quotes = {s: q for s in subject.symbols if (q := self.services.prices.mark(feed, s, now))}
-        place = (stored.id, stored.name, owner.user.active_portfolio_id == stored.id)
+        place = Place(stored.id, stored.name, user.active_portfolio_id == stored.id)
+        scene = Scene(found.portfolio, found.evaluation, book, owner.thresholds, quotes, place)
         advice = mode_advice(
-            portfolio,
-            self.services.book,
-            result.position.id,
+            found.portfolio,
+            book,
+            closest(found.evaluation, subject).position.id,
             self.services.klines.market(now),
-            RiskProfile.from_json(owner.user.risk_profile),
+            RiskProfile.from_json(user.risk_profile),
         )
-        payload = alert_payload(
-            moved.fire,
-            subject,
-            portfolio,
-            evaluation,
-            self.services.book,
-            owner.thresholds,
-            quotes,
-            place,
-            advice,
-        )
-        hold = Hold(
-            not_before=quiet.astimezone(UTC) if choice is Delivery.HOLD and quiet else None,
-            priority=priority(moved.fire, result),
-        )
-        urgency = Urgency.NORMAL if moved.fire is Level.WARNING else Urgency.URGENT
-        await self.services.alerts.raise_level(
-            user_id, key, moved.fire.value, payload, urgency, hold
-        )
-        self.queued += 1
-        return moved.fire, moved.fire, True
+        return alert_message(level, subject, scene, advice)
+
+    def _place_subject(
+        self, owner: _Owner, found: _Evaluated, subject: Subject, key: str, decision: Decision
+    ) -> None:
+        """Index the subject at its band: exact when it moves with one price or was just
+        judged at live marks; otherwise due at the next mark."""
+        user = owner.user
+        placed = tuple(Band.now(s) for s in subject.symbols)
+        if decision.judged or moves_with_one_price(found.portfolio, subject):
+            try:
+                placed = bands(
+                    found.prepared,
+                    subject,
+                    decision.watch_from,
+                    owner.thresholds,
+                    rearm=decision.rearm,
+                )
+            except EngineError as error:
+                log.warning("no band for %s of user %s: %s", key, user.id, error.code)
+        feed = FEED_FOR[user.exchange]
+        self.placed.place(user.id, found.stored.id, key, feed, decision.level, placed)
 
     async def _sample(
         self, portfolio_id: int, evaluation: Evaluation, feed: Exchange, now: datetime
@@ -334,42 +356,6 @@ class AlertWatch:
         )
         await self.services.reviews.record(portfolio_id, live)
 
-    @staticmethod
-    def _snoozed(owner: _Owner, symbol: str, now: datetime) -> datetime | None:
-        until = [u for s, u in owner.snoozes.items() if s in (symbol, "*") and u > now]
-        return max(until, default=None)
-
-    def _place(
-        self,
-        user_id: int,
-        portfolio_id: int,
-        key: str,
-        feed: Exchange,
-        level: Level | None,
-        found: tuple[Band, ...],
-    ) -> None:
-        self._unplace(user_id, key)
-        self._next_id += 1
-        subject = WatchedSubject(self._next_id, user_id, portfolio_id, key, feed, level, found)
-        self._subjects[subject.id] = subject
-        self._ids[(user_id, key)] = subject.id
-        self._by_user[user_id].add(subject.id)
-        for band in found:
-            self.index.add(subject.id, (feed, band.symbol), band.low, band.high)
-
-    def _unplace(self, user_id: int, key: str) -> None:
-        found = self._ids.pop((user_id, key), None)
-        if found is None:
-            return
-        subject = self._subjects.pop(found)
-        self._by_user[user_id].discard(found)
-        for band in subject.bands:
-            self.index.remove(found, (subject.feed, band.symbol), band.low, band.high)
-
-    def _drop_user(self, user_id: int) -> None:
-        for found in list(self._by_user.pop(user_id, ())):
-            self._unplace(user_id, self._subjects[found].key)
-
     async def _forget_stale(
         self, levels: Mapping[tuple[int, str], str], users: Collection[int] | None
     ) -> None:
@@ -377,5 +363,5 @@ class AlertWatch:
         these users or of everyone."""
         for owner, key in levels:
             mine = users is None or owner in users
-            if mine and _SUBJECT_KEY.match(key) and (owner, key) not in self._ids:
+            if mine and (owner, key) not in self.placed:
                 await self.services.alerts.forget(key, owner)

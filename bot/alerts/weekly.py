@@ -2,8 +2,8 @@
 the week's closest call (the smallest distance to liquidation seen).
 
 It goes out on Mondays at the user's digest time (09:00 without one), within
-the digest window, remembered under 'weekly' by date so it comes once. The
-closest call comes from the daily minima the alert watch and the digests record
+the digest window, remembered by its local date (`Schedule.WEEKLY`) so it comes
+once. The closest call comes from the daily minima the alert watch and the digests record
 (`storage.reviews`), plus the distances at the moment the review is written.
 """
 
@@ -18,13 +18,13 @@ from bot.alerts.advised import (
     evaluated_portfolios,
     samples_of,
 )
+from bot.alerts.messages import BriefMessage, ClosestCall, WeeklyMessage, WeeklyPortfolio
 from bot.alerts.notices import DIGEST_WINDOW
 from bot.services import Services
-from bot.views.advice_brief import brief_of, brief_payload
+from bot.views.advice_brief import brief_of
 from engine.alerts import WEEKLY_DEFAULT_TIME, weekly_due
 from engine.review import closest_call
-from storage._time import to_text
-from storage.alerts import Urgency
+from storage.alerts import Schedule
 from storage.users import User
 
 __all__ = ["WEEK", "WeeklyReviews"]
@@ -46,35 +46,34 @@ class WeeklyReviews:
         now = self.services.clock()
         queued = 0
         times = await alerts.weekly_times()
-        async for user_id, today in due_today(self.services, times, "weekly", _weekly_due, now):
+        async for user_id, today in due_today(
+            self.services, times, Schedule.WEEKLY, _weekly_due, now
+        ):
             user = await self.services.users.get(user_id)
             found, _ = await evaluated_portfolios(self.services, user, now)
             if not found:  # nothing to review this week
-                await alerts.set_level(user_id, "weekly", today)
+                await alerts.done(user_id, Schedule.WEEKLY, today)
                 continue
-            payload = {"portfolios": [await self._portfolio(user, e, now) for e in found]}
-            await alerts.raise_level(
-                user_id, "weekly", today, payload, Urgency.DIGEST, kind="weekly"
+            message = WeeklyMessage(
+                portfolios=tuple([await self._portfolio(user, e, now) for e in found])
             )
+            await alerts.done(user_id, Schedule.WEEKLY, today, message)
             queued += 1
         return queued
 
-    async def _portfolio(self, user: User, entry: Evaluated, now: datetime) -> dict[str, object]:
+    async def _portfolio(self, user: User, entry: Evaluated, now: datetime) -> WeeklyPortfolio:
         reviews = self.services.reviews
         await reviews.record(entry.stored.id, samples_of(entry.evaluation, now))
         held = {r.position.id for r in entry.evaluation.positions}
         samples = await reviews.samples(entry.stored.id, now - WEEK)
         best = closest_call(s for s in samples if s.position_id in held)
         result = advice_for(self.services, user, entry.portfolio, now)
-        return {
-            "name": entry.stored.name,
-            "closest": None
+        return WeeklyPortfolio(
+            name=entry.stored.name,
+            closest=None
             if best is None
-            else {
-                "position": best.position_id,
-                "symbol": best.symbol,
-                "distance": str(best.distance),
-                "at": to_text(best.at),
-            },
-            "advice": None if result is None else brief_payload(brief_of(result)),
-        }
+            else ClosestCall(
+                position=best.position_id, symbol=best.symbol, distance=best.distance, at=best.at
+            ),
+            advice=None if result is None else BriefMessage.of(brief_of(result)),
+        )

@@ -62,16 +62,9 @@ class Context:
         """After a write: let the alert watch look at this user's portfolios again."""
         await self.services.portfolio_changed(self.user.id)
 
-    def _priced(self, positions: tuple[Position, ...]) -> tuple[Position, ...]:
-        priced = []
-        for position in positions:
-            quote = self.quote(position.symbol)
-            priced.append(
-                position
-                if quote is None
-                else position.model_copy(update={"mark_price": quote.price})
-            )
-        return tuple(priced)
+    def _mark(self, symbol: str) -> Decimal | None:
+        quote = self.quote(symbol)
+        return None if quote is None else quote.price
 
     def portfolio(
         self,
@@ -81,14 +74,7 @@ class Context:
     ) -> Portfolio:
         """The engine's view of a stored portfolio (or of a change to it), validated,
         under this user's exchange settings, at the marks this user is priced at."""
-        data = {
-            "exchange": self.user.exchange,
-            "position_mode": self.user.position_mode,
-            "wallet_balance": stored.wallet_balance if wallet is None else wallet,
-            "positions": self._priced(stored.engine_positions if positions is None else positions),
-            "custom": self.user.custom_rates,
-        }
-        return build(Portfolio, data)
+        return stored.priced(self.user, self._mark, positions=positions, wallet=wallet)
 
     def evaluate(self, portfolio: Portfolio) -> Evaluation:
         return evaluate(portfolio, self.services.book)

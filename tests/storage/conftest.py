@@ -23,6 +23,8 @@ TABLES = (
     "outbox",
     "manual_marks",
     "alert_snoozes",
+    "outage_notices",
+    "schedules_done",
 )
 
 

@@ -3,7 +3,7 @@ remembered levels and the one read that rebuilds the watch."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 
 import pytest
@@ -16,6 +16,7 @@ from storage import (
     ManualMarkRepository,
     NotFound,
     PortfolioRepository,
+    Schedule,
     Urgency,
     UserRepository,
     watched,
@@ -71,6 +72,44 @@ async def test_levels_of_everyone_and_forgetting_a_key_for_everyone(
 
     assert await alerts.levels() == {(bob, "7:cross"): "danger"}
     await alerts.forget("7:cross", bob)
+    assert await alerts.levels() == {}
+
+
+async def test_an_outage_told_is_remembered_with_its_notice_until_prices_return(
+    alerts: AlertRepository, alice: int, bob: int
+) -> None:
+    since = NOW - timedelta(minutes=2)
+    first = await alerts.tell_outage(alice, "binance", since, {"exchange": "binance"})
+    await alerts.tell_outage(bob, "binance", since, {}, Hold(not_before=NOW + timedelta(hours=1)))
+    await alerts.tell_outage(bob, "okx", since, {})
+
+    assert await alerts.outages_told() == {"binance": {alice, bob}, "okx": {bob}}
+    (notice,) = [m for m in await alerts.pending(now=NOW) if m.id == first]
+    assert (notice.kind, notice.urgency, notice.payload) == (
+        "feed_down",
+        Urgency.NORMAL,
+        {"exchange": "binance"},
+    )
+    assert await alerts.levels() == {}  # not a level
+    await alerts.outage_over("binance")
+    assert await alerts.outages_told() == {"okx": {bob}}
+    with pytest.raises(NotFound):
+        await alerts.tell_outage(404, "okx", since, {})
+
+
+async def test_a_schedule_is_done_once_a_day_with_or_without_its_message(
+    alerts: AlertRepository, alice: int, bob: int
+) -> None:
+    assert await alerts.done_on(alice, Schedule.DIGEST) is None
+    assert await alerts.done(alice, Schedule.DIGEST, date(2026, 3, 9)) is None
+    queued = await alerts.done(alice, Schedule.DIGEST, date(2026, 3, 10), {"portfolios": []})
+    await alerts.done(bob, Schedule.WEEKLY, date(2026, 3, 9))
+
+    assert await alerts.done_on(alice, Schedule.DIGEST) == date(2026, 3, 10)
+    assert await alerts.done_on(alice, Schedule.WEEKLY) is None
+    assert await alerts.done_on(bob, Schedule.WEEKLY) == date(2026, 3, 9)
+    (message,) = await alerts.pending()
+    assert (message.id, message.kind, message.urgency) == (queued, "digest", Urgency.DIGEST)
     assert await alerts.levels() == {}
 
 

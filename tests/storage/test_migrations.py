@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from importlib.resources import files
 from pathlib import Path
@@ -14,6 +15,7 @@ from storage import (
     AlertSettings,
     Database,
     PortfolioRepository,
+    Schedule,
     SchemaError,
     UserRepository,
     latest_version,
@@ -21,7 +23,7 @@ from storage import (
     migrate,
 )
 from storage.migrations import split_statements
-from tests.storage.conftest import ALICE, position
+from tests.storage.conftest import ALICE, BOB, position
 
 
 async def _tables(db: Database) -> set[str]:
@@ -73,6 +75,57 @@ async def test_an_old_file_is_upgraded_in_place_with_its_data(db_path: Path) -> 
         assert await PortfolioRepository(db).undo(ALICE) == "add_position"  # history survived
     finally:
         await db.close()
+
+
+async def test_0006_moves_outages_and_schedule_dates_out_of_the_level_store(
+    db_path: Path,
+) -> None:
+    old = await Database.open(db_path, target_version=5)
+    try:
+        for user in (ALICE, BOB):
+            await UserRepository(old).get_or_create(user)
+        async with old.transaction() as conn:  # the keys as the code before wrote them
+            await conn.executemany(
+                "INSERT INTO alert_state (user_id, position_key, level) VALUES (?, ?, ?)",
+                [
+                    (ALICE, "1:BTCUSDT:long", "danger"),
+                    (ALICE, "1:cross", "warning"),
+                    (ALICE, "feed:binance", "2026-03-10T21:00:00.000Z"),
+                    (ALICE, "digest", "2026-03-10"),
+                    (BOB, "feed:okx", "2026-03-09T08:30:00.000Z"),
+                    (BOB, "weekly", "2026-03-09"),
+                    (BOB, "feedback", "kept"),  # none of the three shapes: left alone
+                ],
+            )
+    finally:
+        await old.close()
+
+    db = await Database.open(db_path)
+    try:
+        alerts = AlertRepository(db)
+        levels = await alerts.levels()
+        told = await alerts.outages_told()
+        done = [
+            await alerts.done_on(user, schedule)
+            for user in (ALICE, BOB)
+            for schedule in (Schedule.DIGEST, Schedule.WEEKLY)
+        ]
+        since = await db.fetch_all("SELECT user_id, since FROM outage_notices ORDER BY user_id")
+    finally:
+        await db.close()
+
+    assert levels == {
+        (ALICE, "1:BTCUSDT:long"): "danger",
+        (ALICE, "1:cross"): "warning",
+        (BOB, "feedback"): "kept",
+    }
+    assert told == {"binance": {ALICE}, "okx": {BOB}}
+    assert done == [date(2026, 3, 10), None, None, date(2026, 3, 9)]
+    assert [tuple(row) for row in since] == [
+        (ALICE, "2026-03-10T21:00:00.000Z"),
+        (BOB, "2026-03-09T08:30:00.000Z"),
+    ]
+    assert datetime.fromisoformat(since[0]["since"]) == datetime(2026, 3, 10, 21, tzinfo=UTC)
 
 
 async def test_migrate_is_idempotent(db: Database) -> None:

@@ -15,6 +15,7 @@ from storage import (
     Database,
     NotFound,
     PortfolioRepository,
+    UserRepository,
 )
 from tests.storage.conftest import dump, position
 
@@ -239,3 +240,27 @@ async def test_edits_apply_to_the_active_portfolio_only(
         "BTCUSDT"
     ]
     assert [p.position.symbol for p in (await portfolios.active(alice)).positions] == ["ETHUSDT"]
+
+
+async def test_a_stored_portfolio_is_priced_once_per_symbol_for_the_engine(
+    portfolios: PortfolioRepository, users: UserRepository, alice: int
+) -> None:
+    await portfolios.set_balance(alice, "5000")
+    await portfolios.add_position(alice, position(mark_price="61000"))
+    await portfolios.add_position(alice, position("ETHUSDT", "short", "3", "3100", "20"))
+    stored = await portfolios.active(alice)
+    user = await users.get(alice)
+    asked: list[str] = []
+
+    def mark(symbol: str) -> Decimal | None:
+        asked.append(symbol)
+        return Decimal("60500.5") if symbol == "BTCUSDT" else None
+
+    portfolio = stored.priced(user, mark)
+    tried = stored.priced(user, mark, positions=stored.engine_positions[1:], wallet=Decimal(7))
+
+    assert [p.mark_price for p in portfolio.positions] == [Decimal("60500.5"), None]
+    assert (portfolio.exchange, portfolio.wallet_balance) == (user.exchange, Decimal(5000))
+    assert [p.symbol for p in tried.positions] == ["ETHUSDT"]
+    assert tried.wallet_balance == Decimal(7)
+    assert asked == ["BTCUSDT", "ETHUSDT", "ETHUSDT"]  # once a symbol per portfolio built
