@@ -4,8 +4,6 @@ rate limits; the daily digest; the jobs on PTB's JobQueue."""
 from __future__ import annotations
 
 import asyncio
-import signal
-import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
@@ -27,9 +25,9 @@ from tests.e2e.conftest import Harness
 from tests.fakes.clock import FakeClock
 from tests.fakes.markets import FakeMarkets
 from tests.fakes.transport import RecordingTransport
+from tests.killed import first_line_then_kill
 
 CRASHER = Path(__file__).with_name("alert_crasher.py")
-ROOT = Path(__file__).parents[2]
 
 
 @asynccontextmanager
@@ -68,20 +66,7 @@ async def test_a_crash_between_writing_and_sending_sends_the_alert_exactly_once(
     await setup.close()
     markets.set("binance", {"BTCUSDT": "55000"}, datetime.now(UTC))  # 9.5% away: a warning
 
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        str(CRASHER),
-        str(db_file),
-        markets.url,
-        cwd=ROOT,
-        stdout=asyncio.subprocess.PIPE,
-    )
-    assert process.stdout is not None
-    try:
-        line = await asyncio.wait_for(process.stdout.readline(), timeout=30)
-    finally:
-        process.send_signal(signal.SIGKILL)
-        await process.wait()
+    line, _ = await first_line_then_kill(CRASHER, str(db_file), markets.url, timeout=30)
     assert line == b"ACK 1\n"
 
     services = await open_services(db_file)
