@@ -12,9 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-import httpx
-
-from bot.feeds.base import FeedError, RawMark, get_json, marks_of
+from bot.feeds.base import FeedError, HttpVenue, RawMark, marks_of
 from engine.exchanges import profile
 from engine.models import Exchange
 
@@ -33,15 +31,12 @@ def _result_list(payload: Any) -> list[Any]:
     return items
 
 
-class BybitSource:
+class BybitSource(HttpVenue):
     exchange = Exchange.BYBIT
-
-    def __init__(self, client: httpx.AsyncClient, base_url: str) -> None:
-        self._client, self._url = client, base_url
 
     async def fetch(self) -> list[RawMark]:
         params = {"category": "linear"}
-        payload = await get_json(self._client, self._url, "/v5/market/tickers", params)
+        payload = await self._get("/v5/market/tickers", params)
         items = _result_list(payload)
         return marks_of(items, _NAMING, "symbol", "markPrice", None, payload.get("time"))
 
@@ -52,4 +47,4 @@ class BybitSource:
             "interval": "D",
             "limit": str(limit),
         }
-        return _result_list(await get_json(self._client, self._url, "/v5/market/kline", params))
+        return _result_list(await self._get("/v5/market/kline", params))
