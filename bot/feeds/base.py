@@ -25,6 +25,7 @@ __all__ = [
     "RawMark",
     "Venue",
     "get_json",
+    "listed",
     "marks_of",
 ]
 
@@ -105,6 +106,14 @@ def marks_of(
         stamp = item.get(time_key) if time_key is not None else time
         marks.append(RawMark(symbol, item.get(price_key), stamp))
     return marks
+
+
+def listed(value: Any) -> list[Any]:
+    """`value` if it is a JSON list, as the answer (or its part) is documented to be;
+    FeedError for anything else."""
+    if not isinstance(value, list):
+        raise FeedError("unexpected shape")
+    return value
 
 
 class HttpVenue:

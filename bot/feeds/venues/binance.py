@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.feeds.base import FeedError, HttpVenue, RawMark, marks_of
+from bot.feeds.base import HttpVenue, RawMark, listed, marks_of
 from engine.exchanges import profile
 from engine.models import Exchange
 
@@ -20,20 +20,13 @@ __all__ = ["BinanceSource"]
 _NAMING = profile(Exchange.BINANCE).naming
 
 
-def _rows(payload: Any) -> list[Any]:
-    """A JSON list, as every answer used here is; FeedError for anything else."""
-    if not isinstance(payload, list):
-        raise FeedError("unexpected shape")
-    return payload
-
-
 class BinanceSource(HttpVenue):
     exchange = Exchange.BINANCE
 
     async def fetch(self) -> list[RawMark]:
-        payload = _rows(await self._get("/fapi/v1/premiumIndex", {}))
+        payload = listed(await self._get("/fapi/v1/premiumIndex", {}))
         return marks_of(payload, _NAMING, "symbol", "markPrice", "time")
 
     async def daily_candles(self, symbol: str, limit: int) -> list[Any]:
         params = {"symbol": _NAMING.native(symbol), "interval": "1d", "limit": str(limit)}
-        return _rows(await self._get("/fapi/v1/klines", params))
+        return listed(await self._get("/fapi/v1/klines", params))

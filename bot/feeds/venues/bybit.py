@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.feeds.base import FeedError, HttpVenue, RawMark, marks_of
+from bot.feeds.base import HttpVenue, RawMark, listed, marks_of
 from engine.exchanges import profile
 from engine.models import Exchange
 
@@ -25,10 +25,7 @@ def _result_list(payload: Any) -> list[Any]:
     """`result.list` of a v5 answer whose retCode is 0; FeedError for anything else."""
     ok = isinstance(payload, dict) and payload.get("retCode") == 0
     result = payload.get("result") if ok else None
-    items = result.get("list") if isinstance(result, dict) else None
-    if not isinstance(items, list):
-        raise FeedError("unexpected shape")
-    return items
+    return listed(result.get("list") if isinstance(result, dict) else None)
 
 
 class BybitSource(HttpVenue):

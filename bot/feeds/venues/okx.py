@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.feeds.base import FeedError, HttpVenue, RawMark, marks_of
+from bot.feeds.base import HttpVenue, RawMark, listed, marks_of
 from engine.exchanges import profile
 from engine.models import Exchange
 
@@ -23,10 +23,7 @@ _NAMING = profile(Exchange.OKX).naming
 def _data(payload: Any) -> list[Any]:
     """`data` of a v5 answer whose code is "0"; FeedError for anything else."""
     ok = isinstance(payload, dict) and payload.get("code") == "0"
-    items = payload.get("data") if ok else None
-    if not isinstance(items, list):
-        raise FeedError("unexpected shape")
-    return items
+    return listed(payload.get("data") if ok else None)
 
 
 class OkxSource(HttpVenue):
