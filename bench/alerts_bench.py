@@ -30,6 +30,8 @@ from pathlib import Path
 
 import numpy as np
 
+from bench.portfolios import portfolio as build_portfolio
+from bench.portfolios import position
 from bot.alerts.compose import Place, Scene, alert_message
 from bot.alerts.index import TriggerIndex
 from bot.alerts.messages import AlertMessage
@@ -38,7 +40,6 @@ from bot.reply import Reply
 from bot.services import open_services
 from engine.alerts import Level, Thresholds
 from engine.margin import evaluate
-from engine.models import Portfolio, build
 from engine.tiers import TierBook
 from engine.triggers import subjects_of
 from storage.alerts import Hold, Urgency
@@ -200,22 +201,17 @@ def _engine_rescan_seconds(book: TierBook, sample: int = 2000) -> float:
     of one-position portfolios and scaled to POSITIONS (it is linear in them)."""
     rng = np.random.default_rng(11)
     portfolios = [
-        build(
-            Portfolio,
-            {
-                "wallet_balance": "100000",
-                "positions": [
-                    {
-                        "id": "1",
-                        "symbol": "BTCUSDT",
-                        "side": "long" if rng.random() < 0.6 else "short",
-                        "qty": "0.5",
-                        "entry_price": str(int(rng.integers(50000, 70000))),
-                        "leverage": str(int(rng.integers(2, 51))),
-                        "mark_price": str(int(rng.integers(50000, 70000))),
-                    }
-                ],
-            },
+        build_portfolio(
+            "100000",
+            position(
+                "1",
+                "BTCUSDT",
+                "long" if rng.random() < 0.6 else "short",
+                "0.5",
+                str(int(rng.integers(50000, 70000))),
+                str(int(rng.integers(2, 51))),
+                mark_price=str(int(rng.integers(50000, 70000))),
+            ),
         )
         for _ in range(sample)
     ]
@@ -304,22 +300,8 @@ class _Clock:
 
 
 def _payload(book: TierBook) -> AlertMessage:
-    portfolio = build(
-        Portfolio,
-        {
-            "wallet_balance": "10000",
-            "positions": [
-                {
-                    "id": "1",
-                    "symbol": "BTCUSDT",
-                    "side": "long",
-                    "qty": "0.5",
-                    "entry_price": "62000",
-                    "leverage": "5",
-                    "mark_price": "52000",
-                }
-            ],
-        },
+    portfolio = build_portfolio(
+        "10000", position("1", "BTCUSDT", "long", "0.5", "62000", "5", mark_price="52000")
     )
     evaluation = evaluate(portfolio, book)
     subject = subjects_of(portfolio)[0]

@@ -7,6 +7,8 @@ engine bench's; its chart samples ~50 prices, each a run_scenario on the portfol
 from __future__ import annotations
 
 from bench.engine_bench import ten_position_cross
+from bench.portfolios import portfolio as build_portfolio
+from bench.portfolios import position
 from bench.timing import Figure, measure
 from bot.commands.chart import chart_text
 from bot.i18n import Catalogs
@@ -15,37 +17,17 @@ from bot.views.charts import build_chart, closest_position
 from engine.advice import advise
 from engine.margin import evaluate
 from engine.market import MarketData
-from engine.models import Portfolio, build
+from engine.models import Portfolio
 from engine.tiers import TierBook
 
 TARGET_US = 300_000
 
 
 def two_positions() -> Portfolio:
-    return build(
-        Portfolio,
-        {
-            "wallet_balance": "10000",
-            "positions": [
-                {
-                    "id": "1",
-                    "symbol": "BTCUSDT",
-                    "side": "long",
-                    "qty": "0.5",
-                    "entry_price": "62000",
-                    "leverage": "10",
-                },
-                {
-                    "id": "2",
-                    "symbol": "ETHUSDT",
-                    "side": "short",
-                    "qty": "3",
-                    "entry_price": "3100",
-                    "leverage": "20",
-                    "margin_mode": "cross",
-                },
-            ],
-        },
+    return build_portfolio(
+        "10000",
+        position("1", "BTCUSDT", "long", "0.5", "62000", "10"),
+        position("2", "ETHUSDT", "short", "3", "3100", "20", margin_mode="cross"),
     )
 
 

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from bench.portfolios import portfolio as build_portfolio
+from bench.portfolios import position
 from bench.timing import Figure, measure
 from engine.legs import make_leg, prepare
 from engine.liquidation import isolated_liquidation
 from engine.margin import evaluate
-from engine.models import Portfolio, build
+from engine.models import Portfolio
 from engine.tiers import TierBook
 
 PRICES = {
@@ -30,49 +32,27 @@ def ten_position_cross(book: TierBook) -> Portfolio:
     positions = []
     for n, (symbol, price) in enumerate(PRICES.items()):
         entry = Decimal(price)
+        qty = (Decimal(5000) / entry).quantize(Decimal("0.001"))
+        side = "long" if n % 2 else "short"
+        mark = entry * Decimal("0.97")
         positions.append(
-            {
-                "id": str(n + 1),
-                "symbol": symbol,
-                "side": "long" if n % 2 else "short",
-                "qty": (Decimal(5000) / entry).quantize(Decimal("0.001")),
-                "entry_price": entry,
-                "mark_price": entry * Decimal("0.97"),
-                "leverage": 10,
-                "margin_mode": "cross",
-            }
+            position(str(n + 1), symbol, side, qty, entry, 10, mark_price=mark, margin_mode="cross")
         )
-    return build(Portfolio, {"wallet_balance": "20000", "positions": positions})
+    return build_portfolio("20000", *positions)
 
 
 def run(book: TierBook) -> list[Figure]:
-    single = build(
-        Portfolio,
-        {
-            "wallet_balance": "10000",
-            "positions": [
-                {
-                    "id": "1",
-                    "symbol": "BTCUSDT",
-                    "side": "long",
-                    "qty": "0.5",
-                    "entry_price": "62000",
-                    "mark_price": "61000",
-                    "leverage": "10",
-                }
-            ],
-        },
+    single = build_portfolio(
+        "10000", position("1", "BTCUSDT", "long", "0.5", "62000", "10", mark_price="61000")
     )
     prepared = prepare(single, book)
     leg = prepared.legs[0]
-    position = single.positions[0]
+    held = single.positions[0]
     cross = ten_position_cross(book)
     return [
         measure(
             "isolated liquidation price (leg + solve)",
-            lambda: isolated_liquidation(
-                make_leg(position, leg.table, prepared.rules, prepared.fee)
-            ),
+            lambda: isolated_liquidation(make_leg(held, leg.table, prepared.rules, prepared.fee)),
             number=5000,
             target_us=20,
         ),

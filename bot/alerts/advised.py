@@ -1,11 +1,13 @@
-"""What the digests share: a user's portfolios at the live marks, their mode advice, and
-the distance samples the weekly review's closest call comes from."""
+"""What the digests share: the loop that queues a scheduled message when it is due, a
+user's portfolios at the live marks, their mode advice, and the distance samples the
+weekly review's closest call comes from."""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator, Callable, Iterable
-from dataclasses import dataclass
+from abc import ABC, abstractmethod
+from collections.abc import AsyncIterator, Callable, Iterable, Mapping
+from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
@@ -18,11 +20,19 @@ from engine.margin import Evaluation, evaluate
 from engine.models import Portfolio
 from engine.profile import RiskProfile
 from engine.review import DistanceSample
-from storage.alerts import Schedule
+from storage.alerts import Payload, Schedule
 from storage.portfolios import StoredPortfolio
 from storage.users import User
 
-__all__ = ["Evaluated", "advice_for", "due_today", "evaluated_portfolios", "samples_of"]
+__all__ = [
+    "Composed",
+    "Evaluated",
+    "Scheduled",
+    "advice_for",
+    "due_today",
+    "evaluated_portfolios",
+    "samples_of",
+]
 
 DueRule = Callable[[datetime, time | None, date | None], bool]
 
@@ -42,6 +52,52 @@ async def due_today(
         local = now.astimezone(ZoneInfo(timezone))
         if is_due(local, at, await services.alerts.done_on(user_id, schedule)):
             yield user_id, local.date()
+
+
+@dataclass(frozen=True, slots=True)
+class Composed:
+    """A scheduled message, and the advice keys it tells (portfolio id -> key): those are
+    remembered, so that the next digest tells the advice only when it changed."""
+
+    message: Payload
+    told: Mapping[int, str] = field(default_factory=dict)
+
+
+class Scheduled(ABC):
+    """A message that goes out once per local day (or week) at the user's time: `check`
+    queues it for every user it is due for; a subclass says when and what it says."""
+
+    def __init__(self, services: Services, schedule: Schedule, is_due: DueRule) -> None:
+        self.services = services
+        self.schedule = schedule
+        self._is_due = is_due
+
+    async def check(self) -> int:
+        """Queue the messages that are due now; the number queued."""
+        alerts = self.services.alerts
+        now = self.services.clock()
+        queued = 0
+        times = await self._times()
+        async for user_id, today in due_today(
+            self.services, times, self.schedule, self._is_due, now
+        ):
+            composed = await self._compose(user_id, now)
+            if composed is None:  # no positions: nothing to tell today
+                await alerts.done(user_id, self.schedule, today)
+                continue
+            await alerts.done(user_id, self.schedule, today, composed.message)
+            for portfolio_id, key in composed.told.items():
+                await self.services.reviews.set_advice_key(portfolio_id, key)
+            queued += 1
+        return queued
+
+    @abstractmethod
+    async def _times(self) -> Iterable[tuple[int, time | None, str]]:
+        """(user, their time or None, their timezone) for every user who takes it."""
+
+    @abstractmethod
+    async def _compose(self, user_id: int, now: datetime) -> Composed | None:
+        """The user's message now; None when there is nothing to tell."""
 
 
 @dataclass(frozen=True, slots=True)

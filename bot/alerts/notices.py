@@ -12,18 +12,19 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Iterable
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.alerts.advised import (
+    Composed,
+    Scheduled,
     advice_for,
-    due_today,
     evaluated_portfolios,
     samples_of,
 )
 from bot.alerts.compose import Digested, digest_message
-from bot.alerts.messages import BriefMessage, DigestMessage, FeedDownMessage
+from bot.alerts.messages import BriefMessage, FeedDownMessage
 from bot.alerts.watch import AlertWatch
 from bot.feeds.venues import FEEDS
 from bot.services import Services
@@ -84,28 +85,14 @@ def _digest_due(local: datetime, at: time | None, last: date | None) -> bool:
     return at is not None and digest_due(local, at, last, DIGEST_WINDOW)
 
 
-class Digests:
+class Digests(Scheduled):
     def __init__(self, services: Services) -> None:
-        self.services = services
+        super().__init__(services, DIGEST, _digest_due)
 
-    async def check(self) -> int:
-        """Queue the digests that are due now; the number queued."""
-        alerts = self.services.alerts
-        now = self.services.clock()
-        queued = 0
-        times = await alerts.digest_times()
-        async for user_id, today in due_today(self.services, times, DIGEST, _digest_due, now):
-            due = await self._due(user_id, now)
-            if due is None:  # no positions: nothing to summarise today
-                await alerts.done(user_id, DIGEST, today)
-                continue
-            await alerts.done(user_id, DIGEST, today, due.message)
-            for portfolio_id, key in due.told.items():
-                await self.services.reviews.set_advice_key(portfolio_id, key)
-            queued += 1
-        return queued
+    async def _times(self) -> Iterable[tuple[int, time | None, str]]:
+        return await self.services.alerts.digest_times()
 
-    async def _due(self, user_id: int, now: datetime) -> _Due | None:
+    async def _compose(self, user_id: int, now: datetime) -> Composed | None:
         """The digest of every portfolio with positions, each with its mode advice when
         that changed since the last digest; None when there is nothing to summarise."""
         services = self.services
@@ -124,10 +111,4 @@ class Digests:
                 advice = BriefMessage.of(brief_of(result))
                 told[entry.stored.id] = result.key
             digested.append(Digested(entry.stored.name, entry.portfolio, entry.evaluation, advice))
-        return _Due(digest_message(digested, quotes), told)
-
-
-@dataclass(frozen=True, slots=True)
-class _Due:
-    message: DigestMessage
-    told: dict[int, str]  # portfolio id -> the advice key the digest tells
+        return Composed(digest_message(digested, quotes), told)

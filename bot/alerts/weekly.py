@@ -9,12 +9,14 @@ once. The closest call comes from the daily minima the alert watch and the diges
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
 
 from bot.alerts.advised import (
+    Composed,
     Evaluated,
+    Scheduled,
     advice_for,
-    due_today,
     evaluated_portfolios,
     samples_of,
 )
@@ -36,30 +38,22 @@ def _weekly_due(local: datetime, at: time | None, last: date | None) -> bool:
     return weekly_due(local, at or WEEKLY_DEFAULT_TIME, last, DIGEST_WINDOW)
 
 
-class WeeklyReviews:
+class WeeklyReviews(Scheduled):
     def __init__(self, services: Services) -> None:
-        self.services = services
+        super().__init__(services, Schedule.WEEKLY, _weekly_due)
 
-    async def check(self) -> int:
-        """Queue the weekly reviews that are due now; the number queued."""
-        alerts = self.services.alerts
-        now = self.services.clock()
-        queued = 0
-        times = await alerts.weekly_times()
-        async for user_id, today in due_today(
-            self.services, times, Schedule.WEEKLY, _weekly_due, now
-        ):
-            user = await self.services.users.get(user_id)
-            found, _ = await evaluated_portfolios(self.services, user, now)
-            if not found:  # nothing to review this week
-                await alerts.done(user_id, Schedule.WEEKLY, today)
-                continue
-            message = WeeklyMessage(
-                portfolios=tuple([await self._portfolio(user, e, now) for e in found])
-            )
-            await alerts.done(user_id, Schedule.WEEKLY, today, message)
-            queued += 1
-        return queued
+    async def _times(self) -> Iterable[tuple[int, time | None, str]]:
+        return await self.services.alerts.weekly_times()
+
+    async def _compose(self, user_id: int, now: datetime) -> Composed | None:
+        """Each portfolio's advice restated, with its closest call; None with no positions
+        (nothing to review this week)."""
+        user = await self.services.users.get(user_id)
+        found, _ = await evaluated_portfolios(self.services, user, now)
+        if not found:
+            return None
+        portfolios = tuple([await self._portfolio(user, e, now) for e in found])
+        return Composed(WeeklyMessage(portfolios=portfolios))
 
     async def _portfolio(self, user: User, entry: Evaluated, now: datetime) -> WeeklyPortfolio:
         reviews = self.services.reviews

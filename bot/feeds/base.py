@@ -18,7 +18,16 @@ import httpx
 from engine.exchanges import SymbolNaming
 from engine.models import Exchange
 
-__all__ = ["FeedError", "PriceSource", "RawMark", "Venue", "get_json", "marks_of"]
+__all__ = [
+    "FeedError",
+    "HttpVenue",
+    "PriceSource",
+    "RawMark",
+    "Venue",
+    "get_json",
+    "listed",
+    "marks_of",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,3 +106,23 @@ def marks_of(
         stamp = item.get(time_key) if time_key is not None else time
         marks.append(RawMark(symbol, item.get(price_key), stamp))
     return marks
+
+
+def listed(value: Any) -> list[Any]:
+    """`value` if it is a JSON list, as the answer (or its part) is documented to be;
+    FeedError for anything else."""
+    if not isinstance(value, list):
+        raise FeedError("unexpected shape")
+    return value
+
+
+class HttpVenue:
+    """An exchange's public REST API at `base_url`, read over the shared client."""
+
+    exchange: Exchange
+
+    def __init__(self, client: httpx.AsyncClient, base_url: str) -> None:
+        self._client, self._url = client, base_url
+
+    async def _get(self, path: str, params: dict[str, str]) -> Any:
+        return await get_json(self._client, self._url, path, params)

@@ -17,10 +17,11 @@ from bot.services import Services, open_services
 from engine.advice import advise
 from engine.margin import evaluate
 from engine.market import MarketData
-from engine.models import MarginMode, Portfolio, build
+from engine.models import MarginMode, Portfolio
 from engine.odds import WEEK, touch_probability
 from engine.scenarios import as_mode
 from tests.bot.conftest import Chat
+from tests.engine.builders import portfolio, position
 
 TR = Catalogs().translator("en")
 P = ParamSpec("P")
@@ -39,23 +40,12 @@ def _faq_links(reply: Reply) -> set[str]:
 
 
 def _engine(wallet: str, *positions: tuple[str, str, str, str, str, str]) -> Portfolio:
-    return build(
-        Portfolio,
-        {
-            "wallet_balance": wallet,
-            "positions": [
-                {
-                    "id": pid,
-                    "symbol": symbol,
-                    "side": side,
-                    "qty": qty,
-                    "entry_price": entry,
-                    "leverage": lev,
-                    "margin_mode": "isolated",
-                }
-                for pid, symbol, side, qty, entry, lev in positions
-            ],
-        },
+    return portfolio(
+        wallet,
+        *(
+            position(symbol, side, qty, entry, lev, id=pid, margin_mode="isolated")
+            for pid, symbol, side, qty, entry, lev in positions
+        ),
     )
 
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import struct
 from decimal import Decimal
-from typing import Any
 
 import pytest
 
@@ -19,49 +18,32 @@ from bot.parsing.intents import ShowChart
 from bot.views.chart_render import HEIGHT, WIDTH, ChartText, can_draw, render_png
 from bot.views.charts import ChartModel, MarkerKind, build_chart, closest_position
 from engine.margin import evaluate
-from engine.models import MarginMode, Portfolio, build
+from engine.models import MarginMode
 from engine.scenarios import Shock, ShockKind, as_mode, run_scenario, shocked_marks
 from engine.tiers import TierBook
 from tests.bot.conftest import parse
+from tests.engine.builders import portfolio, position
 
 TR = Catalogs().translator("en")
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 
-def _position(
-    pid: str, symbol: str, side: str, qty: str, entry: str, lev: str, **more: Any
-) -> dict[str, Any]:
-    return {
-        "id": pid,
-        "symbol": symbol,
-        "side": side,
-        "qty": qty,
-        "entry_price": entry,
-        "leverage": lev,
-        **more,
-    }
-
-
-def _portfolio(wallet: str, *positions: dict[str, Any], **more: Any) -> Portfolio:
-    return build(Portfolio, {"wallet_balance": wallet, "positions": list(positions), **more})
-
-
 PORTFOLIOS = {
-    "one-isolated-long": _portfolio(
-        "10000", _position("1", "BTCUSDT", "long", "0.5", "62000", "10")
+    "one-isolated-long": portfolio(
+        "10000", position("BTCUSDT", "long", "0.5", "62000", "10", id="1")
     ),
-    "hedge-cross-with-live-marks": _portfolio(
+    "hedge-cross-with-live-marks": portfolio(
         "10000",
-        _position("1", "BTCUSDT", "long", "0.1", "62000", "10", mark_price="60500"),
-        _position("2", "ETHUSDT", "short", "2", "3100", "10", margin_mode="cross"),
+        position("BTCUSDT", "long", "0.1", "62000", "10", id="1", mark_price="60500"),
+        position("ETHUSDT", "short", "2", "3100", "10", id="2", margin_mode="cross"),
     ),
-    "short-in-cross": _portfolio(
-        "2000", _position("1", "SOLUSDT", "short", "40", "150", "20", margin_mode="cross")
+    "short-in-cross": portfolio(
+        "2000", position("SOLUSDT", "short", "40", "150", "20", id="1", margin_mode="cross")
     ),
-    "same-symbol-hedge-mode": _portfolio(
+    "same-symbol-hedge-mode": portfolio(
         "5000",
-        _position("1", "BTCUSDT", "long", "0.2", "62000", "20", margin_mode="cross"),
-        _position("2", "BTCUSDT", "short", "0.1", "61000", "20", margin_mode="cross"),
+        position("BTCUSDT", "long", "0.2", "62000", "20", id="1", margin_mode="cross"),
+        position("BTCUSDT", "short", "0.1", "61000", "20", id="2", margin_mode="cross"),
         position_mode="hedge",
     ),
 }

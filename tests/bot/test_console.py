@@ -20,19 +20,26 @@ SESSION = """\
 """
 
 
+def _console(
+    folder: Path, env: dict[str, str], *args: str, stdin: str, timeout: int
+) -> subprocess.CompletedProcess[str]:
+    """`python -m bot console ARGS < stdin` run in `folder`, its output captured."""
+    return subprocess.run(
+        [sys.executable, "-m", "bot", "console", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env=env,
+        check=False,
+        cwd=folder,
+    )
+
+
 def test_console_answers_each_line_and_exits_at_end_of_input(tmp_path: Path) -> None:
     env = {**os.environ, "ISOCROSS_DB_PATH": str(tmp_path / "console.db")}
     env.pop("TELEGRAM_BOT_TOKEN", None)
-    done = subprocess.run(
-        [sys.executable, "-m", "bot", "console", "--user", "5"],
-        input=SESSION,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env=env,
-        check=False,
-        cwd=tmp_path,
-    )
+    done = _console(tmp_path, env, "--user", "5", stdin=SESSION, timeout=120)
     assert done.returncode == 0, done.stderr
     out = done.stdout
     assert "> /balance 5000" in out
@@ -48,15 +55,6 @@ def test_console_answers_each_line_and_exits_at_end_of_input(tmp_path: Path) -> 
 
 def test_a_malformed_setting_stops_start_up_with_one_line(tmp_path: Path) -> None:
     env = {**os.environ, "ISOCROSS_LOG_LEVEL": "LOUD"}
-    done = subprocess.run(
-        [sys.executable, "-m", "bot", "console"],
-        input="",
-        capture_output=True,
-        text=True,
-        timeout=60,
-        env=env,
-        check=False,
-        cwd=tmp_path,
-    )
+    done = _console(tmp_path, env, stdin="", timeout=60)
     assert done.returncode == 2
     assert done.stderr.count("\n") == 1 and "ISOCROSS_LOG_LEVEL" in done.stderr

@@ -9,71 +9,51 @@ from bot.commands import CommandLayer
 from bot.i18n import Catalogs
 from bot.services import Services
 from engine.margin import evaluate
-from engine.models import Exchange, MarginMode, Portfolio, build
+from engine.models import Exchange, MarginMode
 from engine.scenarios import as_mode
+from engine.tiers import TierBook
 from tests.bot.conftest import Chat
+from tests.engine.builders import portfolio, position
 
 TR = Catalogs().translator("en")
 
 
-def _engine(services: Services, wallet: str, *positions: dict[str, str], **extra: str) -> Portfolio:
-    data = {"wallet_balance": wallet, "positions": list(positions), **extra}
-    return build(Portfolio, data)
+def _liquidation(book: TierBook, pid: str, *positions: dict[str, str], **extra: str) -> Decimal:
+    """Position `pid`'s liquidation price, as the engine computes it on a 10,000 wallet."""
+    found = evaluate(portfolio("10000", *positions, **extra), book).by_id(pid).liquidation_price
+    assert found is not None
+    return found
 
 
-BTC = {
-    "id": "1",
-    "symbol": "BTCUSDT",
-    "side": "long",
-    "qty": "0.5",
-    "entry_price": "62000",
-    "leverage": "10",
-    "margin_mode": "isolated",
-}
-ETH = {
-    "id": "2",
-    "symbol": "ETHUSDT",
-    "side": "short",
-    "qty": "3",
-    "entry_price": "3100",
-    "leverage": "20",
-    "margin_mode": "cross",
-}
+BTC = position("BTCUSDT", "long", "0.5", "62000", "10", id="1", margin_mode="isolated")
+ETH = position("ETHUSDT", "short", "3", "3100", "20", id="2", margin_mode="cross")
 
 
 async def test_a_scripted_session_of_thirty_commands(chat: Chat, services: Services) -> None:
     book = services.book
     assert "Wallet balance set to 10,000.00 USDT." in await chat.text("/balance 10000")
     added = await chat.text("/long BTC 0.5 @ 62000 x10 iso")
-    btc_alone = evaluate(_engine(services, "10000", BTC), book).positions[0]
-    assert btc_alone.liquidation_price is not None
-    assert TR.price(btc_alone.liquidation_price, toward_danger_of_long=True) in added
+    btc_alone = _liquidation(book, "1", BTC)
+    assert TR.price(btc_alone, toward_danger_of_long=True) in added
     assert "56,024.10" in added  # 27,900 / 0.498, rounded up for a long
 
     added = await chat.text("short eth 3 @ 3100 20x cross")
-    both = evaluate(_engine(services, "10000", BTC, ETH), book)
-    eth_lp = both.by_id("2").liquidation_price
-    assert eth_lp is not None
+    eth_lp = _liquidation(book, "2", BTC, ETH)
     assert TR.price(eth_lp, toward_danger_of_long=False) in added
 
     listing = await chat.text("/positions")
     assert "#1 BTCUSDT long 0.5 @ 62,000.00 ×10 isolated" in listing
     assert "#2 ETHUSDT short 3 @ 3,100.00 ×20 cross" in listing
-    btc_in_cross = (
-        evaluate(_engine(services, "10000", {**BTC, "margin_mode": "cross"}, ETH), book)
-        .by_id("1")
-        .liquidation_price
-    )
-    assert btc_in_cross is not None
+    btc_in_cross = _liquidation(book, "1", {**BTC, "margin_mode": "cross"}, ETH)
     assert TR.price(btc_in_cross, toward_danger_of_long=True) in listing  # other-mode column
 
     risk = await chat.text("/risk")
-    account = both.account
+    account = evaluate(portfolio("10000", BTC, ETH), book).account
     assert TR.money(account.maintenance_margin) in risk
     assert TR.money(account.available_balance) in risk
 
     compare = await chat.text("/compare")
-    all_cross = evaluate(as_mode(_engine(services, "10000", BTC, ETH), MarginMode.CROSS), book)
+    all_cross = evaluate(as_mode(portfolio("10000", BTC, ETH), MarginMode.CROSS), book)
     cross_btc = all_cross.by_id("1").liquidation_price
     assert cross_btc is not None
     assert TR.price(cross_btc, toward_danger_of_long=True) in compare
@@ -83,9 +63,7 @@ async def test_a_scripted_session_of_thirty_commands(chat: Chat, services: Servi
     assert "52,700.00" in whatif and "3,720.00" in whatif
 
     margin = await chat.text("/margin 1 +500")
-    btc_more = evaluate(_engine(services, "10000", {**BTC, "extra_margin": "500"}, ETH), book)
-    more_lp = btc_more.by_id("1").liquidation_price
-    assert more_lp is not None
+    more_lp = _liquidation(book, "1", {**BTC, "extra_margin": "500"}, ETH)
     assert TR.price(more_lp, toward_danger_of_long=True) in margin
     assert "Undone" in await chat.text("/undo")
     assert "56,024.10" in await chat.text("/positions")
@@ -123,9 +101,7 @@ async def test_a_scripted_session_of_thirty_commands(chat: Chat, services: Servi
     assert "Deleted portfolio “test”" in await chat.text("/portfolio delete test")
 
     assert "Margin rules set to bybit" in await chat.text("/exchange bybit")
-    bybit = evaluate(_engine(services, "10000", BTC, ETH, exchange="bybit"), book)
-    bybit_lp = bybit.by_id("1").liquidation_price
-    assert bybit_lp is not None
+    bybit_lp = _liquidation(book, "1", BTC, ETH, exchange="bybit")
     assert TR.price(bybit_lp, toward_danger_of_long=True) in await chat.text("/positions")
     assert "custom" in await chat.text("/exchange custom 0.5% 0.05% 0")
     assert "New positions default to 20x cross" in await chat.text("/defaults 20x cross")

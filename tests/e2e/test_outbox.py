@@ -4,8 +4,8 @@ rate limits; the daily digest; the jobs on PTB's JobQueue."""
 from __future__ import annotations
 
 import asyncio
-import signal
-import sys
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
 from itertools import pairwise
 from pathlib import Path
@@ -15,6 +15,7 @@ import pytest
 from telegram.ext import ApplicationBuilder, CallbackContext
 
 from bot.alerts import AlertRuntime
+from bot.alerts.outbox import Sleep
 from bot.commands import Caller, CommandLayer
 from bot.feeds import sources
 from bot.services import Services, open_services
@@ -24,9 +25,33 @@ from tests.e2e.conftest import Harness
 from tests.fakes.clock import FakeClock
 from tests.fakes.markets import FakeMarkets
 from tests.fakes.transport import RecordingTransport
+from tests.killed import first_line_then_kill
 
 CRASHER = Path(__file__).with_name("alert_crasher.py")
-ROOT = Path(__file__).parents[2]
+
+
+@asynccontextmanager
+async def _running(
+    services: Services,
+    markets: FakeMarkets,
+    transport: RecordingTransport,
+    sleep: Sleep = asyncio.sleep,
+) -> AsyncIterator[AlertRuntime]:
+    """An alert runtime on the fake markets every 30 s, started; closed with its client."""
+    client = httpx.AsyncClient(timeout=2.0)
+    runtime = AlertRuntime(
+        services,
+        sources(client, markets.urls),
+        transport,
+        interval=timedelta(seconds=30),
+        sleep=sleep,
+    )
+    try:
+        await runtime.start()
+        yield runtime
+    finally:
+        await runtime.close()
+        await client.aclose()
 
 
 @pytest.mark.e2e
@@ -41,40 +66,18 @@ async def test_a_crash_between_writing_and_sending_sends_the_alert_exactly_once(
     await setup.close()
     markets.set("binance", {"BTCUSDT": "55000"}, datetime.now(UTC))  # 9.5% away: a warning
 
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        str(CRASHER),
-        str(db_file),
-        markets.url,
-        cwd=ROOT,
-        stdout=asyncio.subprocess.PIPE,
-    )
-    assert process.stdout is not None
-    try:
-        line = await asyncio.wait_for(process.stdout.readline(), timeout=30)
-    finally:
-        process.send_signal(signal.SIGKILL)
-        await process.wait()
+    line, _ = await first_line_then_kill(CRASHER, str(db_file), markets.url, timeout=30)
     assert line == b"ACK 1\n"
 
     services = await open_services(db_file)
     transport = RecordingTransport(services.clock)
-    client = httpx.AsyncClient(timeout=2.0)
-    runtime = AlertRuntime(
-        services,
-        sources(client, markets.urls),
-        transport,
-        interval=timedelta(seconds=30),
-    )
     try:
-        await runtime.start()
-        assert await runtime.send() == 1
-        markets.set("binance", {"BTCUSDT": "54900"}, datetime.now(UTC))
-        assert (await runtime.tick()).alerts == 0  # remembered: not alerted again
-        assert await runtime.send() == 0
+        async with _running(services, markets, transport) as runtime:
+            assert await runtime.send() == 1
+            markets.set("binance", {"BTCUSDT": "54900"}, datetime.now(UTC))
+            assert (await runtime.tick()).alerts == 0  # remembered: not alerted again
+            assert await runtime.send() == 0
     finally:
-        await runtime.close()
-        await client.aclose()
         await services.close()
     (alert,) = transport.delivered
     assert alert.user_id == 42 and alert.text.startswith("Warning: BTCUSDT long is 9.5%")
@@ -164,18 +167,9 @@ async def test_the_daily_digest_comes_once_a_day_at_the_users_time(harness: Harn
 async def test_the_jobs_register_on_the_job_queue_and_run_the_runtime(
     services: Services, markets: FakeMarkets, clock: FakeClock, transport: RecordingTransport
 ) -> None:
-    client = httpx.AsyncClient(timeout=2.0)
-    runtime = AlertRuntime(
-        services,
-        sources(client, markets.urls),
-        transport,
-        interval=timedelta(seconds=30),
-        sleep=clock.sleep,
-    )
     application = ApplicationBuilder().token("123456:TEST").build()
     assert application.job_queue is not None
-    try:
-        await runtime.start()
+    async with _running(services, markets, transport, sleep=clock.sleep) as runtime:
         jobs = schedule_alert_jobs(application.job_queue, runtime)
         assert [job.name for job in jobs] == [
             "isocross-alerts-tick",
@@ -190,6 +184,3 @@ async def test_the_jobs_register_on_the_job_queue_and_run_the_runtime(
             await callback(CallbackContext.from_job(job, application))
         assert markets.requests("binance") == 1
         assert services.prices.mark(Exchange.BINANCE, "BTCUSDT", clock.now) is not None
-    finally:
-        await runtime.close()
-        await client.aclose()

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from collections import Counter
 from decimal import Decimal
+from typing import Any
 
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from engine.curves import value_at
 from engine.legs import prepare
-from engine.margin import Status, evaluate
+from engine.margin import PositionResult, Status, evaluate
 from engine.models import Exchange
 from engine.scenarios import Shock, ShockKind, run_scenario
 from tests.engine.strategies import (
@@ -24,17 +25,29 @@ from tests.engine.strategies import (
 
 MANY = settings(max_examples=1000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 TOLERANCE = Decimal("1e-9")
+WALLET = Decimal(10**7)  # the wallet behind a position evaluated alone
 
 
 def _close(a: Decimal, b: Decimal) -> bool:
     return abs(a - b) <= TOLERANCE * max(abs(a), abs(b), Decimal(1))
 
 
+def _alone(exchange: Exchange, raw: dict[str, Any], wallet: Decimal = WALLET) -> PositionResult:
+    """The position `raw`, alone in a portfolio on `exchange`, as the engine evaluates it."""
+    return evaluate(portfolio_of(exchange, wallet, raw), book()).positions[0]
+
+
+def _nearer(side: str, a: Decimal, b: Decimal) -> bool:
+    """Whether liquidation price `a` lies nearer the mark than `b`: above it for a long
+    (liquidated below the mark), below it for a short."""
+    return a > b if side == "long" else a < b
+
+
 @MANY
 @given(st.data())
 def test_isolated_balance_equals_maintenance_at_the_liquidation_price(data: st.DataObject) -> None:
     exchange = data.draw(exchanges)
-    pf = portfolio_of(exchange, Decimal(10**7), data.draw(position_data(exchange)))
+    pf = portfolio_of(exchange, WALLET, data.draw(position_data(exchange)))
     leg = prepare(pf, book()).legs[0]
     liquidation = evaluate(pf, book()).positions[0].liquidation_price
     if liquidation is None:
@@ -91,19 +104,14 @@ def test_adding_isolated_margin_moves_the_liquidation_price_away(
 ) -> None:
     exchange = data.draw(exchanges)
     raw = data.draw(position_data(exchange))
-    before = evaluate(portfolio_of(exchange, Decimal(10**7), raw), book()).positions[0]
-    after = evaluate(
-        portfolio_of(exchange, Decimal(10**7), {**raw, "extra_margin": added}), book()
-    ).positions[0]
+    before = _alone(exchange, raw)
+    after = _alone(exchange, {**raw, "extra_margin": added})
     if before.liquidation_price is None:
         assert after.liquidation_price is None
         return
     if after.liquidation_price is None:
         return  # so much margin that nothing liquidates it
-    if raw["side"] == "long":
-        assert after.liquidation_price < before.liquidation_price
-    else:
-        assert after.liquidation_price > before.liquidation_price
+    assert _nearer(raw["side"], before.liquidation_price, after.liquidation_price)
 
 
 @MANY
@@ -115,15 +123,11 @@ def test_higher_leverage_at_the_same_quantity_moves_liquidation_closer(
     raw = data.draw(position_data(exchange))
     raw["leverage"] = max(raw["leverage"], 2)
     lower = {**raw, "leverage": raw["leverage"] - 1}
-    high = evaluate(portfolio_of(exchange, Decimal(10**7), raw), book()).positions[0]
-    low = evaluate(portfolio_of(exchange, Decimal(10**7), lower), book()).positions[0]
+    high, low = _alone(exchange, raw), _alone(exchange, lower)
     assert high.liquidation_price is not None
     if low.liquidation_price is None:
         return
-    if raw["side"] == "long":
-        assert high.liquidation_price > low.liquidation_price
-    else:
-        assert high.liquidation_price < low.liquidation_price
+    assert _nearer(raw["side"], high.liquidation_price, low.liquidation_price)
 
 
 @MANY
@@ -133,19 +137,14 @@ def test_one_cross_position_with_a_larger_wallet_is_at_least_as_far_as_isolated(
 ) -> None:
     exchange = data.draw(exchanges)
     raw = data.draw(position_data(exchange))
-    isolated = evaluate(portfolio_of(exchange, Decimal(10**7), raw), book()).positions[0]
+    isolated = _alone(exchange, raw)
     assert isolated.isolated_margin is not None
     wallet = isolated.isolated_margin + surplus
-    cross = evaluate(
-        portfolio_of(exchange, wallet, {**raw, "margin_mode": "cross"}), book()
-    ).positions[0]
+    cross = _alone(exchange, {**raw, "margin_mode": "cross"}, wallet)
     if cross.liquidation_price is None:
         return  # the wallet covers every price
     assert isolated.liquidation_price is not None
-    if raw["side"] == "long":
-        assert cross.liquidation_price <= isolated.liquidation_price
-    else:
-        assert cross.liquidation_price >= isolated.liquidation_price
+    assert not _nearer(raw["side"], cross.liquidation_price, isolated.liquidation_price)
 
 
 @MANY

@@ -59,38 +59,43 @@ def test_binance_cross_one_way_two_positions(book: TierBook) -> None:
     assert eth.liquidation_price.quantize(CENT) == Decimal("1153.26")
 
 
+# Binance FAQ, "Maintenance Amount" section: the old BTCUSDT brackets
+# (<=50k 0.4% cum 0; 50k-250k 0.5% cum 50; 250k-1M 1% cum 1,300).
+OLD_BTCUSDT_BRACKETS = {
+    "tiers": [
+        {
+            "floor": "0",
+            "cap": "50000",
+            "mmr": "0.004",
+            "maintenance_amount": "0",
+            "max_leverage": "125",
+        },
+        {
+            "floor": "50000",
+            "cap": "250000",
+            "mmr": "0.005",
+            "maintenance_amount": "50",
+            "max_leverage": "100",
+        },
+        {
+            "floor": "250000",
+            "cap": "1000000",
+            "mmr": "0.01",
+            "maintenance_amount": "1300",
+            "max_leverage": "50",
+        },
+    ]
+}
+
+
 def test_binance_bracket_lookup_and_maintenance_amount(book: TierBook) -> None:
-    # Binance FAQ, "Maintenance Amount" section: old BTCUSDT brackets
-    # (<=50k 0.4% cum 0; 50k-250k 0.5% cum 50; 250k-1M 1% cum 1,300).
+    # Binance FAQ, "Maintenance Amount" section, on OLD_BTCUSDT_BRACKETS:
     # "if the position size ... is 264,000 USDT, then the maintenance margin rate would be 1%";
     # "Level 3 = 250,000 x (1% - 0.5%) + 50 = 1,300". MM = 264,000 x 1% - 1,300 = 1,340
     # = 50,000 x 0.4% + 200,000 x 0.5% + 14,000 x 1% (the tiered sum).
-    table = {
-        "tiers": [
-            {
-                "floor": "0",
-                "cap": "50000",
-                "mmr": "0.004",
-                "maintenance_amount": "0",
-                "max_leverage": "125",
-            },
-            {
-                "floor": "50000",
-                "cap": "250000",
-                "mmr": "0.005",
-                "maintenance_amount": "50",
-                "max_leverage": "100",
-            },
-            {
-                "floor": "250000",
-                "cap": "1000000",
-                "mmr": "0.01",
-                "maintenance_amount": "1300",
-                "max_leverage": "50",
-            },
-        ]
-    }
-    pf = portfolio("100000", position("BTCUSDT", "long", "4.4", "60000", "10", tiers=table))
+    pf = portfolio(
+        "100000", position("BTCUSDT", "long", "4.4", "60000", "10", tiers=OLD_BTCUSDT_BRACKETS)
+    )
     assert evaluate(pf, book).positions[0].maintenance_margin == Decimal("1340")
 
 
@@ -98,32 +103,11 @@ def test_binance_liquidation_uses_the_bracket_at_the_liquidation_price(book: Tie
     # Binance FAQ: "If your position (calculated at the liquidation price) and the current
     # position (calculated at the opening price) are of different levels, ... substitute the
     # maintenance margin rate and amount of the level at the liquidation price."
-    # Short 10 BTC @ 24,000 x5 in the table above: notional 240,000 (bracket 2) at entry.
+    # Short 10 BTC @ 24,000 x5 in OLD_BTCUSDT_BRACKETS: notional 240,000 (bracket 2) at entry.
     # Isolated wallet 48,000. Bracket 2 line: (48,000 + 240,000 + 50) / (10 x 1.005) = 28,661.19
     # -> notional 286,612 is in bracket 3, so Binance solves again with bracket 3:
     # (48,000 + 240,000 + 1,300) / (10 x 1.01) = 28,643.56, which lies in bracket 3.
-    table = build(
-        TierTable,
-        {
-            "tiers": [
-                {"floor": "0", "cap": "50000", "mmr": "0.004", "max_leverage": "125"},
-                {
-                    "floor": "50000",
-                    "cap": "250000",
-                    "mmr": "0.005",
-                    "maintenance_amount": "50",
-                    "max_leverage": "100",
-                },
-                {
-                    "floor": "250000",
-                    "cap": "1000000",
-                    "mmr": "0.01",
-                    "maintenance_amount": "1300",
-                    "max_leverage": "50",
-                },
-            ]
-        },
-    )
+    table = build(TierTable, OLD_BTCUSDT_BRACKETS)
     pf = portfolio("100000", position("BTCUSDT", "short", "10", "24000", "5", tiers=table))
     liquidation = evaluate(pf, book).positions[0].liquidation_price
     assert liquidation is not None

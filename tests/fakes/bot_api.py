@@ -37,6 +37,7 @@ from tests.fakes.bot_api_state import (
     checked_markup,
     shown_text,
 )
+from tests.fakes.serving import Background
 from tests.fakes.telegram_html import utf16_length
 
 __all__ = ["BOT_ID", "TOKEN", "Call", "FakeBotAPI", "Sent"]
@@ -68,18 +69,14 @@ class FakeBotAPI:
         self._closing = False
         self._cond = threading.Condition()
         self._controls = Controls(self)
-        self._server = _Server(("127.0.0.1", 0), Handler.bound_to(self))
-        self._thread = threading.Thread(
-            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
-        )
+        self._served = Background(_Server(("127.0.0.1", 0), Handler.bound_to(self)))
 
     @property
     def url(self) -> str:
-        host, port = self._server.server_address[:2]
-        return f"http://{host!s}:{port}"
+        return self._served.url
 
     def __enter__(self) -> FakeBotAPI:
-        self._thread.start()
+        self._served.start()
         return self
 
     def __exit__(
@@ -88,8 +85,7 @@ class FakeBotAPI:
         with self._cond:
             self._closing = True
             self._cond.notify_all()
-        self._server.shutdown()
-        self._server.server_close()
+        self._served.stop(join=False)
 
     # -- what a test does: users write, press, query; faults are injected ------------------
 

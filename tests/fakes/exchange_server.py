@@ -23,9 +23,10 @@ import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from types import TracebackType
-from typing import Any
+from typing import Any, Self
 from urllib.parse import parse_qsl, urlsplit
+
+from tests.fakes.serving import Background, Served
 
 __all__ = ["FakeExchange", "Recorded", "Route"]
 
@@ -58,22 +59,18 @@ class Route:
         return self.body if isinstance(self.body, bytes) else json.dumps(self.body).encode()
 
 
-class FakeExchange:
+class FakeExchange(Served):
     """Serves routes from a background thread; use as a context manager."""
 
     def __init__(self) -> None:
         self.routes: list[Route] = []
         self.requests: list[Recorded] = []
         self._lock = threading.Lock()
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
-        self._thread = threading.Thread(
-            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
-        )
+        self._served = Background(ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self)))
 
     @property
     def url(self) -> str:
-        host, port = self._server.server_address[:2]
-        return f"http://{host!s}:{port}"
+        return self._served.url
 
     def route(
         self,
@@ -98,25 +95,12 @@ class FakeExchange:
             matching = [r for r in self.routes if r.matches(recorded.path, recorded.query)]
         return max(reversed(matching), key=lambda r: len(r.query), default=None)
 
-    def start(self) -> FakeExchange:
-        self._thread.start()
+    def start(self) -> Self:
+        self._served.start()
         return self
 
     def stop(self) -> None:
-        self._server.shutdown()
-        self._server.server_close()
-        self._thread.join(timeout=5)
-
-    def __enter__(self) -> FakeExchange:
-        return self.start()
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.stop()
+        self._served.stop()
 
 
 def _handler_for(fake: FakeExchange) -> type[BaseHTTPRequestHandler]:

@@ -17,12 +17,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime
-from types import TracebackType
-from typing import Any
+from typing import Any, Self
 
 from bot.feeds.venues import FEEDS
 from engine.models import Exchange
 from tests.fakes.exchange_server import FakeExchange
+from tests.fakes.serving import Served
 
 __all__ = ["PATHS", "FakeMarkets", "binance_body", "bybit_body", "okx_body"]
 
@@ -94,7 +94,7 @@ def okx_body(prices: Mapping[str, object], at: datetime) -> dict[str, Any]:
 _BODIES = {"binance": binance_body, "bybit": bybit_body, "okx": okx_body}
 
 
-class FakeMarkets:
+class FakeMarkets(Served):
     def __init__(self) -> None:
         self.server = FakeExchange()
 
@@ -131,14 +131,9 @@ class FakeMarkets:
     def requests(self, exchange: str) -> int:
         return len(self.server.requests_to(PATHS[exchange][0]))
 
-    def __enter__(self) -> FakeMarkets:
+    def start(self) -> Self:
         self.server.start()
         return self
 
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
+    def stop(self) -> None:
         self.server.stop()

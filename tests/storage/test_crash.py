@@ -2,41 +2,26 @@
 
 from __future__ import annotations
 
-import asyncio
 import signal
-import sys
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
 from storage import Database, PortfolioRepository
+from tests.killed import first_line_then_kill
 from tests.storage.conftest import ALICE
 
 WRITER = Path(__file__).with_name("crash_writer.py")
-ROOT = Path(__file__).parents[2]
 
 
 @pytest.mark.e2e
 async def test_an_acknowledged_write_survives_sigkill(db_path: Path) -> None:
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        str(WRITER),
-        str(db_path),
-        str(ALICE),
-        "62000.50",
-        cwd=ROOT,
-        stdout=asyncio.subprocess.PIPE,
+    line, returncode = await first_line_then_kill(
+        WRITER, str(db_path), str(ALICE), "62000.50", timeout=20
     )
-    assert process.stdout is not None
-    try:
-        line = await asyncio.wait_for(process.stdout.readline(), timeout=20)
-    finally:
-        process.send_signal(signal.SIGKILL)  # no chance to close or checkpoint
-        await process.wait()
-
     assert line == b"ACK\n"
-    assert process.returncode == -signal.SIGKILL
+    assert returncode == -signal.SIGKILL
     # the commit lives only in the write-ahead log: recovery has to replay it
     assert db_path.with_name(db_path.name + "-wal").stat().st_size > 0
     db = await Database.open(db_path)

@@ -11,9 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-import httpx
-
-from bot.feeds.base import FeedError, RawMark, get_json, marks_of
+from bot.feeds.base import HttpVenue, RawMark, listed, marks_of
 from engine.exchanges import profile
 from engine.models import Exchange
 
@@ -22,21 +20,13 @@ __all__ = ["BinanceSource"]
 _NAMING = profile(Exchange.BINANCE).naming
 
 
-class BinanceSource:
+class BinanceSource(HttpVenue):
     exchange = Exchange.BINANCE
 
-    def __init__(self, client: httpx.AsyncClient, base_url: str) -> None:
-        self._client, self._url = client, base_url
-
     async def fetch(self) -> list[RawMark]:
-        payload = await get_json(self._client, self._url, "/fapi/v1/premiumIndex", {})
-        if not isinstance(payload, list):
-            raise FeedError("unexpected shape")
+        payload = listed(await self._get("/fapi/v1/premiumIndex", {}))
         return marks_of(payload, _NAMING, "symbol", "markPrice", "time")
 
     async def daily_candles(self, symbol: str, limit: int) -> list[Any]:
         params = {"symbol": _NAMING.native(symbol), "interval": "1d", "limit": str(limit)}
-        rows = await get_json(self._client, self._url, "/fapi/v1/klines", params)
-        if not isinstance(rows, list):
-            raise FeedError("unexpected shape")
-        return rows
+        return listed(await self._get("/fapi/v1/klines", params))

@@ -12,9 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-import httpx
-
-from bot.feeds.base import FeedError, RawMark, get_json, marks_of
+from bot.feeds.base import HttpVenue, RawMark, listed, marks_of
 from engine.exchanges import profile
 from engine.models import Exchange
 
@@ -27,21 +25,15 @@ def _result_list(payload: Any) -> list[Any]:
     """`result.list` of a v5 answer whose retCode is 0; FeedError for anything else."""
     ok = isinstance(payload, dict) and payload.get("retCode") == 0
     result = payload.get("result") if ok else None
-    items = result.get("list") if isinstance(result, dict) else None
-    if not isinstance(items, list):
-        raise FeedError("unexpected shape")
-    return items
+    return listed(result.get("list") if isinstance(result, dict) else None)
 
 
-class BybitSource:
+class BybitSource(HttpVenue):
     exchange = Exchange.BYBIT
-
-    def __init__(self, client: httpx.AsyncClient, base_url: str) -> None:
-        self._client, self._url = client, base_url
 
     async def fetch(self) -> list[RawMark]:
         params = {"category": "linear"}
-        payload = await get_json(self._client, self._url, "/v5/market/tickers", params)
+        payload = await self._get("/v5/market/tickers", params)
         items = _result_list(payload)
         return marks_of(items, _NAMING, "symbol", "markPrice", None, payload.get("time"))
 
@@ -52,4 +44,4 @@ class BybitSource:
             "interval": "D",
             "limit": str(limit),
         }
-        return _result_list(await get_json(self._client, self._url, "/v5/market/kline", params))
+        return _result_list(await self._get("/v5/market/kline", params))

@@ -11,9 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-import httpx
-
-from bot.feeds.base import FeedError, RawMark, get_json, marks_of
+from bot.feeds.base import HttpVenue, RawMark, listed, marks_of
 from engine.exchanges import profile
 from engine.models import Exchange
 
@@ -25,23 +23,17 @@ _NAMING = profile(Exchange.OKX).naming
 def _data(payload: Any) -> list[Any]:
     """`data` of a v5 answer whose code is "0"; FeedError for anything else."""
     ok = isinstance(payload, dict) and payload.get("code") == "0"
-    items = payload.get("data") if ok else None
-    if not isinstance(items, list):
-        raise FeedError("unexpected shape")
-    return items
+    return listed(payload.get("data") if ok else None)
 
 
-class OkxSource:
+class OkxSource(HttpVenue):
     exchange = Exchange.OKX
-
-    def __init__(self, client: httpx.AsyncClient, base_url: str) -> None:
-        self._client, self._url = client, base_url
 
     async def fetch(self) -> list[RawMark]:
         params = {"instType": "SWAP"}
-        payload = await get_json(self._client, self._url, "/api/v5/public/mark-price", params)
+        payload = await self._get("/api/v5/public/mark-price", params)
         return marks_of(_data(payload), _NAMING, "instId", "markPx", "ts")
 
     async def daily_candles(self, symbol: str, limit: int) -> list[Any]:
         params = {"instId": _NAMING.native(symbol), "bar": "1D", "limit": str(limit)}
-        return _data(await get_json(self._client, self._url, "/api/v5/market/candles", params))
+        return _data(await self._get("/api/v5/market/candles", params))
