@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from bot.commands.command import Command, always
+from bot.commands.command import Feature, always
 from bot.commands.context import Context
 from bot.i18n import N_
 from bot.parsing import simple
@@ -14,7 +14,7 @@ from bot.views.tables import account_table, liquidation_text
 from engine.margin import Status
 from storage.portfolios import Change
 
-__all__ = ["COMMANDS", "balance", "portfolio", "reset", "risk", "undo"]
+__all__ = ["balance", "commands", "portfolio", "reset", "risk", "undo"]
 
 _UNDONE = {
     Change.SET_BALANCE: N_("Undone: the balance change."),
@@ -26,6 +26,15 @@ _UNDONE = {
 }
 
 
+commands = Feature()
+
+
+@commands.command(
+    "balance",
+    simple.balance,
+    aliases=("bal", "wallet"),
+    reads_only=lambda intent: intent.amount is None,
+).help(("/balance [AMOUNT]", "/balance 5000"), N_("Set or show the wallet balance in USDT."))
 async def balance(ctx: Context, intent: SetBalance) -> Reply:
     tr = ctx.tr
     if intent.amount is None:
@@ -41,6 +50,47 @@ async def balance(ctx: Context, intent: SetBalance) -> Reply:
     )
 
 
+@commands.command("undo", simple.undo).help(("/undo", "/undo"), N_("Revert the last change."))
+async def undo(ctx: Context, _: Undo) -> Reply:
+    change = await ctx.services.portfolios.undo(ctx.user.id)
+    if change is None:
+        return Reply.of(ctx.tr("Nothing to undo."))
+    await ctx.changed()
+    return Reply((Paragraph(ctx.tr(_UNDONE[change])),), private_only=True)
+
+
+@commands.command("reset", simple.reset).help(
+    ("/reset [yes]", "/reset"), N_("Delete every position and the balance of this portfolio.")
+)
+async def reset(ctx: Context, intent: Reset) -> Reply:
+    tr = ctx.tr
+    if not intent.confirmed:
+        stored = await ctx.stored()
+        return Reply(
+            (
+                Paragraph(
+                    tr(
+                        "Delete all {count} positions and the balance of “{name}”?",
+                        count=tr.integer(len(stored.positions)),
+                        name=stored.name,
+                    )
+                ),
+            ),
+            buttons=(
+                (Button(tr("Yes, delete"), "/reset yes"), Button(tr("Cancel"), "/positions")),
+            ),
+            private_only=True,
+        )
+    await ctx.services.portfolios.reset(ctx.user.id)
+    await ctx.changed()
+    return Reply(
+        (Paragraph(tr("The portfolio is empty. /undo brings it back.")),), private_only=True
+    )
+
+
+@commands.command("risk", simple.risk, aliases=("account", "summary"), reads_only=always).help(
+    ("/risk", "/risk"), N_("The account summary: equity, maintenance margin, margin ratio.")
+)
 async def risk(ctx: Context, _: Risk) -> Reply:
     tr = ctx.tr
     stored = await ctx.stored()
@@ -79,40 +129,15 @@ async def risk(ctx: Context, _: Risk) -> Reply:
     return Reply(tuple(blocks), private_only=True)
 
 
-async def undo(ctx: Context, _: Undo) -> Reply:
-    change = await ctx.services.portfolios.undo(ctx.user.id)
-    if change is None:
-        return Reply.of(ctx.tr("Nothing to undo."))
-    await ctx.changed()
-    return Reply((Paragraph(ctx.tr(_UNDONE[change])),), private_only=True)
-
-
-async def reset(ctx: Context, intent: Reset) -> Reply:
-    tr = ctx.tr
-    if not intent.confirmed:
-        stored = await ctx.stored()
-        return Reply(
-            (
-                Paragraph(
-                    tr(
-                        "Delete all {count} positions and the balance of “{name}”?",
-                        count=tr.integer(len(stored.positions)),
-                        name=stored.name,
-                    )
-                ),
-            ),
-            buttons=(
-                (Button(tr("Yes, delete"), "/reset yes"), Button(tr("Cancel"), "/positions")),
-            ),
-            private_only=True,
-        )
-    await ctx.services.portfolios.reset(ctx.user.id)
-    await ctx.changed()
-    return Reply(
-        (Paragraph(tr("The portfolio is empty. /undo brings it back.")),), private_only=True
-    )
-
-
+@commands.command(
+    "portfolio",
+    simple.portfolio,
+    aliases=("portfolios", "pf"),
+    reads_only=lambda intent: intent.action == "list",
+).help(
+    ("/portfolio [list|NAME|new NAME|delete NAME]", "/portfolio new test"),
+    N_("List, switch, create or delete portfolios."),
+)
 async def portfolio(ctx: Context, intent: PortfolioAction) -> Reply:
     tr = ctx.tr
     repo = ctx.services.portfolios
@@ -138,53 +163,3 @@ async def portfolio(ctx: Context, intent: PortfolioAction) -> Reply:
     return Reply(
         (Table((tr("Portfolio"), tr("Positions"), tr("Wallet")), rows),), private_only=True
     )
-
-
-COMMANDS = (
-    Command(
-        name="balance",
-        aliases=("bal", "wallet"),
-        parser=simple.balance,
-        handler=balance,
-        syntax="/balance [AMOUNT]",
-        examples="/balance 5000",
-        summary=N_("Set or show the wallet balance in USDT."),
-        reads_only=lambda intent: intent.amount is None,
-    ),
-    Command(
-        name="undo",
-        parser=simple.undo,
-        handler=undo,
-        syntax="/undo",
-        examples="/undo",
-        summary=N_("Revert the last change."),
-    ),
-    Command(
-        name="reset",
-        parser=simple.reset,
-        handler=reset,
-        syntax="/reset [yes]",
-        examples="/reset",
-        summary=N_("Delete every position and the balance of this portfolio."),
-    ),
-    Command(
-        name="risk",
-        aliases=("account", "summary"),
-        parser=simple.risk,
-        handler=risk,
-        syntax="/risk",
-        examples="/risk",
-        summary=N_("The account summary: equity, maintenance margin, margin ratio."),
-        reads_only=always,
-    ),
-    Command(
-        name="portfolio",
-        aliases=("portfolios", "pf"),
-        parser=simple.portfolio,
-        handler=portfolio,
-        syntax="/portfolio [list|NAME|new NAME|delete NAME]",
-        examples="/portfolio new test",
-        summary=N_("List, switch, create or delete portfolios."),
-        reads_only=lambda intent: intent.action == "list",
-    ),
-)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from decimal import Decimal
 
-from bot.commands.command import Command
+from bot.commands.command import Feature
 from bot.commands.context import Context
 from bot.i18n import N_, Translator
 from bot.parsing import advice as grammar
@@ -21,7 +21,7 @@ from engine.profile import LOSS_CHOICES, Experience, RiskProfile, Style
 from storage.errors import NotFound
 from storage.users import User
 
-__all__ = ["COMMANDS", "market_data", "profile", "recommend", "risk_profile"]
+__all__ = ["commands", "market_data", "profile", "recommend", "risk_profile"]
 
 QUESTIONS = ("experience", "style", "max_trade_loss")
 _ASKS = {
@@ -54,12 +54,21 @@ def risk_profile(user: User) -> RiskProfile:
     return RiskProfile.from_json(user.risk_profile)
 
 
+commands = Feature()
+
+
+@commands.command("recommend", grammar.recommend, aliases=("advice", "advise", "rec")).help(
+    ("/recommend [N|SYMBOL]", "/recommend · /recommend 2"),
+    N_(
+        "Isolated, cross or a split: which margin mode suits your portfolio, "
+        "with the figures behind the advice."
+    ),
+)
 async def recommend(ctx: Context, intent: Recommend) -> Reply:
     tr = ctx.tr
-    stored = await ctx.stored()
-    if not stored.positions:
+    portfolio = await ctx.held()
+    if portfolio is None:
         return Reply.of(tr("No positions to advise on yet: add one with /long or /short."))
-    portfolio = ctx.portfolio(stored)
     result = advise(portfolio, ctx.services.book, market_data(ctx), risk_profile(ctx.user))
     if intent.seq is None and intent.symbol is None:
         blocks: list[Block] = advice_blocks(tr, result)
@@ -118,6 +127,13 @@ def _position_buttons(
     return (tuple(row),)
 
 
+@commands.command("profile", grammar.profile).help(
+    (
+        "/profile [experience|style|risk [ANSWER]] · /profile reset",
+        "/profile · /profile style swing · /profile risk 2%",
+    ),
+    N_("A few questions on how you trade (experience, style, loss per trade) for /recommend."),
+)
 async def profile(ctx: Context, intent: SetProfile) -> Reply:
     tr = ctx.tr
     current = risk_profile(ctx.user)
@@ -180,29 +196,3 @@ def _choices(tr: Translator, question: str) -> tuple[tuple[Button, ...], ...]:
 
 def _percent(fraction: Decimal) -> str:
     return format((fraction * 100).normalize(), "f")
-
-
-COMMANDS = (
-    Command(
-        name="recommend",
-        aliases=("advice", "advise", "rec"),
-        parser=grammar.recommend,
-        handler=recommend,
-        syntax="/recommend [N|SYMBOL]",
-        examples="/recommend · /recommend 2",
-        summary=N_(
-            "Isolated, cross or a split: which margin mode suits your portfolio, "
-            "with the figures behind the advice."
-        ),
-    ),
-    Command(
-        name="profile",
-        parser=grammar.profile,
-        handler=profile,
-        syntax="/profile [experience|style|risk [ANSWER]] · /profile reset",
-        examples="/profile · /profile style swing · /profile risk 2%",
-        summary=N_(
-            "A few questions on how you trade (experience, style, loss per trade) for /recommend."
-        ),
-    ),
-)

@@ -6,7 +6,7 @@ from datetime import datetime, time
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from bot.commands.command import Command
+from bot.commands.command import Feature
 from bot.commands.context import Context
 from bot.i18n import N_, Translator
 from bot.parsing import alerts as grammar
@@ -15,7 +15,7 @@ from bot.reply import Block, Button, Paragraph, Reply, Title
 from engine.alerts import WEEKLY_DEFAULT_TIME
 from storage.alerts import AlertSettings
 
-__all__ = ["COMMANDS", "alerts", "digest", "percent_text"]
+__all__ = ["alerts", "commands", "digest", "percent_text"]
 
 
 def percent_text(tr: Translator, fraction: Decimal) -> str:
@@ -38,6 +38,21 @@ def _clock(at: time) -> str:
     return at.strftime("%H:%M")
 
 
+commands = Feature()
+
+
+@commands.command("alerts", grammar.alerts, aliases=("alert",)).help(
+    (
+        "/alerts [on|off|ratio WARN DANGER|distance WARN DANGER|snooze SYMBOL|all TIME|"
+        "quiet HH:MM-HH:MM [ZONE]|quiet off]",
+        "/alerts ratio 60 80 · /alerts distance 8% 3% · /alerts snooze BTC 2h · "
+        "/alerts quiet 23:00-07:00 Europe/Berlin",
+    ),
+    N_(
+        "Liquidation alerts: show them, turn them on or off, set the margin-ratio and "
+        "distance thresholds, snooze a symbol, or set quiet hours (warnings wait)."
+    ),
+)
 async def alerts(ctx: Context, intent: Alerts) -> Reply:
     repository = ctx.services.alerts
     if intent.action in {"on", "off"}:
@@ -155,6 +170,10 @@ async def _weekly(ctx: Context, on: bool) -> Reply:
     )
 
 
+@commands.command("digest", grammar.digest).help(
+    ("/digest [HH:MM [ZONE]|off|weekly [off]]", "/digest 09:00 · /digest off · /digest weekly"),
+    N_("A daily summary of your positions at the time you choose; off by default."),
+)
 async def digest(ctx: Context, intent: Digest) -> Reply:
     tr = ctx.tr
     if intent.action == "show":
@@ -175,33 +194,3 @@ async def digest(ctx: Context, intent: Digest) -> Reply:
             zone=intent.timezone or ctx.user.timezone,
         )
     )
-
-
-COMMANDS = (
-    Command(
-        name="alerts",
-        aliases=("alert",),
-        parser=grammar.alerts,
-        handler=alerts,
-        syntax=(
-            "/alerts [on|off|ratio WARN DANGER|distance WARN DANGER|snooze SYMBOL|all TIME|"
-            "quiet HH:MM-HH:MM [ZONE]|quiet off]"
-        ),
-        examples=(
-            "/alerts ratio 60 80 · /alerts distance 8% 3% · /alerts snooze BTC 2h · "
-            "/alerts quiet 23:00-07:00 Europe/Berlin"
-        ),
-        summary=N_(
-            "Liquidation alerts: show them, turn them on or off, set the margin-ratio and "
-            "distance thresholds, snooze a symbol, or set quiet hours (warnings wait)."
-        ),
-    ),
-    Command(
-        name="digest",
-        parser=grammar.digest,
-        handler=digest,
-        syntax="/digest [HH:MM [ZONE]|off|weekly [off]]",
-        examples="/digest 09:00 · /digest off · /digest weekly",
-        summary=N_("A daily summary of your positions at the time you choose; off by default."),
-    ),
-)

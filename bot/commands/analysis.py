@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from bot.commands.chart import whatif_chart_action
-from bot.commands.command import ANYWHERE, Command, Menu, always
+from bot.commands.command import ANYWHERE, Feature, Menu, always
 from bot.commands.context import Context
 from bot.i18n import N_, Translator
 from bot.parsing import position, simple
@@ -16,15 +16,20 @@ from engine.models import MarginMode, Portfolio, Position
 from engine.scenarios import ModeOutcome, as_mode, run_scenario
 from engine.sizing import max_position_size
 
-__all__ = ["COMMANDS", "calc", "compare", "whatif"]
+__all__ = ["calc", "commands", "compare", "whatif"]
 
 
+commands = Feature()
+
+
+@commands.command("compare", simple.compare, aliases=("cmp",), reads_only=always).help(
+    ("/compare", "/compare"), N_("The whole portfolio side by side in isolated and in cross.")
+)
 async def compare(ctx: Context, _: Compare) -> Reply:
     tr = ctx.tr
-    stored = await ctx.stored()
-    if not stored.positions:
+    portfolio = await ctx.held()
+    if portfolio is None:
         return Reply.of(tr("No positions to compare yet."))
-    portfolio = ctx.portfolio(stored)
     isolated = ctx.evaluate(as_mode(portfolio, MarginMode.ISOLATED))
     cross = ctx.evaluate(as_mode(portfolio, MarginMode.CROSS))
     rows = tuple(
@@ -76,12 +81,18 @@ def _outcome_rows(tr: Translator, outcome: ModeOutcome) -> tuple[str, str, str]:
     return (tr.money(outcome.loss), tr.money(outcome.equity_after), gone)
 
 
+@commands.command("whatif", simple.whatif, aliases=("what-if", "stress"), reads_only=always).help(
+    ("/whatif SYMBOL|all CHANGE ...", "/whatif BTC -15% ETH -20% · /whatif all -10%"),
+    N_(
+        "A price shock, and what it does in each mode. CHANGE is -15% (percent), "
+        "55000 (a price) or -500 (a move)."
+    ),
+)
 async def whatif(ctx: Context, intent: WhatIf) -> Reply:
     tr = ctx.tr
-    stored = await ctx.stored()
-    if not stored.positions:
+    portfolio = await ctx.held()
+    if portfolio is None:
         return Reply.of(tr("No positions to stress yet."))
-    portfolio = ctx.portfolio(stored)
     result = run_scenario(portfolio, ctx.services.book, intent.shocks)
     yes, no = tr("liquidated"), tr("survives")
     rows = tuple(
@@ -115,6 +126,20 @@ async def whatif(ctx: Context, intent: WhatIf) -> Reply:
     return Reply(tuple(blocks), buttons, private_only=True)
 
 
+@commands.command(
+    "calc",
+    position.parse_calc,
+    aliases=("calculate", "calculator"),
+    places=ANYWHERE,  # stores and reads nothing of anyone's
+    reads_only=always,
+    menu=Menu(group=2),
+).help(
+    (
+        "/calc long|short SYMBOL @ PRICE [LEVx] [SIZE] [BALANCE]",
+        "/calc long BTC @ 62000 x20 0.1 1000",
+    ),
+    N_("A quick calculation that stores nothing."),
+)
 async def calc(ctx: Context, intent: Calc) -> Reply:
     """A one-position portfolio that is never stored: safe in groups and inline mode."""
     tr = ctx.tr
@@ -163,42 +188,3 @@ def _calc_qty(ctx: Context, intent: Calc, leverage: Decimal) -> Decimal:
         table = ctx.services.book.table(ctx.user.exchange, intent.symbol)
         return max_position_size(intent.balance, leverage, intent.price, table).qty
     return Decimal(1)
-
-
-COMMANDS = (
-    Command(
-        name="compare",
-        aliases=("cmp",),
-        parser=simple.compare,
-        handler=compare,
-        syntax="/compare",
-        examples="/compare",
-        summary=N_("The whole portfolio side by side in isolated and in cross."),
-        reads_only=always,
-    ),
-    Command(
-        name="whatif",
-        aliases=("what-if", "stress"),
-        parser=simple.whatif,
-        handler=whatif,
-        syntax="/whatif SYMBOL|all CHANGE ...",
-        examples="/whatif BTC -15% ETH -20% · /whatif all -10%",
-        summary=N_(
-            "A price shock, and what it does in each mode. CHANGE is -15% (percent), "
-            "55000 (a price) or -500 (a move)."
-        ),
-        reads_only=always,
-    ),
-    Command(
-        name="calc",
-        aliases=("calculate", "calculator"),
-        parser=position.parse_calc,
-        handler=calc,
-        syntax="/calc long|short SYMBOL @ PRICE [LEVx] [SIZE] [BALANCE]",
-        examples="/calc long BTC @ 62000 x20 0.1 1000",
-        summary=N_("A quick calculation that stores nothing."),
-        places=ANYWHERE,  # stores and reads nothing of anyone's
-        reads_only=always,
-        menu=Menu(group=2),
-    ),
-)

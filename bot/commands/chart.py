@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 from functools import partial
 
-from bot.commands.command import Command
+from bot.commands.command import Feature
 from bot.commands.context import Context
 from bot.i18n import N_, Translator
 from bot.parsing import advice as grammar
@@ -22,7 +22,7 @@ from engine.symbols import base_asset
 from engine.tiers import TierBook
 from storage.errors import NotFound
 
-__all__ = ["COMMANDS", "chart", "whatif_chart_action"]
+__all__ = ["chart", "commands", "whatif_chart_action"]
 
 _MARKERS = {
     MarkerKind.ENTRY: N_("Entry #{n}: {price}"),
@@ -33,12 +33,21 @@ _MARKERS = {
 }
 
 
+commands = Feature()
+
+
+@commands.command("chart", grammar.chart, aliases=("picture", "graph")).help(
+    (
+        "/chart [N|SYMBOL] · /chart whatif SYMBOL|all CHANGE ...",
+        "/chart · /chart btc · /chart whatif btc -15%",
+    ),
+    N_("A picture of your account's equity against a market's price, in isolated and in cross."),
+)
 async def chart(ctx: Context, intent: ShowChart) -> Reply:
     tr = ctx.tr
-    stored = await ctx.stored()
-    if not stored.positions:
+    portfolio = await ctx.held()
+    if portfolio is None:
         return Reply.of(tr("No positions to draw yet: add one with /long or /short."))
-    portfolio = ctx.portfolio(stored)
     position_id = _position_id(ctx, portfolio, intent)
     if position_id is None:
         return Reply.error(
@@ -144,18 +153,3 @@ def whatif_chart_action(shocks: Sequence[Shock]) -> str | None:
             words.append(value)
     action = " ".join(words)
     return action if len(action.encode()) <= CALLBACK_LIMIT else None
-
-
-COMMANDS = (
-    Command(
-        name="chart",
-        aliases=("picture", "graph"),
-        parser=grammar.chart,
-        handler=chart,
-        syntax="/chart [N|SYMBOL] · /chart whatif SYMBOL|all CHANGE ...",
-        examples="/chart · /chart btc · /chart whatif btc -15%",
-        summary=N_(
-            "A picture of your account's equity against a market's price, in isolated and in cross."
-        ),
-    ),
-)

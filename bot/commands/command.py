@@ -1,8 +1,8 @@
 """One record per command, and the registry that answers questions about all of them.
 
-A feature module (`bot.commands.positions`, ...) declares its commands next to their
-handlers as a tuple `COMMANDS` of `Command` records; `bot.commands.registry` composes
-them. Parsing, dispatch, /help, the syntax under an error, the group check, `reads_only`
+A feature module (`bot.commands.positions`, ...) makes a `Feature` and declares each command
+with its decorator, directly above the handler; `bot.commands.registry` composes the
+features. Parsing, dispatch, /help, the syntax under an error, the group check, `reads_only`
 and Telegram's command menus all read the records, so a command is declared once.
 """
 
@@ -23,6 +23,9 @@ __all__ = [
     "ANYWHERE",
     "PRIVATE",
     "Command",
+    "Declaration",
+    "Feature",
+    "Handler",
     "Menu",
     "Place",
     "Registry",
@@ -31,6 +34,8 @@ __all__ = [
 ]
 
 IntentT = TypeVar("IntentT", bound=Intent)
+
+Handler = Callable[[Context, IntentT], Awaitable[Reply]]
 
 
 class Place(Enum):
@@ -74,7 +79,7 @@ class Command(Generic[IntentT]):
 
     name: str
     parser: Callable[[list[str]], IntentT]
-    handler: Callable[[Context, IntentT], Awaitable[Reply]]
+    handler: Handler[IntentT]
     syntax: str
     examples: str
     summary: str
@@ -82,6 +87,81 @@ class Command(Generic[IntentT]):
     places: frozenset[Place] = PRIVATE
     reads_only: Callable[[IntentT], bool] = never
     menu: Menu = Menu()
+
+
+_PRIVATE_MENU = Menu()
+
+
+class Feature:
+    """One feature module's commands, each declared by a decorator directly above its handler:
+
+        commands = Feature()
+
+        @commands.command("close", simple.close, aliases=("cl",)).help(
+            ("/close N|SYMBOL", "/close 2 · /close btc"), N_("Remove a position.")
+        )
+        async def close(ctx: Context, intent: ClosePosition) -> Reply: ...
+
+    `command` takes the words, the grammar and the rules; `help` the usage, a pair (syntax,
+    examples) written as a user types them, and the summary, an `N_` message (see `Command`).
+    mypy holds the parser's intent to the handler's. Declarations stacked on one handler are
+    its commands in the order they read. A feature lists its commands in the order declared,
+    and once listed (composed into the registry) it takes no more.
+    """
+
+    def __init__(self) -> None:
+        self._commands: list[Command[Any]] = []
+        self._composed = False
+
+    def command(
+        self,
+        name: str,
+        parser: Callable[[list[str]], IntentT],
+        *,
+        aliases: tuple[str, ...] = (),
+        places: frozenset[Place] = PRIVATE,
+        reads_only: Callable[[IntentT], bool] = never,
+        menu: Menu = _PRIVATE_MENU,
+    ) -> Declaration[IntentT]:
+        return Declaration(self, name, parser, aliases, places, reads_only, menu)
+
+    def __iter__(self) -> Iterator[Command[Any]]:
+        self._composed = True
+        return iter(tuple(self._commands))
+
+    def _add(self, command: Command[Any]) -> None:
+        if self._composed:
+            raise RuntimeError(f"/{command.name} is declared after its feature was composed")
+        # Stacked decorators run bottom-up: a handler's later command goes above its earlier.
+        same = (i for i, c in enumerate(self._commands) if c.handler is command.handler)
+        self._commands.insert(next(same, len(self._commands)), command)
+
+
+@dataclass(frozen=True, slots=True)
+class Declaration(Generic[IntentT]):
+    """`Feature.command`'s words, grammar and rules, waiting for the help and the handler."""
+
+    feature: Feature
+    name: str
+    parser: Callable[[list[str]], IntentT]
+    aliases: tuple[str, ...]
+    places: frozenset[Place]
+    reads_only: Callable[[IntentT], bool]
+    menu: Menu
+
+    def help(
+        self, usage: tuple[str, str], summary: str
+    ) -> Callable[[Handler[IntentT]], Handler[IntentT]]:
+        """The decorator that adds the command, so documented, to its feature."""
+
+        def declare(handler: Handler[IntentT]) -> Handler[IntentT]:
+            syntax, examples = usage
+            rules = (self.aliases, self.places, self.reads_only, self.menu)
+            command = Command(self.name, self.parser, handler, syntax, examples, summary, *rules)
+            self.feature._add(command)
+            return handler
+
+        return declare
 
 
 class Registry:

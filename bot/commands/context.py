@@ -44,6 +44,12 @@ class Context:
     async def stored(self) -> StoredPortfolio:
         return await self.services.portfolios.active(self.user.id)
 
+    async def held(self) -> Portfolio | None:
+        """The active portfolio as the engine sees it (see `portfolio`); None while it holds
+        no position, which each command answers in its own words."""
+        stored = await self.stored()
+        return self.portfolio(stored) if stored.positions else None
+
     @cached_property
     def now(self) -> datetime:
         """One clock reading per command, so every age in a reply agrees."""

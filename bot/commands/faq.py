@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.commands.command import ANYWHERE, Command, Menu, always
+from bot.commands.command import ANYWHERE, Feature, Menu, always
 from bot.commands.context import Context
 from bot.i18n import N_, Translator
 from bot.parsing import simple
@@ -10,9 +10,23 @@ from bot.parsing.intents import Faq
 from bot.reply import Block, Button, Paragraph, Reply, Title
 from bot.views.faq import TOPICS, Topic, find_topic
 
-__all__ = ["COMMANDS", "answer", "menu_buttons", "topic_reply"]
+__all__ = ["answer", "commands", "menu_buttons", "topic_reply"]
 
 
+commands = Feature()
+
+
+@commands.command(
+    "faq",
+    simple.faq,
+    aliases=("guide", "learn"),
+    places=ANYWHERE,
+    reads_only=always,
+    menu=Menu(group=1),  # what a group asks most
+).help(
+    ("/faq [TOPIC]", "/faq isolated · /faq liquidation"),
+    N_("Short answers about isolated and cross margin, liquidation and leverage."),
+)
 async def answer(ctx: Context, intent: Faq) -> Reply:
     tr = ctx.tr
     if intent.topic is None:
@@ -43,19 +57,3 @@ def menu_buttons(tr: Translator) -> tuple[tuple[Button, ...], ...]:
     """Every topic, two to a row."""
     buttons = [Button(tr(topic.title), f"/faq {topic.key}") for topic in TOPICS]
     return tuple(tuple(buttons[i : i + 2]) for i in range(0, len(buttons), 2))
-
-
-COMMANDS = (
-    Command(
-        name="faq",
-        aliases=("guide", "learn"),
-        parser=simple.faq,
-        handler=answer,
-        syntax="/faq [TOPIC]",
-        examples="/faq isolated · /faq liquidation",
-        summary=N_("Short answers about isolated and cross margin, liquidation and leverage."),
-        places=ANYWHERE,
-        reads_only=always,
-        menu=Menu(group=1),  # what a group asks most
-    ),
-)

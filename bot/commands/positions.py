@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from bot.commands.command import Command, always
+from bot.commands.command import Feature, always
 from bot.commands.context import Context, other_mode_prices
 from bot.feeds.book import MarkQuote
 from bot.i18n import N_, Translator
@@ -31,14 +31,16 @@ from engine.models import MarginMode, Portfolio, Position
 from storage.portfolios import StoredPortfolio
 
 __all__ = [
-    "COMMANDS",
     "adjust_margin",
     "close",
+    "commands",
     "open_position",
     "set_leverage",
     "set_mode",
     "show",
 ]
+
+_OPEN_SYNTAX = "SYMBOL SIZE [@ PRICE] [LEVx] [iso|cross] [margin AMOUNT]"
 
 
 def _entry(ctx: Context, intent: OpenPosition) -> tuple[Decimal, MarkQuote | None]:
@@ -69,6 +71,16 @@ def _new_position(ctx: Context, intent: OpenPosition, seq: int, price: Decimal) 
     )
 
 
+commands = Feature()
+
+
+@commands.command("long", position.long, aliases=("buy",)).help(
+    (f"/long {_OPEN_SYNTAX}", "/long BTC 0.5 @ 62000 x10 iso · /long eth $5000 at 3.1k 20x cross"),
+    N_("Add a long position."),
+)
+@commands.command("short", position.short, aliases=("sell",)).help(
+    (f"/short {_OPEN_SYNTAX}", "/short ETH 3 @ 3100 20x cross"), N_("Add a short position.")
+)
 async def open_position(ctx: Context, intent: OpenPosition) -> Reply:
     tr = ctx.tr
     stored = await ctx.stored()
@@ -117,6 +129,9 @@ def _position_buttons(
     )
 
 
+@commands.command(
+    "positions", simple.positions, aliases=("pos", "p", "list"), reads_only=always
+).help(("/positions", "/positions"), N_("Every position with its liquidation price in both modes."))
 async def show(ctx: Context, _: ShowPositions) -> Reply:
     tr = ctx.tr
     stored = await ctx.stored()
@@ -150,6 +165,9 @@ def _find(stored: StoredPortfolio, seq: int | None, symbol: str | None, command:
     raise ParseError("bad_position_number", command, token=str(seq or symbol))
 
 
+@commands.command("close", simple.close, aliases=("cl",)).help(
+    ("/close N|SYMBOL", "/close 2 · /close btc"), N_("Remove a position by its number or symbol.")
+)
 async def close(ctx: Context, intent: ClosePosition) -> Reply:
     stored = await ctx.stored()
     seq = _find(stored, intent.seq, intent.symbol, "close")
@@ -172,6 +190,10 @@ async def _replace(
     return portfolio
 
 
+@commands.command("margin", simple.margin, aliases=("addmargin",)).help(
+    ("/margin N +AMOUNT|-AMOUNT", "/margin 1 +200 · /margin 1 -100"),
+    N_("Add margin to an isolated position, or take some out."),
+)
 async def adjust_margin(ctx: Context, intent: AdjustMargin) -> Reply:
     stored = await ctx.stored()
     seq = _find(stored, intent.seq, None, "margin")
@@ -183,6 +205,9 @@ async def adjust_margin(ctx: Context, intent: AdjustMargin) -> Reply:
     return await _changed_reply(ctx, portfolio, seq)
 
 
+@commands.command("lev", simple.lev, aliases=("leverage",)).help(
+    ("/lev N LEVERAGE", "/lev 1 20"), N_("Change a position's leverage.")
+)
 async def set_leverage(ctx: Context, intent: SetLeverage) -> Reply:
     stored = await ctx.stored()
     seq = _find(stored, intent.seq, None, "lev")
@@ -193,6 +218,10 @@ async def set_leverage(ctx: Context, intent: SetLeverage) -> Reply:
     return await _changed_reply(ctx, portfolio, seq)
 
 
+@commands.command("mode", simple.mode).help(
+    ("/mode N|all cross|isolated", "/mode 2 cross · /mode all iso"),
+    N_("Switch a position, or all of them, between cross and isolated."),
+)
 async def set_mode(ctx: Context, intent: SetMode) -> Reply:
     stored = await ctx.stored()
     if intent.seq is None:
@@ -222,72 +251,3 @@ async def _changed_reply(ctx: Context, portfolio: Portfolio, seq: int) -> Reply:
         ),
         private_only=True,
     )
-
-
-_OPEN_SYNTAX = "SYMBOL SIZE [@ PRICE] [LEVx] [iso|cross] [margin AMOUNT]"
-
-COMMANDS = (
-    Command(
-        name="long",
-        aliases=("buy",),
-        parser=position.long,
-        handler=open_position,
-        syntax=f"/long {_OPEN_SYNTAX}",
-        examples="/long BTC 0.5 @ 62000 x10 iso · /long eth $5000 at 3.1k 20x cross",
-        summary=N_("Add a long position."),
-    ),
-    Command(
-        name="short",
-        aliases=("sell",),
-        parser=position.short,
-        handler=open_position,
-        syntax=f"/short {_OPEN_SYNTAX}",
-        examples="/short ETH 3 @ 3100 20x cross",
-        summary=N_("Add a short position."),
-    ),
-    Command(
-        name="positions",
-        aliases=("pos", "p", "list"),
-        parser=simple.positions,
-        handler=show,
-        syntax="/positions",
-        examples="/positions",
-        summary=N_("Every position with its liquidation price in both modes."),
-        reads_only=always,
-    ),
-    Command(
-        name="close",
-        aliases=("cl",),
-        parser=simple.close,
-        handler=close,
-        syntax="/close N|SYMBOL",
-        examples="/close 2 · /close btc",
-        summary=N_("Remove a position by its number or symbol."),
-    ),
-    Command(
-        name="margin",
-        aliases=("addmargin",),
-        parser=simple.margin,
-        handler=adjust_margin,
-        syntax="/margin N +AMOUNT|-AMOUNT",
-        examples="/margin 1 +200 · /margin 1 -100",
-        summary=N_("Add margin to an isolated position, or take some out."),
-    ),
-    Command(
-        name="lev",
-        aliases=("leverage",),
-        parser=simple.lev,
-        handler=set_leverage,
-        syntax="/lev N LEVERAGE",
-        examples="/lev 1 20",
-        summary=N_("Change a position's leverage."),
-    ),
-    Command(
-        name="mode",
-        parser=simple.mode,
-        handler=set_mode,
-        syntax="/mode N|all cross|isolated",
-        examples="/mode 2 cross · /mode all iso",
-        summary=N_("Switch a position, or all of them, between cross and isolated."),
-    ),
-)

@@ -3,7 +3,7 @@ feed answers."""
 
 from __future__ import annotations
 
-from bot.commands.command import Command
+from bot.commands.command import Feature
 from bot.commands.context import Context
 from bot.feeds.venues import FEED_FOR, FEEDS
 from bot.i18n import N_
@@ -13,9 +13,19 @@ from bot.reply import Block, Paragraph, Reply, Table, Title
 from bot.views.tables import age_text, mark_text
 from engine.models import Exchange
 
-__all__ = ["COMMANDS", "price"]
+__all__ = ["commands", "price"]
 
 
+commands = Feature()
+
+
+@commands.command("price", grammar.price, aliases=("mark", "prices")).help(
+    ("/price [SYMBOL [PRICE|off]]", "/price BTC · /price BTC 61000 · /price BTC off"),
+    N_(
+        "The mark of a market on each exchange and its age; with a price, a manual mark "
+        "used when no live price is fresh."
+    ),
+)
 async def price(ctx: Context, intent: ShowPrice | SetPrice) -> Reply:
     if isinstance(intent, SetPrice):
         return await _set(ctx, intent)
@@ -107,19 +117,3 @@ async def _set(ctx: Context, intent: SetPrice) -> Reply:
             )
         )
     return Reply(tuple(blocks))
-
-
-COMMANDS = (
-    Command(
-        name="price",
-        aliases=("mark", "prices"),
-        parser=grammar.price,
-        handler=price,
-        syntax="/price [SYMBOL [PRICE|off]]",
-        examples="/price BTC · /price BTC 61000 · /price BTC off",
-        summary=N_(
-            "The mark of a market on each exchange and its age; with a price, a manual mark "
-            "used when no live price is fresh."
-        ),
-    ),
-)

@@ -1,13 +1,14 @@
 """Every command, composed in one place from the feature modules that declare them.
 
-A feature module declares its commands next to their handlers (`COMMANDS`, a tuple of
-`Command` records); this list of modules is the only other place a new feature is named.
-The order here, then each module's own, is the order of /help and of the private menu.
+A feature module declares its commands with its `Feature`'s decorator, each directly above
+its handler; this list of features is the only other place a new feature is named. The
+order here, then each module's own, is the order of /help and of the private menu.
 
 A new command: its intent (a subclass of `bot.parsing.intents.Intent`) and parser in
-bot/parsing; its handler and `Command` record in a feature module here (a new module goes
-into FEATURES); `make i18n` and its summary translated in every catalog; a row in the
-README's command table. tests/bot/test_documentation.py says what is missing.
+bot/parsing; its handler and `@commands.command(...).help(...)` in a feature module here (a
+new module's `commands` goes into FEATURES); `make i18n` and its summary translated in every
+catalog; a row in the README's command table. tests/bot/test_documentation.py says what is
+missing.
 """
 
 from __future__ import annotations
@@ -17,6 +18,16 @@ from bot.commands.command import Registry
 
 __all__ = ["FEATURES", "REGISTRY"]
 
-FEATURES = (positions, account, analysis, advice, chart, prices, alerts, settings, faq)
+FEATURES = (
+    positions.commands,
+    account.commands,
+    analysis.commands,
+    advice.commands,
+    chart.commands,
+    prices.commands,
+    alerts.commands,
+    settings.commands,
+    faq.commands,
+)
 
-REGISTRY = Registry(command for feature in FEATURES for command in feature.COMMANDS)
+REGISTRY = Registry(command for feature in FEATURES for command in feature)

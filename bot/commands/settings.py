@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from babel import Locale, UnknownLocaleError
 
-from bot.commands.command import Command, Menu, Place, always
+from bot.commands.command import Feature, Menu, Place, always
 from bot.commands.context import Context
 from bot.commands.messages import usage_blocks
 from bot.i18n import N_
@@ -14,9 +14,22 @@ from bot.reply import Button, Paragraph, Reply, Title
 from bot.views.tables import mode_name
 from engine.models import Exchange
 
-__all__ = ["COMMANDS", "defaults", "exchange", "help_", "language"]
+__all__ = ["commands", "defaults", "exchange", "help_", "language"]
 
 
+commands = Feature()
+
+
+@commands.command("exchange", simple.exchange, aliases=("ex",)).help(
+    (
+        "/exchange binance|bybit|okx|custom [MMR% FEE% [AMOUNT]]",
+        "/exchange bybit · /exchange custom 0.5% 0.05%",
+    ),
+    N_(
+        "Choose whose margin rules to use; custom takes your exchange's "
+        "maintenance rate, fee and maintenance amount."
+    ),
+)
 async def exchange(ctx: Context, intent: SetExchange) -> Reply:
     tr = ctx.tr
     if intent.exchange is None:
@@ -39,6 +52,9 @@ async def exchange(ctx: Context, intent: SetExchange) -> Reply:
     return Reply.of(tr("Margin rules set to {exchange}.", exchange=intent.exchange.value))
 
 
+@commands.command("lang", simple.language, aliases=("language",)).help(
+    ("/lang [CODE]", "/lang en"), N_("Choose the language.")
+)
 async def language(ctx: Context, intent: SetLanguage) -> Reply:
     catalogs = ctx.services.catalogs
     if intent.code is None:
@@ -65,6 +81,10 @@ def _native_name(code: str) -> str:
         return code
 
 
+@commands.command("defaults", simple.defaults, aliases=("default",)).help(
+    ("/defaults [LEVx] [iso|cross]", "/defaults 10x iso"),
+    N_("The leverage and mode used when a command leaves them out."),
+)
 async def defaults(ctx: Context, intent: SetDefaults) -> Reply:
     fields: dict[str, object] = {}
     if intent.leverage is not None:
@@ -81,6 +101,14 @@ async def defaults(ctx: Context, intent: SetDefaults) -> Reply:
     )
 
 
+@commands.command(
+    "help",
+    simple.help_,
+    aliases=("start", "commands", "?"),
+    places=frozenset({Place.PRIVATE, Place.GROUP}),
+    reads_only=always,
+    menu=Menu(group=3),
+).help(("/help [COMMAND]", "/help whatif"), N_("Every command, or one command in detail."))
 async def help_(ctx: Context, intent: Help) -> Reply:
     tr = ctx.tr
     if intent.topic:
@@ -96,49 +124,3 @@ async def help_(ctx: Context, intent: Help) -> Reply:
         "and cross mode. Start with /balance, then /long or /short."
     )
     return Reply((Title(tr("Commands")), Paragraph(intro), *lines))
-
-
-COMMANDS = (
-    Command(
-        name="exchange",
-        aliases=("ex",),
-        parser=simple.exchange,
-        handler=exchange,
-        syntax="/exchange binance|bybit|okx|custom [MMR% FEE% [AMOUNT]]",
-        examples="/exchange bybit · /exchange custom 0.5% 0.05%",
-        summary=N_(
-            "Choose whose margin rules to use; custom takes your exchange's "
-            "maintenance rate, fee and maintenance amount."
-        ),
-    ),
-    Command(
-        name="lang",
-        aliases=("language",),
-        parser=simple.language,
-        handler=language,
-        syntax="/lang [CODE]",
-        examples="/lang en",
-        summary=N_("Choose the language."),
-    ),
-    Command(
-        name="defaults",
-        aliases=("default",),
-        parser=simple.defaults,
-        handler=defaults,
-        syntax="/defaults [LEVx] [iso|cross]",
-        examples="/defaults 10x iso",
-        summary=N_("The leverage and mode used when a command leaves them out."),
-    ),
-    Command(
-        name="help",
-        aliases=("start", "commands", "?"),
-        parser=simple.help_,
-        handler=help_,
-        syntax="/help [COMMAND]",
-        examples="/help whatif",
-        summary=N_("Every command, or one command in detail."),
-        places=frozenset({Place.PRIVATE, Place.GROUP}),
-        reads_only=always,
-        menu=Menu(group=3),
-    ),
-)

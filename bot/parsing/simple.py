@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
+from typing import TypeVar
 
 from bot.parsing.errors import ParseError
 from bot.parsing.intents import (
@@ -11,6 +13,7 @@ from bot.parsing.intents import (
     Compare,
     Faq,
     Help,
+    Intent,
     PortfolioAction,
     Reset,
     Risk,
@@ -30,6 +33,8 @@ from engine.errors import InvalidInput
 from engine.models import Exchange, MarginMode
 from engine.scenarios import Shock, ShockKind
 from engine.symbols import canonical_symbol
+
+IntentT = TypeVar("IntentT", bound=Intent)
 
 _YES = {"yes", "y", "confirm", "ok", "sure"}
 _ALL = {"all", "*", "everything"}
@@ -58,24 +63,20 @@ def _positive(word: str, command: str, *, signed: bool = False) -> Decimal:
     return value
 
 
-def positions(words: list[str]) -> ShowPositions:
-    _arity(words, "positions", 0, 0)
-    return ShowPositions()
+def _no_words(intent: type[IntentT], command: str) -> Callable[[list[str]], IntentT]:
+    """The grammar of a command that takes no words: its intent, or an error for any word."""
+
+    def parse(words: list[str]) -> IntentT:
+        _arity(words, command, 0, 0)
+        return intent()
+
+    return parse
 
 
-def undo(words: list[str]) -> Undo:
-    _arity(words, "undo", 0, 0)
-    return Undo()
-
-
-def risk(words: list[str]) -> Risk:
-    _arity(words, "risk", 0, 0)
-    return Risk()
-
-
-def compare(words: list[str]) -> Compare:
-    _arity(words, "compare", 0, 0)
-    return Compare()
+positions = _no_words(ShowPositions, "positions")
+undo = _no_words(Undo, "undo")
+risk = _no_words(Risk, "risk")
+compare = _no_words(Compare, "compare")
 
 
 def balance(words: list[str]) -> SetBalance:

@@ -9,11 +9,13 @@ from typing import Any
 import pytest
 
 from bot.commands import reads_only
-from bot.commands.command import ANYWHERE, Command, Menu, Place, Registry
+from bot.commands.command import ANYWHERE, Command, Feature, Menu, Place, Registry
+from bot.commands.context import Context
 from bot.commands.registry import FEATURES, REGISTRY
 from bot.i18n import Catalogs
-from bot.parsing import ParseError
-from bot.parsing.intents import OpenPosition
+from bot.parsing import ParseError, simple
+from bot.parsing.intents import OpenPosition, Undo
+from bot.reply import Reply
 from bot.telegram.menu import commands_for
 from engine.models import Side
 
@@ -21,9 +23,25 @@ LONG = REGISTRY["long"]
 
 
 def test_the_registry_is_every_feature_modules_commands_in_order() -> None:
-    declared = [command for feature in FEATURES for command in feature.COMMANDS]
+    declared = [command for feature in FEATURES for command in feature]
     assert list(REGISTRY) == declared
-    assert len(REGISTRY) == 26
+    assert " ".join(c.name for c in REGISTRY) == (  # /help's order, as before the decorators
+        "long short positions close margin lev mode balance undo reset risk portfolio compare "
+        "whatif calc recommend profile chart price alerts digest exchange lang defaults help faq"
+    )
+
+
+def test_a_feature_keeps_stacked_commands_in_reading_order_and_closes_once_composed() -> None:
+    feature = Feature()
+
+    @feature.command("first", simple.undo).help(("/first", "/first"), "The first.")
+    @feature.command("second", simple.undo).help(("/second", "/second"), "The second.")
+    async def handler(ctx: Context, intent: Undo) -> Reply:
+        raise NotImplementedError
+
+    assert [(c.name, c.handler) for c in feature] == [("first", handler), ("second", handler)]
+    with pytest.raises(RuntimeError):
+        feature.command("late", simple.undo).help(("/late", "/late"), "Too late.")(handler)
 
 
 @pytest.mark.parametrize(
