@@ -22,7 +22,7 @@ commands = Feature()
 
 @commands.command("exchange", simple.exchange, aliases=("ex",)).help(
     (
-        "/exchange binance|bybit|okx|custom [MMR% FEE% [AMOUNT]]",
+        f"/exchange {'|'.join(e.value for e in Exchange)} [MMR% FEE% [AMOUNT]]",
         "/exchange bybit · /exchange custom 0.5% 0.05%",
     ),
     N_(

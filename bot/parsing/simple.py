@@ -185,7 +185,8 @@ def exchange(words: list[str]) -> SetExchange:
     try:
         chosen = Exchange(words[0])
     except ValueError:
-        raise ParseError("bad_exchange", "exchange", token=words[0][:30]) from None
+        choices = ", ".join(e.value for e in Exchange)
+        raise ParseError("bad_exchange", "exchange", token=words[0][:30], choices=choices) from None
     if chosen is not Exchange.CUSTOM:
         _arity(words, "exchange", 1, 1)
         return SetExchange(chosen)
