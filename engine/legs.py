@@ -30,8 +30,10 @@ class Leg:
     mark: Decimal
     signed_qty: Decimal
     unrealized_pnl: Decimal
-    maintenance: Decimal
+    maintenance: Decimal  # what the liquidation condition holds the balance to, at the mark
     isolated_wallet: Decimal | None  # None for a cross position
+    fee_to_close: Decimal  # held in the wallet, so not lost before bankruptcy (Bybit)
+    liquidation_fee: Decimal | None  # the part of `maintenance` that is a fee (OKX)
 
     @property
     def cost(self) -> Decimal:
@@ -94,4 +96,6 @@ def make_leg(position: Position, table: TierTable, rules: ExchangeProfile, fee: 
         unrealized_pnl=signed_qty * (mark - position.entry_price),
         maintenance=value_at(curve, mark),
         isolated_wallet=wallet,
+        fee_to_close=rules.fee_to_close(position, fee),
+        liquidation_fee=rules.liquidation_fee(position, mark, fee),
     )

@@ -1,8 +1,9 @@
 """Liquidation and bankruptcy prices, isolated and cross, from the shared solver.
 
 Isolated: the position's own wallet is the whole balance,
-    wallet + sign*q*(P - entry) = MM(P)        (liquidation)
-    wallet + sign*q*(P - entry) = 0            (bankruptcy)
+    wallet + sign*q*(P - entry) = MM(P)                (liquidation)
+    wallet - fee to close + sign*q*(P - entry) = 0     (bankruptcy)
+where the fee to close is the one Bybit holds in the wallet (zero elsewhere).
 Cross: every cross position shares the cross wallet; with the other symbols
 held at their marks, the legs of one symbol (one, or two in hedge mode) solve
     cross_wallet + upnl_others + sum_legs sign*q*(P - entry) = MM_others + sum_legs MM(P)
@@ -42,8 +43,8 @@ def isolated_price_at_ratio(leg: Leg, ratio: Decimal) -> Decimal | None:
 
 
 def isolated_bankruptcy(leg: Leg) -> Decimal | None:
-    """The mark at which the isolated wallet is used up."""
-    wallet = leg.isolated_wallet or ZERO
+    """The mark at which the isolated wallet, less the fee to close it holds, is used up."""
+    wallet = (leg.isolated_wallet or ZERO) - leg.fee_to_close
     return solve((), leg.signed_qty, wallet - leg.cost, ZERO, leg.mark)
 
 

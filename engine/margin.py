@@ -1,8 +1,10 @@
 """A portfolio's figures as an exchange would show them: per position and per account.
 
-Margin ratio here is always maintenance / margin balance (Binance's and
-Bybit's convention: 100% means liquidation). OKX displays the reciprocal;
-the figure is the same risk read the other way up.
+Margin ratio here is always what the liquidation condition requires (the
+maintenance margin, plus OKX's liquidation fee) / margin balance (Binance's and
+Bybit's convention: 100% means liquidation). OKX displays the reciprocal,
+reported beside it as `mgn_ratio`; the same risk read the other way up. Each
+other figure is one exchange field (README, "Machine interface").
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from engine.liquidation import (
     isolated_liquidation,
 )
 from engine.models import Portfolio, Position
-from engine.numbers import ZERO
+from engine.numbers import ONE, ZERO
 from engine.tiers import TierBook
 
 __all__ = [
@@ -46,18 +48,27 @@ class PositionResult:
     position: Position
     mark_price: Decimal
     notional: Decimal
-    initial_margin: Decimal
-    isolated_margin: Decimal | None
-    maintenance_margin: Decimal
+    initial_margin: Decimal  # Binance positionInitialMargin, Bybit positionIM, OKX imr
+    opening_margin: Decimal  # entry notional / leverage
+    isolated_wallet: Decimal | None  # Binance isolatedWallet, Bybit positionBalance, OKX margin
+    maintenance_margin: Decimal  # Binance maintMargin, Bybit positionMM, OKX mmr
+    liquidation_fee: Decimal | None  # OKX: value x taker fee, beside MM in the condition
+    fee_to_close: Decimal | None  # Bybit: held in IM, MM and the isolated wallet
     unrealized_pnl: Decimal
     roe: Decimal
     margin_balance: Decimal
     margin_ratio: Decimal | None  # None when the balance is zero or less
+    mgn_ratio: Decimal | None  # OKX's mgnRatio, 1 / margin_ratio; None on other exchanges
     bankruptcy_price: Decimal | None
     liquidation_price: Decimal | None
     distance_to_liquidation: Decimal | None  # |mark - liq| / mark; negative once liquidated
     status: Status
     fallback_tiers: bool
+
+    @property
+    def isolated_margin(self) -> Decimal | None:
+        """`isolated_wallet`, under the name a Position's input gives the same figure."""
+        return self.isolated_wallet
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,12 +76,13 @@ class AccountResult:
     wallet_balance: Decimal
     unrealized_pnl: Decimal
     equity: Decimal
-    maintenance_margin: Decimal
-    margin_ratio: Decimal | None
+    maintenance_margin: Decimal  # the positions' maintenance_margin, summed
+    liquidation_fee: Decimal | None  # the positions' liquidation_fee, summed (OKX)
+    margin_ratio: Decimal | None  # (maintenance margin + liquidation fee) / equity
     available_balance: Decimal
     cross_wallet: Decimal
     cross_equity: Decimal
-    cross_maintenance_margin: Decimal
+    cross_maintenance_margin: Decimal  # what cross equity must stay above (fee included)
     cross_margin_ratio: Decimal | None
 
 
@@ -172,24 +184,34 @@ def _result(
         distance = abs(mark - liquidation) / mark
         if liquidated:
             distance = -distance
+    rules = prepared.rules
     return PositionResult(
         position=position,
         mark_price=mark,
         notional=position.qty * mark,
-        initial_margin=position.qty * mark / position.leverage
-        + prepared.rules.fee_to_close(position, prepared.fee),
-        isolated_margin=leg.isolated_wallet,
-        maintenance_margin=leg.maintenance,
+        initial_margin=rules.initial_margin(position, prepared.fee),
+        opening_margin=opening_margin,
+        isolated_wallet=leg.isolated_wallet,
+        maintenance_margin=leg.maintenance - (leg.liquidation_fee or ZERO),
+        liquidation_fee=leg.liquidation_fee,
+        fee_to_close=leg.fee_to_close if rules.reports_fee_to_close else None,
         unrealized_pnl=leg.unrealized_pnl,
         roe=leg.unrealized_pnl / opening_margin,
         margin_balance=balance,
         margin_ratio=margin_ratio,
+        mgn_ratio=_mgn_ratio(margin_ratio) if leg.liquidation_fee is not None else None,
         bankruptcy_price=bankruptcy,
         liquidation_price=liquidation,
         distance_to_liquidation=distance,
         status=status,
         fallback_tiers=leg.table.fallback,
     )
+
+
+def _mgn_ratio(margin_ratio: Decimal | None) -> Decimal | None:
+    """OKX's mgnRatio: balance / (MM + liquidation fee), None where IsoCross's ratio is
+    None (no balance) or zero (nothing to maintain)."""
+    return ONE / margin_ratio if margin_ratio else None
 
 
 def _account(
@@ -201,14 +223,17 @@ def _account(
     wallet = prepared.portfolio.wallet_balance
     upnl = sum((r.unrealized_pnl for r in results), ZERO)
     maintenance = sum((r.maintenance_margin for r in results), ZERO)
-    cross_initial = sum((r.initial_margin for r in results if r.isolated_margin is None), ZERO)
+    fees = [r.liquidation_fee for r in results if r.liquidation_fee is not None]
+    fee = sum(fees, ZERO) if fees else None
+    cross_initial = sum((r.initial_margin for r in results if r.isolated_wallet is None), ZERO)
     equity = wallet + upnl
     return AccountResult(
         wallet_balance=wallet,
         unrealized_pnl=upnl,
         equity=equity,
         maintenance_margin=maintenance,
-        margin_ratio=ratio(maintenance, equity),
+        liquidation_fee=fee,
+        margin_ratio=ratio(maintenance + (fee or ZERO), equity),
         available_balance=max(ZERO, totals.equity - cross_initial),
         cross_wallet=totals.wallet,
         cross_equity=totals.equity,

@@ -72,9 +72,15 @@ def portfolio_from_json(data: Any) -> Portfolio:
 
 
 def _position(raw: Any, index: int) -> dict[str, Any]:
+    """`isolated_wallet`, as the output names it, is accepted for `isolated_margin`."""
     if not isinstance(raw, dict):
         raise InvalidInput(field=f"positions.{index}", reason="not_an_object")
     position = dict(raw)
+    if "isolated_wallet" in position:
+        if "isolated_margin" in position:
+            field = f"positions.{index}.isolated_wallet"
+            raise InvalidInput(field=field, reason="both_wallet_and_margin")
+        position["isolated_margin"] = position.pop("isolated_wallet")
     if "tiers" in position:
         position["tiers"] = _tiers(position["tiers"], f"positions.{index}.tiers")
     return position
@@ -111,11 +117,15 @@ def _position_json(result: PositionResult) -> dict[str, Any]:
         "mark_price": _text(result.mark_price),
         "notional": _text(result.notional),
         "initial_margin": _text(result.initial_margin),
-        "isolated_margin": _text(result.isolated_margin),
+        "opening_margin": _text(result.opening_margin),
+        "isolated_wallet": _text(result.isolated_wallet),
         "maintenance_margin": _text(result.maintenance_margin),
+        "liquidation_fee": _text(result.liquidation_fee),
+        "fee_to_close": _text(result.fee_to_close),
         "unrealized_pnl": _text(result.unrealized_pnl),
         "roe": _text(result.roe),
         "margin_ratio": _text(result.margin_ratio),
+        "mgn_ratio": _text(result.mgn_ratio),
         "distance_to_liquidation": _text(result.distance_to_liquidation),
         "fallback_tiers": result.fallback_tiers,
     }
@@ -137,5 +147,11 @@ def evaluation_to_json(result: Evaluation) -> dict[str, Any]:
             "cross_equity": _text(account.cross_equity),
             "cross_maintenance_margin": _text(account.cross_maintenance_margin),
             "cross_margin_ratio": _text(account.cross_margin_ratio),
+            # only where the exchange has one (OKX), so every account figure is a number
+            **_present("liquidation_fee", account.liquidation_fee),
         },
     }
+
+
+def _present(key: str, value: Decimal | None) -> dict[str, str | None]:
+    return {} if value is None else {key: _text(value)}

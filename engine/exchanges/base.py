@@ -77,6 +77,7 @@ class ExchangeProfile:
     naming: SymbolNaming = SymbolNaming()
     api_url: str | None = None  # the public REST root; None: no market of its own
     tier_source: TierSource | None = None  # how `engine tiers refresh` fetches its tiers
+    reports_fee_to_close = False  # True: a fee to close is held in IM and MM (Bybit)
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.exchange.value}>"
@@ -94,6 +95,16 @@ class ExchangeProfile:
     def fee_to_close(self, position: Position, fee: Decimal) -> Decimal:
         """A fixed fee to close held in both initial and maintenance margin."""
         return ZERO
+
+    def liquidation_fee(self, position: Position, price: Decimal, fee: Decimal) -> Decimal | None:
+        """The fee the liquidation condition adds to the exchange's MM figure at `price`
+        (it is part of `maintenance_rate_extra`); None: the exchange has no such fee."""
+        return None
+
+    def initial_margin(self, position: Position, fee: Decimal) -> Decimal:
+        """The exchange's position initial margin: notional at the mark / leverage, plus
+        the fee to close where one is held (Binance positionInitialMargin, OKX imr)."""
+        return position.qty * position.mark / position.leverage + self.fee_to_close(position, fee)
 
     def extra_for_wallet(self, wallet: Decimal, sign: int, fee: Decimal) -> Decimal:
         """The margin to add by hand that grows the isolated wallet by `wallet`."""
@@ -117,13 +128,19 @@ class ExchangeProfile:
         return FlatCurve(position.qty * (tier.mmr + extra), fee_to_close - tier.maintenance_amount)
 
     def isolated_wallet(self, position: Position, fee: Decimal) -> Decimal:
-        """The margin an isolated position holds: the opening margin plus what was added."""
-        base = (
-            position.isolated_margin
-            if position.isolated_margin is not None
-            else position.qty * position.entry_price / position.leverage
-        )
-        return base + self.added_margin(position, fee) + self.fee_to_close(position, fee)
+        """The margin an isolated position holds: the opening margin, the fee to close held
+        with it, and what was added.
+
+        A given `isolated_margin` is that whole wallet, as the result's `isolated_wallet`
+        reports it (fee to close included), so the output fed back in means the same;
+        `extra_margin` still adds on top.
+        """
+        if position.isolated_margin is not None:
+            base = position.isolated_margin
+        else:
+            opening = position.qty * position.entry_price / position.leverage
+            base = opening + self.fee_to_close(position, fee)
+        return base + self.added_margin(position, fee)
 
 
 def check_leverage(position: Position, table: TierTable) -> None:

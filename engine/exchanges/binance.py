@@ -95,6 +95,8 @@ class BinanceProfile(ExchangeProfile):
     the maintenance margin rate and amount of the level at the liquidation price");
     no fee in maintenance. Isolated wallet = entry notional / leverage + margin added.
     Liquidation when the wallet plus unrealized PnL falls to MM (WB, TMM1, UPNL1, cum).
+    The figures are those of GET /fapi/v2/positionRisk: initial margin = notional(mark)
+    / leverage (`positionInitialMargin`), MM (`maintMargin`), `isolatedWallet`.
 
     Source: Binance FAQ "How to Calculate Liquidation Price of USDⓈ-M Futures
     Contracts", published 2020-08-14. Tiers: GET /fapi/v1/leverageBracket (signed),

@@ -125,16 +125,32 @@ def _closing_factor(position: Position) -> Decimal:
 
 class BybitProfile(ExchangeProfile):
     """Bybit USDT perpetual, UTA isolated margin:
-    MM = position value x MMR - mm deduction + estimated fee to close.
+    MM = position value(mark) x MMR - mm deduction + estimated fee to close,
+    IM = entry value / leverage + estimated fee to close (isolated; cross: mark value).
 
-    The fee to close is qty x bankruptcy price x taker fee and sits in the initial
-    margin too; margin added by hand counts as extra / (1 -/+ taker fee) for a
-    long / short. The risk-limit tier follows the position value as the mark moves,
-    so the table is re-read at the price being tested.
+    The fee to close is qty x entry x (1 -/+ 1/leverage) x taker fee for a long /
+    short (the taker fee at the bankruptcy price of the opening margin); it sits in
+    the initial margin and in the maintenance margin, so it is held in the isolated
+    wallet and is not lost before bankruptcy:
+        bankruptcy = entry x (1 -/+ 1/leverage) -/+ extra / ((1 -/+ taker fee) x qty)
+    (Bybit's "What is Bankruptcy Price?": long = entry x (1 - initial margin rate);
+    1 BTC long @ 60,000 at 50x goes bankrupt at 58,800).
+    Margin added by hand counts as extra / (1 -/+ taker fee) for a long / short.
+    The risk-limit tier follows the position value as the mark moves, so the table
+    is re-read at the price being tested.
+
+    Since 2025-09-02 isolated MM is computed at the mark while isolated IM stays at
+    the entry ("Position IM: no change"); cross IM and MM are both at the mark.
 
     Source: Bybit help centre "Liquidation Price Calculation under Isolated Mode
-    (Unified Trading Account)", USDT perpetual formulas, last updated 2026-05-27.
-    Tiers: GET /v5/market/risk-limit (public), bounded by position value in USDT.
+    (Unified Trading Account)", USDT perpetual formulas, last updated 2026-05-27;
+    for mark and entry, Bybit help centre "The New Margin Calculation: Adjustments
+    and Implications" (effective 2025-09-02, last updated 2025-09-18),
+    https://www.bybit.com/en/help-center/article/Understanding-the-Adjustment-and-Impact-of-the-New-Margin-Calculation
+    USDT isolated table: Position IM "No change"; Position MM "[(Position Size x
+    Mark Price x MM Rate) - MM Deduction] + [Position Size x Entry Price x (1 -/+
+    1/Leverage) x Taker Fee Rate]". Tiers: GET /v5/market/risk-limit (public),
+    bounded by position value in USDT.
     """
 
     exchange = Exchange.BYBIT
@@ -147,6 +163,7 @@ class BybitProfile(ExchangeProfile):
     taker_fee = Decimal("0.00055")
     tier_basis = "notional"
     naming = NAMING
+    reports_fee_to_close = True
     api_url = "https://api.bybit.com"
     tier_source = TierSource(
         docs="https://bybit-exchange.github.io/docs/v5/market/risk-limit", fetch=_fetch
@@ -155,6 +172,12 @@ class BybitProfile(ExchangeProfile):
     def fee_to_close(self, position: Position, fee: Decimal) -> Decimal:
         """Bybit's estimated fee to close: qty x bankruptcy price x taker fee."""
         return position.qty * position.entry_price * _closing_factor(position) * fee
+
+    def initial_margin(self, position: Position, fee: Decimal) -> Decimal:
+        """Bybit positionIM: isolated at the entry (unchanged by the 2025-09-02 margin
+        update), cross at the mark; plus the fee to close either way."""
+        price = position.mark if position.is_cross else position.entry_price
+        return position.qty * price / position.leverage + self.fee_to_close(position, fee)
 
     def extra_for_wallet(self, wallet: Decimal, sign: int, fee: Decimal) -> Decimal:
         """Added margin counts / (1 -/+ fee), so growing the wallet by `wallet` takes less."""

@@ -21,7 +21,7 @@ from engine.exchanges.tier_format import (
     text,
     tier_file,
 )
-from engine.models import Exchange
+from engine.models import Exchange, Position
 from engine.numbers import ZERO
 from engine.symbols import QUOTE, base_asset, canonical_symbol
 
@@ -133,15 +133,19 @@ def _fetch(http: Http, request: RefreshRequest) -> dict[str, Any]:
 
 class OkxProfile(ExchangeProfile):
     """OKX USDT swaps, isolated: margin ratio = (margin + upl) / (MM + liquidation fee),
-    MM = position value(mark) x mmr, liquidation fee = position value x taker fee.
+    MM = position value(mark) x mmr, liquidation fee = position value(mark) x taker fee.
 
-    So the maintenance rate is the tier's mmr plus the taker fee, with no deduction;
-    the tier is the one the size in contracts falls in, which does not change with
-    price. Liquidation at a margin ratio of 100% (OKX shows balance over maintenance,
-    the reciprocal of the ratio IsoCross reports).
+    So the liquidation condition holds the balance to the tier's mmr plus the taker
+    fee, with no deduction; the tier is the one the size in contracts falls in, which
+    does not change with price. Liquidation at a margin ratio of 100% (OKX shows
+    balance over MM + liquidation fee, the reciprocal of the ratio IsoCross reports).
+    The MM figure itself is OKX's `mmr` position field, value x mmr without the fee
+    (a live position reads exactly 0.4% x notional at tier 1); the fee is reported
+    apart as the liquidation fee. Initial margin is value(mark) / leverage (`imr`).
 
     Source: OKX help "Tiered maintenance margin ratio rules" (isolated USDT-margined
-    contracts), published 2022-06-16, updated 2025-05-16. Tiers: GET
+    contracts), published 2022-06-16, updated 2025-05-16; fields as in OKX API v5
+    GET /api/v5/account/positions (`imr`, `mmr`, `margin`, `mgnRatio`). Tiers: GET
     /api/v5/public/position-tiers (public), bounded by contracts; ctVal from
     /api/v5/public/instruments turns contracts into base units.
     """
@@ -161,5 +165,9 @@ class OkxProfile(ExchangeProfile):
     )
 
     def maintenance_rate_extra(self, fee: Decimal) -> Decimal:
-        """The liquidation fee (value x taker fee) joins the maintenance rate."""
+        """The liquidation fee (value x taker fee) joins the rate the condition uses."""
         return fee
+
+    def liquidation_fee(self, position: Position, price: Decimal, fee: Decimal) -> Decimal | None:
+        """Position value at `price` x taker fee: in the condition, not in OKX's `mmr`."""
+        return position.qty * price * fee

@@ -10,6 +10,10 @@ from typing import Any
 
 import pytest
 
+from engine.cli.evaluate_cmd import evaluation_to_json, portfolio_from_json
+from engine.margin import evaluate
+from engine.tiers import load_tier_book
+
 PORTFOLIO: dict[str, Any] = {
     "exchange": "binance",
     "position_mode": "one_way",
@@ -120,3 +124,68 @@ def test_missing_file_exits_2() -> None:
     done = _run("", "/nonexistent/portfolio.json")
     assert done.returncode == 2
     assert json.loads(done.stdout)["error"]["code"] == "unreadable_input"
+
+
+BYBIT_LONG: dict[str, Any] = {
+    "exchange": "bybit",
+    "wallet_balance": "10000",
+    "positions": [
+        {
+            "id": "btc",
+            "symbol": "BTCUSDT",
+            "side": "long",
+            "qty": "1",
+            "entry_price": "20000",
+            "leverage": "50",
+            "tiers": [
+                {
+                    "notional_floor": "0",
+                    "notional_cap": "1e15",
+                    "mmr": "0.005",
+                    "max_leverage": "100",
+                }
+            ],
+        }
+    ],
+}
+
+
+def test_bybit_output_wallet_fed_back_gives_the_same_liquidation_price() -> None:
+    # 1 BTC long @ 20,000 x50: isolated_wallet = 400 + 10.78 fee to close = 410.78,
+    # LP 19,698.49 whether the wallet is derived or given (it was 19,687.66 given).
+    first = json.loads(_run(json.dumps(BYBIT_LONG)).stdout)["positions"][0]
+    assert first["isolated_wallet"] == "410.78"
+    assert first["fee_to_close"] == "10.78"
+    assert first["opening_margin"] == "400"
+    assert first["liquidation_fee"] is None and first["mgn_ratio"] is None
+    for key in ("isolated_wallet", "isolated_margin"):
+        data = json.loads(json.dumps(BYBIT_LONG))
+        data["positions"][0][key] = first["isolated_wallet"]
+        again = json.loads(_run(json.dumps(data)).stdout)["positions"][0]
+        assert again["liquidation_price"] == first["liquidation_price"], key
+        assert again["liquidation_price"].startswith("19698.49")
+
+
+def test_isolated_wallet_and_isolated_margin_together_are_refused() -> None:
+    data = json.loads(json.dumps(BYBIT_LONG))
+    data["positions"][0].update(isolated_wallet="410.78", isolated_margin="410.78")
+    done = _run(json.dumps(data))
+    assert done.returncode == 2
+    assert json.loads(done.stdout)["error"]["field"] == "positions.0.isolated_wallet"
+
+
+def _machine_interface_section() -> str:
+    readme = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
+    return readme.split("### Machine interface", 1)[1].split("\n### ", 1)[0]
+
+
+@pytest.mark.parametrize("exchange", ["binance", "bybit", "okx"])
+def test_every_output_figure_is_in_the_readme_field_table(exchange: str) -> None:
+    data = json.loads(json.dumps(BYBIT_LONG)) | {"exchange": exchange}
+    out = evaluation_to_json(evaluate(portfolio_from_json(data), load_tier_book()))
+    rows = [line for line in _machine_interface_section().splitlines() if line.startswith("| `")]
+    echoed = {"id", "symbol", "side", "margin_mode"}  # the input's own words, given back
+    keys = [k for k in (*out["positions"][0], *out["account"]) if k not in echoed]
+    missing = [key for key in keys if not any(f"`{key}`" in row.split("|")[1] for row in rows)]
+    assert not missing, f"README 'Machine interface' has no table row for {missing}"
+    assert ("liquidation_fee" in out["account"]) is (exchange == "okx")
