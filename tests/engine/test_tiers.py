@@ -46,10 +46,11 @@ def test_maintenance_amounts_keep_maintenance_continuous_at_every_boundary(
 
 
 def test_okx_contract_tiers_become_base_quantity(book: TierBook) -> None:
-    # BTC-USDT-SWAP: 1 contract = 0.01 BTC; tier 1 is 0-500 contracts = 0-5 BTC
+    # BTC-USDT-SWAP: 1 contract = 0.01 BTC. The 2026-09-04 table replaces the 2022 one
+    # (tier 1 was 0-500 contracts = 5 BTC): tier 1 is 0-1000 contracts = 1000 x 0.01 = 10 BTC
     table = book.table(Exchange.OKX, "BTCUSDT")
     assert table.basis == "quantity"
-    assert table.tiers[0].cap == Decimal("5")
+    assert table.tiers[0].cap == Decimal("10")
 
 
 def test_unknown_symbols_get_the_marked_fallback(book: TierBook) -> None:
@@ -72,15 +73,15 @@ def _file(exchange: str, as_of: str, symbols: dict[str, str]) -> dict[str, objec
 
 
 def test_a_newer_file_wins_only_for_the_symbols_it_holds(tmp_path: Path) -> None:
-    newer = _file("binance", "2099-01-01", {"BTCUSDT": "0.3"})
+    newer = _file("binance", "2099-01-01", {"BTCUSDT": "0.03"})
     (tmp_path / "binance_2099-01-01.json").write_text(json.dumps(newer))
     book = load_tier_book([tmp_path])
-    assert book.table(Exchange.BINANCE, "BTCUSDT").tiers[0].mmr == Decimal("0.3")
+    assert book.table(Exchange.BINANCE, "BTCUSDT").tiers[0].mmr == Decimal("0.03")
     assert book.table(Exchange.BINANCE, "ETHUSDT").as_of == "2026-09-29"
 
 
 def test_an_older_file_does_not_replace_a_newer_table(tmp_path: Path) -> None:
-    older = _file("binance", "2001-01-01", {"BTCUSDT": "0.3"})
+    older = _file("binance", "2001-01-01", {"BTCUSDT": "0.03"})
     (tmp_path / "binance_2001-01-01.json").write_text(json.dumps(older))
     book = load_tier_book([tmp_path])
     assert book.table(Exchange.BINANCE, "BTCUSDT").tiers[0].mmr == Decimal("0.004")
