@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from engine.cli.evaluate_cmd import evaluation_to_json, portfolio_from_json
-from engine.errors import EngineError, InvalidInput, TierDataError
+from engine.errors import InvalidInput, TierDataError
 from engine.margin import evaluate
 from engine.tiers import TierBook, joined_floor, rate_problem
 
@@ -192,7 +192,3 @@ def test_the_cli_prints_the_percent_refusal_as_one_json_line() -> None:
         "mmr": "0.5",
         "max_leverage": "100",
     }
-
-
-def test_engine_errors_stay_engine_errors() -> None:
-    assert issubclass(InvalidInput, EngineError) and issubclass(TierDataError, EngineError)
