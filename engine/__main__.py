@@ -1,4 +1,4 @@
-"""`python -m engine evaluate [FILE]` and `python -m engine tiers refresh`: the engine as a tool."""
+"""The engine as a tool: `python -m engine evaluate [FILE]`, `tiers refresh`, `tiers list`."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from engine.cli import evaluate_cmd, refresh_cmd
+from engine.cli import evaluate_cmd, list_cmd, refresh_cmd
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -17,6 +17,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         dest="tiers_command", required=True
     )
     refresh_cmd.register(tiers)
+    list_cmd.register(tiers)
     args = parser.parse_args(argv)
     return int(args.run(args))
 

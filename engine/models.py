@@ -105,13 +105,19 @@ class Tier(_Frozen):
 
 
 class TierTable(_Frozen):
-    """A symbol's brackets. `basis` says whether floor/cap are notional or base quantity."""
+    """A symbol's brackets. `basis` says whether floor/cap are notional or base quantity.
+
+    `partial`: the exchange has more tiers than these; a size past the last cap is
+    refused (`beyond_partial_table`) instead of read from the last tier shipped.
+    """
 
     basis: Literal["notional", "quantity"] = "notional"
     tiers: tuple[Tier, ...]
     source: str = ""
     as_of: str = ""
     fallback: bool = False
+    partial: bool = False
+    symbol: str = ""
 
     @model_validator(mode="after")
     def _check(self) -> TierTable:
@@ -127,11 +133,21 @@ class TierTable(_Frozen):
         return self
 
     def tier_for(self, size: Decimal) -> Tier:
-        """The tier whose (floor, cap] holds `size`; past the last cap, the last tier."""
+        """The tier whose (floor, cap] holds `size`; past the last cap, the last tier,
+        unless the table is partial: then TierDataError(reason="beyond_partial_table")."""
         for tier in self.tiers:
             if size <= tier.cap:
                 return tier
-        return self.tiers[-1]
+        last = self.tiers[-1]
+        if self.partial:
+            raise TierDataError(
+                reason="beyond_partial_table",
+                symbol=self.symbol,
+                size=size,
+                cap=last.cap,
+                as_of=self.as_of,
+            )
+        return last
 
 
 class CustomRates(_Frozen):

@@ -15,7 +15,8 @@ from typing import Any
 from engine.errors import EngineError, InvalidInput
 from engine.margin import Evaluation, PositionResult, evaluate
 from engine.models import Portfolio, build
-from engine.tiers import load_tier_book
+from engine.numbers import ZERO, to_decimal
+from engine.tiers import joined_floor, load_tier_book, rate_problem
 
 __all__ = ["evaluation_to_json", "portfolio_from_json", "register", "run"]
 
@@ -57,6 +58,13 @@ def _fail(error: dict[str, object]) -> int:
 
 
 _TIER_FIELDS = ("notional_floor", "notional_cap", "qty_floor", "qty_cap")
+# Bybit's GET /v5/market/risk-limit rows as published; the floor is the cap below.
+_BYBIT_FIELDS = {
+    "riskLimitValue": "cap",
+    "maintenanceMargin": "mmr",
+    "mmDeduction": "maintenance_amount",
+    "maxLeverage": "max_leverage",
+}
 
 
 def portfolio_from_json(data: Any) -> Portfolio:
@@ -87,18 +95,47 @@ def _position(raw: Any, index: int) -> dict[str, Any]:
 
 
 def _tiers(raw: Any, field: str) -> dict[str, Any]:
-    """Accept `{notional_floor, notional_cap, ...}` or `{qty_floor, qty_cap, ...}` rows."""
+    """Rows of `{notional_floor, notional_cap, mmr, max_leverage, maintenance_amount}` (or
+    `qty_floor`, `qty_cap`), or Bybit's risk-limit rows as published (`riskLimitValue`, ...).
+
+    Taken as the exchanges publish them: an inclusive floor (OKX's 2001 after 2000, 1000.01
+    after 1000) starts at the cap below, a blank maintenance amount (Bybit's tier 1
+    `mmDeduction: ""`) is 0. A rate that cannot be right is refused (`rate_problem`).
+    """
     if not isinstance(raw, list) or not raw or not all(isinstance(t, dict) for t in raw):
         raise InvalidInput(field=field, reason="not_a_tier_list")
     by_qty = "qty_floor" in raw[0] or "qty_cap" in raw[0]
+    if "riskLimitValue" in raw[0]:
+        rows = [{_BYBIT_FIELDS[k]: v for k, v in r.items() if k in _BYBIT_FIELDS} for r in raw]
+    else:
+        rows = [_bounded(row, f"{field}.{n}", by_qty) for n, row in enumerate(raw)]
+    previous_cap = ZERO
+    for n, row in enumerate(rows):
+        where = f"{field}.{n}"
+        floor = to_decimal(row.get("floor", previous_cap), f"{where}.floor")
+        row["floor"] = joined_floor(floor, previous_cap)
+        if row.get("maintenance_amount") == "":
+            row["maintenance_amount"] = ZERO
+        _check_rate(row, where)
+        previous_cap = to_decimal(row.get("cap"), f"{where}.cap")
+    return {"basis": "quantity" if by_qty else "notional", "tiers": rows, "source": "input"}
+
+
+def _bounded(row: dict[str, Any], where: str, by_qty: bool) -> dict[str, Any]:
     lower, upper = ("qty_floor", "qty_cap") if by_qty else ("notional_floor", "notional_cap")
-    tiers = []
-    for n, row in enumerate(raw):
-        if lower not in row or upper not in row:
-            raise InvalidInput(field=f"{field}.{n}", reason="missing_bounds", expected=lower)
-        rest = {k: v for k, v in row.items() if k not in _TIER_FIELDS}
-        tiers.append({"floor": row[lower], "cap": row[upper], **rest})
-    return {"basis": "quantity" if by_qty else "notional", "tiers": tiers, "source": "input"}
+    if lower not in row or upper not in row:
+        raise InvalidInput(field=where, reason="missing_bounds", expected=lower)
+    rest = {k: v for k, v in row.items() if k not in _TIER_FIELDS}
+    return {"floor": row[lower], "cap": row[upper], **rest}
+
+
+def _check_rate(row: dict[str, Any], where: str) -> None:
+    """mmr 0.5 on a 100x tier means 0.5%: refuse it, saying so, instead of liquidating."""
+    mmr = to_decimal(row.get("mmr"), f"{where}.mmr")
+    leverage = to_decimal(row.get("max_leverage"), f"{where}.max_leverage")
+    problem = rate_problem(mmr, leverage)
+    if problem is not None:
+        raise InvalidInput(field=f"{where}.mmr", reason=problem, mmr=mmr, max_leverage=leverage)
 
 
 def _text(value: Decimal | None) -> str | None:

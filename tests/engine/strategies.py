@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import ROUND_DOWN, Decimal
 from typing import Any
 
 from hypothesis import strategies as st
@@ -44,6 +44,9 @@ def position_data(
     qty = (notional / entry).quantize(Decimal("0.001")) or Decimal("0.001")
     table = _BOOK.table(exchange, symbol) if exchange is not Exchange.CUSTOM else None
     max_leverage = 100
+    if table is not None and table.partial:  # a partial table refuses sizes past its last cap
+        cap = table.tiers[-1].cap if table.basis == "quantity" else table.tiers[-1].cap / entry
+        qty = min(qty, cap.quantize(Decimal("0.001"), rounding=ROUND_DOWN))
     if table is not None:
         size = qty if table.basis == "quantity" else qty * entry
         max_leverage = int(table.tier_for(size).max_leverage)
