@@ -72,6 +72,11 @@ INVALID_INPUT: Mapping[str, str] = {
     "below_one": N_("Leverage starts at 1x."),
 }
 GENERIC_INVALID = N_("That value of {field} cannot be used.")
+# a shipped table that covers only its first tiers: past its last one the margin is unknown
+BEYOND_PARTIAL_TABLE = N_(
+    "The {symbol} margin table I have for this exchange (as of {as_of}) stops below this "
+    "position's size, so I can't compute its margin exactly. Try a smaller size."
+)
 
 
 def usage_blocks(tr: Translator, command: Command[Any]) -> list[Paragraph]:
@@ -104,6 +109,8 @@ def engine_error_reply(tr: Translator, error: EngineError, command: Command[Any]
     params.setdefault("field", "")
     if error.code == "invalid_input":
         template = INVALID_INPUT.get(params.get("reason", ""), GENERIC_INVALID)
+    elif params.get("reason") == "beyond_partial_table":
+        template = BEYOND_PARTIAL_TABLE
     else:
         template = ENGINE_ERRORS.get(error.code, GENERIC_INVALID)
     blocks: list[Paragraph] = [Paragraph(tr(template, **params))]
