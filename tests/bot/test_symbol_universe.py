@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from bot.commands import Caller, CommandLayer
 from bot.feeds.base import RawMark
 from bot.feeds.listings import symbol_universe
 from bot.services import Services
@@ -79,3 +80,18 @@ async def test_a_symbol_the_feed_priced_is_known(services: Services) -> None:
     universe = symbol_universe(services.book, services.prices)
     assert universe.knows(Exchange.BYBIT, "1000PEPEUSDT")
     assert universe.knows(Exchange.CUSTOM, "1000PEPEUSDT")  # Binance's names price custom
+
+
+async def test_a_line_too_long_for_a_button_asks_for_the_word_listed(
+    chat: Chat, services: Services
+) -> None:
+    reply = await chat.send("/long xyz123 0.123456789 @ 1.23456789 12.5x iso margin 1234.5678")
+    assert "send the command again with the word “listed”" in reply.plain_text()
+    assert all(len(b.action.encode()) <= 64 for row in reply.buttons for b in row)
+    assert await _held(services, chat) == []
+
+
+async def test_the_reply_is_translated(services: Services) -> None:
+    layer = CommandLayer(services)
+    reply = await layer.handle("/long pepe 50000 @ 0.000012 10x iso", Caller(7, "es"))
+    assert "1000PEPEUSDT: 50 contratos = 50.000 PEPE" in reply.plain_text()
