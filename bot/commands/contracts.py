@@ -16,13 +16,20 @@ from engine.models import MarginMode, Position
 from engine.symbols import base_asset
 from engine.universe import Resolution, UnknownSymbol
 
-__all__ = ["conversion_note", "converted", "resolve", "unknown_symbol_reply"]
+__all__ = ["contract_symbol", "conversion_note", "converted", "resolve", "unknown_symbol_reply"]
 
 
-def resolve(ctx: Context, intent: OpenPosition) -> Resolution | UnknownSymbol:
+def resolve(ctx: Context, symbol: str) -> Resolution | UnknownSymbol:
     """The exchange's contract for the symbol typed (`engine.universe`)."""
     universe = symbol_universe(ctx.services.book, ctx.services.prices)
-    return universe.resolve(ctx.user.exchange, intent.symbol)
+    return universe.resolve(ctx.user.exchange, symbol)
+
+
+def contract_symbol(ctx: Context, symbol: str) -> str:
+    """The contract `symbol` means on the user's exchange ('PEPEUSDT' -> '1000PEPEUSDT'),
+    or `symbol` itself when no list knows it."""
+    found = resolve(ctx, symbol)
+    return found.contract.symbol if isinstance(found, Resolution) else symbol
 
 
 def converted(intent: OpenPosition, found: Resolution) -> OpenPosition:

@@ -6,7 +6,13 @@ from decimal import Decimal
 
 from bot.commands.command import Feature, always
 from bot.commands.context import Context, other_mode_prices
-from bot.commands.contracts import conversion_note, converted, resolve, unknown_symbol_reply
+from bot.commands.contracts import (
+    contract_symbol,
+    conversion_note,
+    converted,
+    resolve,
+    unknown_symbol_reply,
+)
 from bot.feeds.book import MarkQuote
 from bot.i18n import N_, Translator
 from bot.parsing import ParseError, position, simple
@@ -85,7 +91,7 @@ commands = Feature()
 )
 async def open_position(ctx: Context, typed: OpenPosition) -> Reply:
     tr = ctx.tr
-    found = resolve(ctx, typed)
+    found = resolve(ctx, typed.symbol)
     if isinstance(found, UnknownSymbol):
         if not typed.listed:
             return unknown_symbol_reply(ctx, typed, found)
@@ -169,11 +175,12 @@ async def show(ctx: Context, _: ShowPositions) -> Reply:
     return Reply(tuple(blocks), private_only=True)
 
 
-def _find(stored: StoredPortfolio, seq: int | None, symbol: str | None, command: str) -> int:
+def _find(stored: StoredPortfolio, seq: int | None, symbols: tuple[str, ...], command: str) -> int:
     for item in stored.positions:
-        if item.seq == seq or (symbol is not None and item.position.symbol == symbol):
+        if item.seq == seq or item.position.symbol in symbols:
             return item.seq
-    raise ParseError("bad_position_number", command, token=str(seq or symbol))
+    typed = symbols[-1] if symbols else str(seq)
+    raise ParseError("bad_position_number", command, token=typed)
 
 
 @commands.command("close", simple.close, aliases=("cl",)).help(
@@ -181,7 +188,9 @@ def _find(stored: StoredPortfolio, seq: int | None, symbol: str | None, command:
 )
 async def close(ctx: Context, intent: ClosePosition) -> Reply:
     stored = await ctx.stored()
-    seq = _find(stored, intent.seq, intent.symbol, "close")
+    # the contract the symbol means, or the name as typed (a position stored under it)
+    symbols = () if intent.symbol is None else (contract_symbol(ctx, intent.symbol), intent.symbol)
+    seq = _find(stored, intent.seq, symbols, "close")
     removed = await ctx.services.portfolios.remove_position(ctx.user.id, seq)
     await ctx.changed()
     text = ctx.tr(
@@ -207,7 +216,7 @@ async def _replace(
 )
 async def adjust_margin(ctx: Context, intent: AdjustMargin) -> Reply:
     stored = await ctx.stored()
-    seq = _find(stored, intent.seq, None, "margin")
+    seq = _find(stored, intent.seq, (), "margin")
     position = stored.positions[seq - 1].position
     if position.margin_mode is MarginMode.CROSS:
         raise InvalidInput(field="margin", reason="cross_has_no_own_margin")
@@ -221,7 +230,7 @@ async def adjust_margin(ctx: Context, intent: AdjustMargin) -> Reply:
 )
 async def set_leverage(ctx: Context, intent: SetLeverage) -> Reply:
     stored = await ctx.stored()
-    seq = _find(stored, intent.seq, None, "lev")
+    seq = _find(stored, intent.seq, (), "lev")
     position = stored.positions[seq - 1].position
     portfolio = await _replace(
         ctx, stored, seq, position.model_copy(update={"leverage": intent.leverage})
@@ -243,7 +252,7 @@ async def set_mode(ctx: Context, intent: SetMode) -> Reply:
         await ctx.services.portfolios.set_mode_all(ctx.user.id, intent.mode)
         await ctx.changed()
         return await show(ctx, ShowPositions())
-    seq = _find(stored, intent.seq, None, "mode")
+    seq = _find(stored, intent.seq, (), "mode")
     position = stored.positions[seq - 1].position
     changed = position.model_copy(
         update={"margin_mode": intent.mode, "extra_margin": Decimal(0), "isolated_margin": None}

@@ -95,3 +95,9 @@ async def test_the_reply_is_translated(services: Services) -> None:
     layer = CommandLayer(services)
     reply = await layer.handle("/long pepe 50000 @ 0.000012 10x iso", Caller(7, "es"))
     assert "1000PEPEUSDT: 50 contratos = 50.000 PEPE" in reply.plain_text()
+
+
+async def test_close_pepe_finds_the_1000pepe_position(chat: Chat, services: Services) -> None:
+    await chat.send("/long 1000pepe 50 @ 0.012 10x iso")
+    assert "Closed #1 1000PEPEUSDT" in await chat.text("/close pepe")
+    assert await _held(services, chat) == []
