@@ -111,6 +111,11 @@ def _plain(value: Decimal) -> str:
     return format(value.normalize(), "f")
 
 
+def _fits(line: str) -> bool:
+    """A line short enough to ride on a button (Telegram's callback data)."""
+    return len(line.encode()) <= CALLBACK_LIMIT
+
+
 def unknown_symbol_reply(ctx: Context, intent: OpenPosition, unknown: UnknownSymbol) -> Reply:
     """Nothing is stored: suggest the nearest coins; 'Yes, it is listed' stores it as typed."""
     tr, exchange = ctx.tr, ctx.user.exchange.value
@@ -127,10 +132,10 @@ def unknown_symbol_reply(ctx: Context, intent: OpenPosition, unknown: UnknownSym
         blocks.append(
             Paragraph(tr("Did you mean {symbols}?", symbols=", ".join(unknown.suggestions)))
         )
-    options = [Button(coin, _line(intent, coin, listed=False)) for coin in unknown.suggestions]
+    lines = {coin: _line(intent, coin, listed=False) for coin in unknown.suggestions}
+    buttons = [tuple(Button(coin, line) for coin, line in lines.items() if _fits(line))]
     confirm = _line(intent, intent.symbol, listed=True)
-    buttons = [tuple(b for b in options if len(b.action.encode()) <= CALLBACK_LIMIT)]
-    if len(confirm.encode()) <= CALLBACK_LIMIT:
+    if _fits(confirm):
         blocks.append(
             Paragraph(
                 tr(

@@ -85,7 +85,8 @@ async def test_a_symbol_the_feed_priced_is_known(services: Services) -> None:
 async def test_a_line_too_long_for_a_button_asks_for_the_word_listed(
     chat: Chat, services: Services
 ) -> None:
-    reply = await chat.send("/long xyz123 0.123456789 @ 1.23456789 12.5x iso margin 1234.5678")
+    reply = await chat.send("/long btcc 0.123456789 @ 1.23456789 12.5x iso margin 1234567.891")
+    assert "Did you mean BTC" in reply.plain_text()
     assert "send the command again with the word “listed”" in reply.plain_text()
     assert all(len(b.action.encode()) <= 64 for row in reply.buttons for b in row)
     assert await _held(services, chat) == []
