@@ -19,7 +19,9 @@ is read in the unit of the name they typed. So with '1000pepe' (or 1000PEPEUSDT)
 on Binance the size is in contracts and the price per contract, unchanged; with
 'pepe' the size is in PEPE and the price per PEPE, converted with
 ratio = contract unit / typed unit (1,000): contracts = PEPE / 1,000, price per
-contract = price per PEPE x 1,000. A size in USDT needs no conversion.
+contract = price per PEPE x 1,000. A size in USDT needs no conversion. Where an
+exchange counts its own contracts in coins (OKX: ctVal, 10,000,000 PEPE for
+PEPE-USDT-SWAP), `Contract.value` says how many, for the reply to state.
 """
 
 from __future__ import annotations
@@ -65,6 +67,7 @@ class Contract:
     symbol: str  # 'BTCUSDT', '1000PEPEUSDT'
     coin: str  # 'PEPE'
     unit: int  # coins per quoted unit: 1000 for 1000PEPEUSDT
+    value: Decimal | None = None  # coins per exchange contract where sizes count them (OKX ctVal)
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,14 +107,22 @@ class UnknownSymbol:
 class SymbolUniverse:
     """Every exchange's listed contracts, grouped by coin."""
 
-    def __init__(self, listed: Mapping[Exchange, Iterable[str]]) -> None:
+    def __init__(
+        self,
+        listed: Mapping[Exchange, Iterable[str]],
+        values: Mapping[tuple[Exchange, str], Decimal] | None = None,
+    ) -> None:
+        """`values`: the coins one contract counts where the exchange sizes in contracts
+        (OKX's ctVal: 0.01 BTC, 10,000,000 PEPE), by (exchange, symbol)."""
         self._coins: dict[Exchange, dict[str, tuple[Contract, ...]]] = {}
+        values = values or {}
         for exchange, symbols in listed.items():
             naming = profile(exchange).naming
             by_coin: dict[str, list[Contract]] = {}
             for symbol in set(symbols):
                 coin, unit = naming.multiplier(symbol)
-                by_coin.setdefault(coin, []).append(Contract(symbol, coin, unit))
+                value = values.get((exchange, symbol))
+                by_coin.setdefault(coin, []).append(Contract(symbol, coin, unit, value))
             self._coins[exchange] = {c: tuple(sorted(v, key=_by_unit)) for c, v in by_coin.items()}
 
     def knows(self, exchange: Exchange, symbol: str) -> bool:

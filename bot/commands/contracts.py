@@ -43,7 +43,7 @@ def converted(intent: OpenPosition, found: Resolution) -> OpenPosition:
 
 
 def conversion_note(
-    tr: Translator, typed: OpenPosition, found: Resolution, position: Position
+    tr: Translator, typed: OpenPosition, found: Resolution, position: Position, native: str
 ) -> list[Paragraph]:
     """Echo the rule: '1000PEPEUSDT: 50 contracts = 50,000 PEPE', and the price per contract."""
     if not found.converts:
@@ -72,6 +72,18 @@ def conversion_note(
             coins=coins,
         )
     notes = [Paragraph(size)]
+    if contract.value is not None:
+        notes.append(
+            Paragraph(
+                tr(
+                    "{native}: 1 contract = {value} {coin}; this size is {count} contracts.",
+                    native=native,
+                    value=tr.quantity(contract.value),
+                    coin=coin,
+                    count=tr.quantity(position.qty / contract.value),
+                )
+            )
+        )
     if typed.price is not None:
         notes.append(
             Paragraph(

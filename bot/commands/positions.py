@@ -34,6 +34,7 @@ from bot.views.tables import (
     positions_table,
 )
 from engine.errors import InvalidInput
+from engine.exchanges import profile
 from engine.models import MarginMode, Portfolio, Position
 from engine.universe import Resolution, UnknownSymbol
 from storage.portfolios import StoredPortfolio
@@ -126,7 +127,8 @@ async def open_position(ctx: Context, typed: OpenPosition) -> Reply:
             Paragraph(tr("Entry at the current mark {mark}.", mark=mark_text(tr, quote, ctx.now)))
         )
     if isinstance(found, Resolution):
-        blocks.extend(conversion_note(tr, typed, found, position))
+        native = profile(ctx.user.exchange).naming.native(position.symbol)
+        blocks.extend(conversion_note(tr, typed, found, position, native))
     if stored.wallet_balance == 0 and position.margin_mode is MarginMode.CROSS:
         blocks.append(Paragraph(tr("Cross positions share the wallet: set it with /balance.")))
     blocks.extend(fallback_note(tr, result.positions[-1:]))

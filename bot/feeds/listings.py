@@ -6,8 +6,11 @@ exchange's contracts too, since its marks carry that exchange's names.
 
 from __future__ import annotations
 
+from decimal import Decimal, InvalidOperation
+
 from bot.feeds.book import PriceBook
 from bot.feeds.venues import FEED_FOR
+from engine.exchanges import profile
 from engine.models import Exchange
 from engine.tiers import TierBook
 from engine.universe import SymbolUniverse
@@ -27,4 +30,21 @@ def symbol_universe(book: TierBook, prices: PriceBook) -> SymbolUniverse:
             if feed is not exchange:
                 symbols |= set(book.symbols(feed))
         listed[exchange] = symbols
-    return SymbolUniverse(listed)
+    return SymbolUniverse(listed, contract_values(book))
+
+
+def contract_values(book: TierBook) -> dict[tuple[Exchange, str], Decimal]:
+    """The coins one contract counts, from the tier files of exchanges that size in
+    contracts (OKX's ctVal, saved with each symbol's table)."""
+    values: dict[tuple[Exchange, str], Decimal] = {}
+    for exchange, entries in book.entries.items():
+        if profile(exchange).tier_basis != "contracts":
+            continue
+        for symbol, raw in entries.items():
+            try:
+                value = Decimal(str(raw.entry.get("contract_value", "")))
+            except InvalidOperation:
+                continue
+            if value.is_finite() and value > 0:
+                values[exchange, symbol] = value
+    return values

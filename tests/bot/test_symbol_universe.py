@@ -46,6 +46,8 @@ async def test_on_okx_1000pepe_is_a_thousand_pepe(chat: Chat, services: Services
     text = await chat.text("/long 1000pepe 50 @ 0.012 10x iso")
     assert await _held(services, chat) == [("PEPEUSDT", "50000", "0.000012")]
     assert "PEPEUSDT is sized in PEPE: 50 × 1000PEPE = 50,000 PEPE" in text
+    # OKX's shipped PEPE table: ctVal 10,000,000; 50,000 / 10,000,000 = 0.005 contracts
+    assert "PEPE-USDT-SWAP: 1 contract = 10,000,000 PEPE; this size is 0.005 contracts." in text
 
 
 async def test_known_symbols_keep_their_names(chat: Chat) -> None:
