@@ -6,6 +6,13 @@ from decimal import Decimal
 
 from bot.commands.command import Feature, always
 from bot.commands.context import Context, other_mode_prices
+from bot.commands.contracts import (
+    contract_symbol,
+    conversion_note,
+    converted,
+    resolve,
+    unknown_symbol_reply,
+)
 from bot.feeds.book import MarkQuote
 from bot.i18n import N_, Translator
 from bot.parsing import ParseError, position, simple
@@ -27,7 +34,9 @@ from bot.views.tables import (
     positions_table,
 )
 from engine.errors import InvalidInput
+from engine.exchanges import profile
 from engine.models import MarginMode, Portfolio, Position
+from engine.universe import Resolution, UnknownSymbol
 from storage.portfolios import StoredPortfolio
 
 __all__ = [
@@ -81,8 +90,15 @@ commands = Feature()
 @commands.command("short", position.short, aliases=("sell",)).help(
     (f"/short {_OPEN_SYNTAX}", "/short ETH 3 @ 3100 20x cross"), N_("Add a short position.")
 )
-async def open_position(ctx: Context, intent: OpenPosition) -> Reply:
+async def open_position(ctx: Context, typed: OpenPosition) -> Reply:
     tr = ctx.tr
+    found = resolve(ctx, typed.symbol)
+    if isinstance(found, UnknownSymbol):
+        if not typed.listed:
+            return unknown_symbol_reply(ctx, typed, found)
+        intent = typed
+    else:
+        intent = converted(typed, found)
     stored = await ctx.stored()
     price, quote = _entry(ctx, intent)
     position = _new_position(ctx, intent, len(stored.positions) + 1, price)
@@ -110,6 +126,9 @@ async def open_position(ctx: Context, intent: OpenPosition) -> Reply:
         blocks.append(
             Paragraph(tr("Entry at the current mark {mark}.", mark=mark_text(tr, quote, ctx.now)))
         )
+    if isinstance(found, Resolution):
+        native = profile(ctx.user.exchange).naming.native(position.symbol)
+        blocks.extend(conversion_note(tr, typed, found, position, native))
     if stored.wallet_balance == 0 and position.margin_mode is MarginMode.CROSS:
         blocks.append(Paragraph(tr("Cross positions share the wallet: set it with /balance.")))
     blocks.extend(fallback_note(tr, result.positions[-1:]))
@@ -158,11 +177,12 @@ async def show(ctx: Context, _: ShowPositions) -> Reply:
     return Reply(tuple(blocks), private_only=True)
 
 
-def _find(stored: StoredPortfolio, seq: int | None, symbol: str | None, command: str) -> int:
+def _find(stored: StoredPortfolio, seq: int | None, symbols: tuple[str, ...], command: str) -> int:
     for item in stored.positions:
-        if item.seq == seq or (symbol is not None and item.position.symbol == symbol):
+        if item.seq == seq or item.position.symbol in symbols:
             return item.seq
-    raise ParseError("bad_position_number", command, token=str(seq or symbol))
+    typed = symbols[-1] if symbols else str(seq)
+    raise ParseError("bad_position_number", command, token=typed)
 
 
 @commands.command("close", simple.close, aliases=("cl",)).help(
@@ -170,7 +190,9 @@ def _find(stored: StoredPortfolio, seq: int | None, symbol: str | None, command:
 )
 async def close(ctx: Context, intent: ClosePosition) -> Reply:
     stored = await ctx.stored()
-    seq = _find(stored, intent.seq, intent.symbol, "close")
+    # the contract the symbol means, or the name as typed (a position stored under it)
+    symbols = () if intent.symbol is None else (contract_symbol(ctx, intent.symbol), intent.symbol)
+    seq = _find(stored, intent.seq, symbols, "close")
     removed = await ctx.services.portfolios.remove_position(ctx.user.id, seq)
     await ctx.changed()
     text = ctx.tr(
@@ -196,7 +218,7 @@ async def _replace(
 )
 async def adjust_margin(ctx: Context, intent: AdjustMargin) -> Reply:
     stored = await ctx.stored()
-    seq = _find(stored, intent.seq, None, "margin")
+    seq = _find(stored, intent.seq, (), "margin")
     position = stored.positions[seq - 1].position
     if position.margin_mode is MarginMode.CROSS:
         raise InvalidInput(field="margin", reason="cross_has_no_own_margin")
@@ -210,7 +232,7 @@ async def adjust_margin(ctx: Context, intent: AdjustMargin) -> Reply:
 )
 async def set_leverage(ctx: Context, intent: SetLeverage) -> Reply:
     stored = await ctx.stored()
-    seq = _find(stored, intent.seq, None, "lev")
+    seq = _find(stored, intent.seq, (), "lev")
     position = stored.positions[seq - 1].position
     portfolio = await _replace(
         ctx, stored, seq, position.model_copy(update={"leverage": intent.leverage})
@@ -232,7 +254,7 @@ async def set_mode(ctx: Context, intent: SetMode) -> Reply:
         await ctx.services.portfolios.set_mode_all(ctx.user.id, intent.mode)
         await ctx.changed()
         return await show(ctx, ShowPositions())
-    seq = _find(stored, intent.seq, None, "mode")
+    seq = _find(stored, intent.seq, (), "mode")
     position = stored.positions[seq - 1].position
     changed = position.model_copy(
         update={"margin_mode": intent.mode, "extra_margin": Decimal(0), "isolated_margin": None}

@@ -106,6 +106,10 @@ class PriceBook:
         """The last accepted mark however old (for showing, with its age)."""
         return self._accepted.get((exchange, symbol))
 
+    def priced(self, exchange: Exchange) -> frozenset[str]:
+        """Every symbol this exchange's feed has had a mark accepted for: its listing."""
+        return frozenset(symbol for (e, symbol) in self._accepted if e is exchange)
+
     def feed_ok(self, exchange: Exchange, now: datetime) -> None:
         self._health[exchange] = _Health(last_ok=now)
 

@@ -58,6 +58,7 @@ class OpenPosition(Intent):
     leverage: Decimal | None = None
     margin_mode: MarginMode | None = None
     margin: Decimal | None = None  # the isolated wallet, when given
+    listed: bool = False  # 'listed': the user says an unknown symbol is a real contract
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,6 +4,12 @@ Words may come in any order: a symbol ('btc', 'BTC/USDT'), a size ('0.5',
 '0.5btc', '$5000'), a price ('@ 62000', 'at 62k'), a leverage ('10x', 'x10'),
 a mode ('iso', 'cross') and 'margin 800'. Bare numbers fill the slots left in
 order: size then price for /long and /short; price, size, balance for /calc.
+
+A power of ten of at least 1,000 glued to a coin ('1000pepe', '1000000mog', '1mbabydoge')
+names the multiplied contract when no other word names the symbol and the size is
+given elsewhere ('/long 1000pepe 50 @ 0.012'); otherwise it is a size in that coin
+('/long 1000pepe @ 0.000012': 1,000 PEPE). With 'usdt' ('1000pepeusdt') it is always the
+symbol. 'listed' confirms that a symbol IsoCross does not know is a real contract.
 """
 
 from __future__ import annotations
@@ -35,6 +41,8 @@ _LEVERAGE_WORDS = {"lev", "leverage"}
 _BALANCE_WORDS = {"balance", "bal", "wallet"}
 _UNIT = re.compile(r"(?P<number>[\d.,]+[km]?)(?P<unit>[^\W\d_][\w]*)")
 _NOTIONAL_UNITS = {"usdt", "usd", "$"}
+_MULTIPLIER = re.compile(r"10{3,}|1m")
+_LISTED = "listed"
 
 
 @dataclass
@@ -51,6 +59,8 @@ class _Slots:
     margin: Decimal | None = None
     balance: Decimal | None = None
     bare: list[Decimal] = field(default_factory=list)
+    glued: tuple[str, Decimal, str] | None = None  # '1000pepe': a symbol or a size
+    listed: bool = False
 
     def set(self, name: str, value: object, token: str) -> None:
         if getattr(self, name) is not None:
@@ -69,6 +79,7 @@ def short(words: list[str]) -> OpenPosition:
 def parse_open(side: Side, words: list[str], command: str) -> OpenPosition:
     slots = _read(words, command)
     slots.side = side
+    _settle_glued(slots, sizes_before=0)
     _fill(slots, ("qty", "price"))
     _check_symbol(slots)
     if slots.qty is None and slots.notional is None:
@@ -82,11 +93,13 @@ def parse_open(side: Side, words: list[str], command: str) -> OpenPosition:
         leverage=slots.leverage,
         margin_mode=slots.mode,
         margin=slots.margin,
+        listed=slots.listed,
     )
 
 
 def parse_calc(words: list[str]) -> Calc:
     slots = _read(words, "calc")
+    _settle_glued(slots, sizes_before=1)
     _fill(slots, ("price", "qty", "balance"))
     if slots.side is None:
         raise ParseError("missing_side", "calc")
@@ -148,6 +161,8 @@ def _take_word(slots: _Slots, word: str) -> None:
         slots.set("mode", MODES[word], word)
     elif word in SIDES:
         slots.set("side", SIDES[word], word)
+    elif word == _LISTED:
+        slots.listed = True
     elif (value := amount(word)) is not None:
         slots.bare.append(value)
     elif not _take_sized(slots, word):
@@ -165,6 +180,10 @@ def _take_sized(slots: _Slots, word: str) -> bool:
     unit = match["unit"]
     if unit in _NOTIONAL_UNITS:
         slots.set("notional", value, word)
+    elif _MULTIPLIER.fullmatch(match["number"]) and unit.endswith("usdt"):
+        _take_symbol(slots, word)
+    elif _MULTIPLIER.fullmatch(match["number"]) and slots.glued is None:
+        slots.glued = (word, value, unit)
     else:
         slots.set("qty", value, word)
         slots.unit = unit
@@ -179,6 +198,20 @@ def _take_symbol(slots: _Slots, word: str) -> None:
     except InvalidInput:
         raise ParseError("bad_symbol", slots.command, token=word[:30]) from None
     slots.set("symbol", symbol, word)
+
+
+def _settle_glued(slots: _Slots, sizes_before: int) -> None:
+    """'1000pepe' is the symbol when none is named and the size comes from elsewhere (a
+    bare number after the `sizes_before` that fill earlier slots, '$500', '50000pepe')."""
+    if slots.glued is None:
+        return
+    word, value, unit = slots.glued
+    sized = slots.qty is not None or slots.notional is not None
+    if slots.symbol is None and (sized or len(slots.bare) > sizes_before):
+        _take_symbol(slots, word)
+    else:
+        slots.set("qty", value, word)
+        slots.unit = unit
 
 
 def _number(word: str, command: str) -> Decimal:

@@ -25,9 +25,10 @@ from engine.symbols import QUOTE, base_asset, canonical_symbol
 __all__ = ["ExchangeProfile", "SymbolNaming", "TierBasis", "check_leverage"]
 
 TierBasis = Literal["notional", "contracts"]
-# A name that starts with a power of ten of at least 1,000 ("1000PEPE", "1000000MOG")
-# counts that many units of the coin per quoted unit.
-_MULTIPLIED = re.compile(r"(10{3,})([^\W\d_][^\W_]*)")
+# A name that starts with a power of ten of at least 1,000 ("1000PEPE", "1000000MOG",
+# Binance's "1MBABYDOGE") counts that many units of the coin per quoted unit.
+_MULTIPLIED = re.compile(r"(10{3,}|1M)([^\W\d_][^\W_]*)")
+_MILLION = 1_000_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,7 +62,10 @@ class SymbolNaming:
         """The coin and how many of it one quoted unit is: '1000PEPEUSDT' -> ('PEPE', 1000)."""
         base = base_asset(symbol)
         found = _MULTIPLIED.fullmatch(base) if self.multiplied_names else None
-        return (found.group(2), int(found.group(1))) if found else (base, 1)
+        if found is None:
+            return base, 1
+        count = found.group(1)
+        return found.group(2), _MILLION if count == "1M" else int(count)
 
 
 class ExchangeProfile:

@@ -114,7 +114,8 @@ async def test_a_list_too_long_for_one_message_is_paged_with_buttons(
     flood.burst = flood.rate = 1000  # this trader types fast on purpose
     await bot.say(6, "/balance 1000000")
     for n in range(40):
-        bot.api.message(6, f"/long {_symbol(n)} 1 @ {100 + n} x5")
+        # 'listed': the trader confirms each is a real contract (unknown ones are asked about)
+        bot.api.message(6, f"/long {_symbol(n)} 1 @ {100 + n} x5 listed")
     await bot.api.wait_for(lambda: len(bot.api.sent(6)) == 41)
     first = (await bot.say(6, "/positions"))[0]
     counter, forward = (b["text"] for b in first.buttons())

@@ -1,0 +1,174 @@
+"""The exchange's contract for the symbol a trader typed (`engine.universe`): the intent
+in the contract's units, the note that says what was converted, and the question asked
+about a symbol no list knows (nothing is stored until 'listed' confirms it)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from decimal import Decimal
+
+from bot.commands.context import Context
+from bot.feeds.listings import symbol_universe
+from bot.i18n import Translator
+from bot.parsing.intents import OpenPosition
+from bot.reply import CALLBACK_LIMIT, Button, Paragraph, Reply
+from engine.models import MarginMode, Position
+from engine.symbols import base_asset
+from engine.universe import Resolution, UnknownSymbol
+
+__all__ = ["contract_symbol", "conversion_note", "converted", "resolve", "unknown_symbol_reply"]
+
+
+def resolve(ctx: Context, symbol: str) -> Resolution | UnknownSymbol:
+    """The exchange's contract for the symbol typed (`engine.universe`)."""
+    universe = symbol_universe(ctx.services.book, ctx.services.prices)
+    return universe.resolve(ctx.user.exchange, symbol)
+
+
+def contract_symbol(ctx: Context, symbol: str) -> str:
+    """The contract `symbol` means on the user's exchange ('PEPEUSDT' -> '1000PEPEUSDT'),
+    or `symbol` itself when no list knows it."""
+    found = resolve(ctx, symbol)
+    return found.contract.symbol if isinstance(found, Resolution) else symbol
+
+
+def converted(intent: OpenPosition, found: Resolution) -> OpenPosition:
+    """The intent in the contract's units: size typed / ratio, price typed x ratio."""
+    return replace(
+        intent,
+        symbol=found.contract.symbol,
+        qty=None if intent.qty is None else found.size(intent.qty),
+        price=None if intent.price is None else found.price(intent.price),
+    )
+
+
+def conversion_note(
+    tr: Translator, typed: OpenPosition, found: Resolution, position: Position, native: str
+) -> list[Paragraph]:
+    """Echo the rule: '1000PEPEUSDT: 50 contracts = 50,000 PEPE', and the price per contract."""
+    if not found.converts:
+        return []
+    contract, coin = found.contract, found.contract.coin
+    coins = tr.quantity(position.qty * contract.unit)
+    if contract.unit > 1:
+        count = position.qty
+        n = int(count) if count == count.to_integral_value() else 2
+        size = tr.plural(
+            "{symbol}: {contracts} contract = {coins} {coin}",
+            "{symbol}: {contracts} contracts = {coins} {coin}",
+            n,
+            symbol=contract.symbol,
+            contracts=tr.quantity(count),
+            coins=coins,
+            coin=coin,
+        )
+    else:
+        size = tr(
+            "{symbol} is sized in {coin}: {typed} × {unit} = {coins} {coin}",
+            symbol=contract.symbol,
+            coin=coin,
+            typed=tr.quantity(typed.qty or position.qty / found.ratio),
+            unit=base_asset(found.typed.symbol),
+            coins=coins,
+        )
+    notes = [Paragraph(size)]
+    if contract.value is not None:
+        notes.append(
+            Paragraph(
+                tr(
+                    "{native}: 1 contract = {value} {coin}; this size is {count} contracts.",
+                    native=native,
+                    value=tr.quantity(contract.value),
+                    coin=coin,
+                    count=tr.quantity(position.qty / contract.value),
+                )
+            )
+        )
+    if typed.price is not None:
+        notes.append(
+            Paragraph(
+                tr(
+                    "Price {typed} per {typed_unit} = {price} per {unit}.",
+                    typed=tr.quantity(typed.price),
+                    typed_unit=base_asset(found.typed.symbol),
+                    price=tr.quantity(position.entry_price),
+                    unit=base_asset(contract.symbol),
+                )
+            )
+        )
+    return notes
+
+
+def _line(intent: OpenPosition, symbol: str, *, listed: bool) -> str:
+    """The command line that stands for `intent` with `symbol`, for a button."""
+    words = [f"/{intent.side.value}", symbol.lower()]
+    if intent.qty is not None:
+        words.append(_plain(intent.qty))
+    if intent.notional is not None:
+        words.append("$" + _plain(intent.notional))
+    if intent.price is not None:
+        words += ["@", _plain(intent.price)]
+    if intent.leverage is not None:
+        words.append(_plain(intent.leverage) + "x")
+    if intent.margin_mode is not None:
+        words.append("iso" if intent.margin_mode is MarginMode.ISOLATED else "cross")
+    if intent.margin is not None:
+        words += ["margin", _plain(intent.margin)]
+    if listed:
+        words.append("listed")
+    return " ".join(words)
+
+
+def _plain(value: Decimal) -> str:
+    return format(value.normalize(), "f")
+
+
+def _fits(line: str) -> bool:
+    """A line short enough to ride on a button (Telegram's callback data)."""
+    return len(line.encode()) <= CALLBACK_LIMIT
+
+
+def unknown_symbol_reply(ctx: Context, intent: OpenPosition, unknown: UnknownSymbol) -> Reply:
+    """Nothing is stored: suggest the nearest coins; 'Yes, it is listed' stores it as typed."""
+    tr, exchange = ctx.tr, ctx.user.exchange.value
+    blocks = [
+        Paragraph(
+            tr(
+                "{symbol} is not a contract IsoCross knows on {exchange}.",
+                symbol=intent.symbol,
+                exchange=exchange,
+            )
+        )
+    ]
+    if unknown.suggestions:
+        blocks.append(
+            Paragraph(tr("Did you mean {symbols}?", symbols=", ".join(unknown.suggestions)))
+        )
+    lines = {coin: _line(intent, coin, listed=False) for coin in unknown.suggestions}
+    buttons = [tuple(Button(coin, line) for coin, line in lines.items() if _fits(line))]
+    confirm = _line(intent, intent.symbol, listed=True)
+    if _fits(confirm):
+        blocks.append(
+            Paragraph(
+                tr(
+                    "If it is a real contract on {exchange}, confirm it: "
+                    "the position then uses the exchange's generic tier table, "
+                    "and no live mark until the feed prices it.",
+                    exchange=exchange,
+                )
+            )
+        )
+        buttons.append(
+            (Button(tr("Yes, it is listed"), confirm), Button(tr("Cancel"), "/positions"))
+        )
+    else:
+        blocks.append(
+            Paragraph(
+                tr(
+                    "If it is a real contract on {exchange}, send the command again with the word "
+                    "“listed”: the position then uses the exchange's generic tier table.",
+                    exchange=exchange,
+                )
+            )
+        )
+    return Reply(tuple(blocks), buttons=tuple(row for row in buttons if row), private_only=True)
