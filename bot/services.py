@@ -11,6 +11,7 @@ from pathlib import Path
 
 from bot.feeds.book import PriceBook
 from bot.feeds.klines import KlineStore
+from bot.feeds.listings import Listings
 from bot.feeds.marks import Marks
 from bot.i18n import Catalogs
 from engine.tiers import TierBook, load_tier_book
@@ -51,11 +52,13 @@ class Services:
     on_portfolio_change: list[PortfolioHook] = field(default_factory=list)
     alerts: AlertRepository = field(init=False)
     marks: Marks = field(init=False)
+    listings: Listings = field(init=False)  # which contracts each exchange lists
     reviews: ReviewRepository = field(init=False)
 
     def __post_init__(self) -> None:
         self.alerts = AlertRepository(self.db)
         self.marks = Marks(self.prices, ManualMarkRepository(self.db))
+        self.listings = Listings(self.book, self.prices)
         self.reviews = ReviewRepository(self.db)
 
     async def portfolio_changed(self, user_id: int) -> None:

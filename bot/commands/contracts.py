@@ -8,7 +8,6 @@ from dataclasses import replace
 from decimal import Decimal
 
 from bot.commands.context import Context
-from bot.feeds.listings import symbol_universe
 from bot.i18n import Translator
 from bot.parsing.intents import OpenPosition
 from bot.reply import CALLBACK_LIMIT, Button, Paragraph, Reply
@@ -21,8 +20,7 @@ __all__ = ["contract_symbol", "conversion_note", "converted", "resolve", "unknow
 
 def resolve(ctx: Context, symbol: str) -> Resolution | UnknownSymbol:
     """The exchange's contract for the symbol typed (`engine.universe`)."""
-    universe = symbol_universe(ctx.services.book, ctx.services.prices)
-    return universe.resolve(ctx.user.exchange, symbol)
+    return ctx.services.listings.universe().resolve(ctx.user.exchange, symbol)
 
 
 def contract_symbol(ctx: Context, symbol: str) -> str:

@@ -106,6 +106,12 @@ class PriceBook:
         """The last accepted mark however old (for showing, with its age)."""
         return self._accepted.get((exchange, symbol))
 
+    @property
+    def listing_version(self) -> int:
+        """Grows whenever a feed prices a symbol for the first time (marks are never
+        forgotten), so a listing built from `priced` is current while this is unchanged."""
+        return len(self._accepted)
+
     def priced(self, exchange: Exchange) -> frozenset[str]:
         """Every symbol this exchange's feed has had a mark accepted for: its listing."""
         return frozenset(symbol for (e, symbol) in self._accepted if e is exchange)

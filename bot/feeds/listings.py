@@ -15,7 +15,23 @@ from engine.models import Exchange
 from engine.tiers import TierBook
 from engine.universe import SymbolUniverse
 
-__all__ = ["symbol_universe"]
+__all__ = ["Listings", "symbol_universe"]
+
+
+class Listings:
+    """The symbol universe, rebuilt only when a feed has priced a new symbol: building it
+    reads every shipped table (~7 ms), which a /long should not pay each time."""
+
+    def __init__(self, book: TierBook, prices: PriceBook) -> None:
+        self.book = book
+        self.prices = prices
+        self._built: tuple[int, SymbolUniverse] | None = None
+
+    def universe(self) -> SymbolUniverse:
+        version = self.prices.listing_version
+        if self._built is None or self._built[0] != version:
+            self._built = (version, symbol_universe(self.book, self.prices))
+        return self._built[1]
 
 
 def symbol_universe(book: TierBook, prices: PriceBook) -> SymbolUniverse:

@@ -84,6 +84,21 @@ async def test_a_symbol_the_feed_priced_is_known(services: Services) -> None:
     assert universe.knows(Exchange.CUSTOM, "1000PEPEUSDT")  # Binance's names price custom
 
 
+async def test_the_listing_is_rebuilt_only_when_a_feed_prices_a_new_symbol(
+    services: Services,
+) -> None:
+    now = datetime(2026, 1, 1, tzinfo=UTC)
+    first = services.listings.universe()
+    assert services.listings.universe() is first  # nothing new: the same listing
+    assert not first.knows(Exchange.BYBIT, "NEWCOINUSDT")
+    services.prices.offer(Exchange.BYBIT, RawMark("NEWCOINUSDT", "1.5", None), now)
+    rebuilt = services.listings.universe()
+    assert rebuilt is not first
+    assert rebuilt.knows(Exchange.BYBIT, "NEWCOINUSDT")
+    services.prices.offer(Exchange.BYBIT, RawMark("NEWCOINUSDT", "1.6", None), now)
+    assert services.listings.universe() is rebuilt  # a new mark for a known symbol
+
+
 async def test_a_line_too_long_for_a_button_asks_for_the_word_listed(
     chat: Chat, services: Services
 ) -> None:
