@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
 
 from bot.commands.chart import whatif_chart_action
 from bot.commands.command import ANYWHERE, Feature, Menu, always
 from bot.commands.context import Context
+from bot.commands.contracts import in_contracts, shocks_in_contracts
 from bot.i18n import N_, Translator
 from bot.parsing import position, simple
 from bot.parsing.intents import Calc, Compare, WhatIf
@@ -93,6 +95,7 @@ async def whatif(ctx: Context, intent: WhatIf) -> Reply:
     portfolio = await ctx.held()
     if portfolio is None:
         return Reply.of(tr("No positions to stress yet."))
+    intent = replace(intent, shocks=shocks_in_contracts(ctx, intent.shocks))
     result = run_scenario(portfolio, ctx.services.book, intent.shocks)
     yes, no = tr("liquidated"), tr("survives")
     rows = tuple(
@@ -143,6 +146,7 @@ async def whatif(ctx: Context, intent: WhatIf) -> Reply:
 async def calc(ctx: Context, intent: Calc) -> Reply:
     """A one-position portfolio that is never stored: safe in groups and inline mode."""
     tr = ctx.tr
+    intent = in_contracts(ctx, intent)
     leverage = intent.leverage or ctx.user.default_leverage
     qty = _calc_qty(ctx, intent, leverage)
     position = Position(

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Sequence
+from dataclasses import replace
 from decimal import Decimal
 from functools import partial
 
 from bot.commands.command import Feature
 from bot.commands.context import Context
+from bot.commands.contracts import contract_symbol, shocks_in_contracts
 from bot.i18n import N_, Translator
 from bot.parsing import advice as grammar
 from bot.parsing.intents import ShowChart
@@ -48,6 +50,8 @@ async def chart(ctx: Context, intent: ShowChart) -> Reply:
     portfolio = await ctx.held()
     if portfolio is None:
         return Reply.of(tr("No positions to draw yet: add one with /long or /short."))
+    symbol = None if intent.symbol is None else contract_symbol(ctx, intent.symbol)
+    intent = replace(intent, symbol=symbol, shocks=shocks_in_contracts(ctx, intent.shocks))
     position_id = _position_id(ctx, portfolio, intent)
     if position_id is None:
         return Reply.error(

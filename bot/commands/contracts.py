@@ -9,13 +9,23 @@ from decimal import Decimal
 
 from bot.commands.context import Context
 from bot.i18n import Translator
-from bot.parsing.intents import OpenPosition
+from bot.parsing.intents import Calc, OpenPosition
 from bot.reply import CALLBACK_LIMIT, Button, Paragraph, Reply
 from engine.models import MarginMode, Position
+from engine.scenarios import Shock, ShockKind
 from engine.symbols import base_asset
 from engine.universe import Resolution, UnknownSymbol
 
-__all__ = ["contract_symbol", "conversion_note", "converted", "resolve", "unknown_symbol_reply"]
+__all__ = [
+    "contract_symbol",
+    "conversion_note",
+    "converted",
+    "in_contracts",
+    "priced_in_contracts",
+    "resolve",
+    "shocks_in_contracts",
+    "unknown_symbol_reply",
+]
 
 
 def resolve(ctx: Context, symbol: str) -> Resolution | UnknownSymbol:
@@ -28,6 +38,44 @@ def contract_symbol(ctx: Context, symbol: str) -> str:
     or `symbol` itself when no list knows it."""
     found = resolve(ctx, symbol)
     return found.contract.symbol if isinstance(found, Resolution) else symbol
+
+
+def in_contracts(ctx: Context, intent: Calc) -> Calc:
+    """A /calc in the contract's units ('pepe 50000 @ 0.000012' -> 50 1000PEPEUSDT @ 0.012);
+    a symbol no list knows is calculated as typed (a calculation stores nothing)."""
+    found = resolve(ctx, intent.symbol)
+    if not isinstance(found, Resolution):
+        return intent
+    return replace(
+        intent,
+        symbol=found.contract.symbol,
+        qty=None if intent.qty is None else found.size(intent.qty),
+        price=found.price(intent.price),
+    )
+
+
+def priced_in_contracts(
+    ctx: Context, symbol: str, price: Decimal | None
+) -> tuple[str, Decimal | None]:
+    """A mark typed for `symbol`, as the contract's symbol and its price per contract."""
+    found = resolve(ctx, symbol)
+    if not isinstance(found, Resolution):
+        return symbol, price
+    return found.contract.symbol, None if price is None else found.price(price)
+
+
+def shocks_in_contracts(ctx: Context, shocks: tuple[Shock, ...]) -> tuple[Shock, ...]:
+    """/whatif moves on the contracts they name: 'pepe 0.00001' is 0.01 on 1000PEPEUSDT
+    (a percentage stays what it is)."""
+    moved = []
+    for shock in shocks:
+        found = None if shock.symbol is None else resolve(ctx, shock.symbol)
+        if not isinstance(found, Resolution):
+            moved.append(shock)
+            continue
+        value = shock.value if shock.kind is ShockKind.PERCENT else found.price(shock.value)
+        moved.append(Shock(found.contract.symbol, shock.kind, value))
+    return tuple(moved)
 
 
 def converted(intent: OpenPosition, found: Resolution) -> OpenPosition:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from bot.commands.command import Feature
 from bot.commands.context import Context
+from bot.commands.contracts import contract_symbol, priced_in_contracts
 from bot.feeds.venues import FEED_FOR, FEEDS
 from bot.i18n import N_
 from bot.parsing import alerts as grammar
@@ -28,10 +29,11 @@ commands = Feature()
 )
 async def price(ctx: Context, intent: ShowPrice | SetPrice) -> Reply:
     if isinstance(intent, SetPrice):
-        return await _set(ctx, intent)
+        symbol, price = priced_in_contracts(ctx, intent.symbol, intent.price)
+        return await _set(ctx, SetPrice(symbol, price))
     if intent.symbol is None:
         return await _portfolio_marks(ctx)
-    return _symbol_marks(ctx, intent.symbol)
+    return _symbol_marks(ctx, contract_symbol(ctx, intent.symbol))
 
 
 async def _portfolio_marks(ctx: Context) -> Reply:

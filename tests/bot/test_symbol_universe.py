@@ -4,6 +4,7 @@ and an unknown symbol stored only once the user confirms it is a real contract."
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from decimal import Decimal
 
 from bot.commands import Caller, CommandLayer
 from bot.feeds.base import RawMark
@@ -119,3 +120,28 @@ async def test_close_pepe_finds_the_1000pepe_position(chat: Chat, services: Serv
     await chat.send("/long 1000pepe 50 @ 0.012 10x iso")
     assert "Closed #1 1000PEPEUSDT" in await chat.text("/close pepe")
     assert await _held(services, chat) == []
+
+
+async def test_calc_reads_a_coin_typed_size_and_price_on_the_contract(chat: Chat) -> None:
+    # 50,000 PEPE @ 0.000012 per PEPE is 50 contracts of 1000PEPEUSDT @ 0.012 per contract
+    text = await chat.text("/calc long pepe @ 0.000012 x10 50000 100")
+    assert text.startswith("long 50 1000PEPEUSDT @ 0.012000 ×10")
+
+
+async def test_a_manual_mark_typed_per_coin_is_stored_per_contract(
+    chat: Chat, services: Services
+) -> None:
+    reply = await chat.text("/price pepe 0.000013")
+    assert reply.startswith("Manual mark for 1000PEPEUSDT: 0.013000.")
+    assert "1000PEPEUSDT marks" in await chat.text("/price pepe")
+    quote = services.marks.manual(chat.caller.user_id, "1000PEPEUSDT")
+    assert quote is not None
+    assert quote.price == Decimal("0.013")
+
+
+async def test_a_whatif_price_typed_per_coin_moves_the_contract(chat: Chat) -> None:
+    await chat.send("/long pepe 50000 @ 0.000012 x10 iso")
+    text = await chat.text("/whatif pepe 0.00001")  # 0.00001 per PEPE = 0.01 per contract
+    assert "#1 1000PEPEUSDT     0.010000" in text
+    percent = await chat.text("/whatif pepe -10%")  # a percentage is the same in any unit
+    assert "#1 1000PEPEUSDT     0.010800" in percent
