@@ -125,7 +125,7 @@ async def risk(ctx: Context, _: Risk) -> Reply:
                 )
             )
         )
-    blocks.extend(ctx.marks_note(portfolio.positions))
+    blocks.extend(ctx.sources_note(portfolio.positions))
     return Reply(tuple(blocks), private_only=True)
 
 

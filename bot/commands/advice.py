@@ -81,7 +81,7 @@ async def recommend(ctx: Context, intent: Recommend) -> Reply:
             )
         blocks = position_blocks(tr, result, advice)
         buttons = _position_buttons(tr, result, advice)
-    blocks.extend(ctx.marks_note(portfolio.positions))
+    blocks.extend(ctx.sources_note(portfolio.positions))
     more = faq_buttons(tr, result.faq_topics)
     return Reply(tuple(blocks), (*buttons, *more), private_only=True)
 

@@ -13,7 +13,7 @@ from bot.i18n import N_, Translator
 from bot.parsing import position, simple
 from bot.parsing.intents import Calc, Compare, WhatIf
 from bot.reply import Block, Button, Paragraph, Reply, Table, Title
-from bot.views.tables import liquidation_text, mode_name, side_name
+from bot.views.tables import fallback_note, liquidation_text, mode_name, side_name
 from engine.models import MarginMode, Portfolio, Position
 from engine.scenarios import ModeOutcome, as_mode, run_scenario
 from engine.sizing import max_position_size
@@ -73,7 +73,7 @@ async def compare(ctx: Context, _: Compare) -> Reply:
                 )
             )
         )
-    blocks.extend(ctx.marks_note(portfolio.positions))
+    blocks.extend(ctx.sources_note(portfolio.positions))
     chart_button = (Button(tr("Chart"), "/chart"), Button(tr("Advice"), "/recommend"))
     return Reply(tuple(blocks), (chart_button,), private_only=True)
 
@@ -122,7 +122,7 @@ async def whatif(ctx: Context, intent: WhatIf) -> Reply:
         Title(tr("What if: the move happens at once")),
         per_position,
         totals,
-        *ctx.marks_note(portfolio.positions),
+        *ctx.sources_note(portfolio.positions),
     ]
     action = whatif_chart_action(intent.shocks)
     buttons = ((Button(tr("Chart"), action),),) if action else ()
@@ -180,7 +180,7 @@ async def calc(ctx: Context, intent: Calc) -> Reply:
         leverage=tr.quantity(leverage),
     )
     header = ("", mode_name(tr, MarginMode.ISOLATED), mode_name(tr, MarginMode.CROSS))
-    return Reply((Title(title), Table(header, rows)))
+    return Reply((Title(title), Table(header, rows), *fallback_note(tr, (isolated,))))
 
 
 def _calc_qty(ctx: Context, intent: Calc, leverage: Decimal) -> Decimal:

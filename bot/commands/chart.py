@@ -64,7 +64,7 @@ async def chart(ctx: Context, intent: ShowChart) -> Reply:
     blocks: list[Block] = [
         Title(tr("{symbol}: isolated against cross", symbol=model.symbol)),
         Paragraph(_caption(tr, model, portfolio)),
-        *ctx.marks_note(portfolio.positions),
+        *ctx.sources_note(portfolio.positions),
     ]
     return Reply(tuple(blocks), picture=png, private_only=True)
 

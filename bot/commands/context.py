@@ -12,9 +12,10 @@ from bot.feeds.book import MarkQuote
 from bot.i18n import Translator
 from bot.reply import Paragraph
 from bot.services import Services
-from bot.views.tables import marks_note
+from bot.views.tables import generic_tables_note, marks_note
+from engine.errors import EngineError
 from engine.margin import Evaluation, evaluate
-from engine.models import Portfolio, Position, build
+from engine.models import Exchange, Portfolio, Position, build
 from storage.portfolios import StoredPortfolio
 from storage.users import User
 
@@ -59,10 +60,23 @@ class Context:
         """The mark this user's positions in `symbol` are priced at (live, else manual)."""
         return self.services.marks.quote(self.user.id, self.user.exchange, symbol, self.now)
 
-    def marks_note(self, positions: tuple[Position, ...]) -> list[Paragraph]:
-        """Where each mark in a reply comes from and how old it is."""
+    def sources_note(self, positions: tuple[Position, ...]) -> list[Paragraph]:
+        """Where a reply's figures come from: which symbols use a generic tier table
+        instead of the exchange's, and each mark's source and age."""
         symbols = sorted({p.symbol for p in positions})
-        return marks_note(self.tr, {s: self.quote(s) for s in symbols}, self.now)
+        generic = [s for s in symbols if self._generic_table(s)]
+        return [
+            *generic_tables_note(self.tr, generic),
+            *marks_note(self.tr, {s: self.quote(s) for s in symbols}, self.now),
+        ]
+
+    def _generic_table(self, symbol: str) -> bool:
+        if self.user.exchange is Exchange.CUSTOM:  # the trader's own rates, no table
+            return False
+        try:
+            return self.services.book.table(self.user.exchange, symbol).fallback
+        except EngineError:
+            return False
 
     async def changed(self) -> None:
         """After a write: let the alert watch look at this user's portfolios again."""

@@ -171,8 +171,7 @@ async def show(ctx: Context, _: ShowPositions) -> Reply:
         ),
         *lines,
         positions_table(tr, result.positions, other_mode_prices(ctx, portfolio)),
-        *fallback_note(tr, result.positions),
-        *ctx.marks_note(portfolio.positions),
+        *ctx.sources_note(portfolio.positions),
     ]
     return Reply(tuple(blocks), private_only=True)
 

@@ -40,7 +40,7 @@ async def _portfolio_marks(ctx: Context) -> Reply:
     stored = await ctx.stored()
     if not stored.positions:
         return Reply.of(ctx.tr("Which market? For example /price BTC"))
-    return Reply(tuple(ctx.marks_note(stored.engine_positions)), private_only=True)
+    return Reply(tuple(ctx.sources_note(stored.engine_positions)), private_only=True)
 
 
 def _feed_row(ctx: Context, exchange: Exchange, symbol: str) -> tuple[str, str, str, str]:

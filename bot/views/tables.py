@@ -15,6 +15,8 @@ from engine.models import MarginMode, Position, Side
 __all__ = [
     "account_table",
     "age_text",
+    "fallback_note",
+    "generic_tables_note",
     "liquidation_text",
     "mark_text",
     "marks_note",
@@ -119,7 +121,12 @@ def account_table(tr: Translator, account: AccountResult) -> Table:
 
 
 def fallback_note(tr: Translator, results: tuple[PositionResult, ...]) -> list[Paragraph]:
-    symbols = sorted({r.position.symbol for r in results if r.fallback_tiers})
+    """The generic-table note for the results that were computed on one."""
+    return generic_tables_note(tr, sorted({r.position.symbol for r in results if r.fallback_tiers}))
+
+
+def generic_tables_note(tr: Translator, symbols: list[str]) -> list[Paragraph]:
+    """Which symbols' figures use the exchange's generic table, not its own for them."""
     if not symbols:
         return []
     return [
