@@ -107,17 +107,26 @@ def positions_table(
 
 
 def account_table(tr: Translator, account: AccountResult) -> Table:
-    rows = (
+    """The account's figures; on OKX also its liquidation fee (kept apart from `mmr`, as
+    OKX reports it) and the margin ratio the way OKX shows it (`mgnRatio`, the reciprocal)."""
+    rows: list[tuple[str, str]] = [
         (tr("Wallet balance"), tr.money(account.wallet_balance)),
         (tr("Unrealized PnL"), tr.money(account.unrealized_pnl)),
         (tr("Equity"), tr.money(account.equity)),
         (tr("Maintenance margin"), tr.money(account.maintenance_margin)),
-        (tr("Margin ratio"), _ratio(tr, account.margin_ratio)),
+    ]
+    if account.liquidation_fee is not None:
+        rows.append((tr("Liquidation fee"), tr.money(account.liquidation_fee)))
+    rows.append((tr("Margin ratio"), _ratio(tr, account.margin_ratio)))
+    if account.liquidation_fee is not None:
+        okx = None if not account.margin_ratio else 1 / account.margin_ratio
+        rows.append((tr("Margin ratio as OKX shows it"), _ratio(tr, okx)))
+    rows += [
         (tr("Available balance"), tr.money(account.available_balance)),
         (tr("Cross wallet"), tr.money(account.cross_wallet)),
         (tr("Cross margin ratio"), _ratio(tr, account.cross_margin_ratio)),
-    )
-    return Table((tr("Account"), "USDT"), rows)
+    ]
+    return Table((tr("Account"), "USDT"), tuple(rows))
 
 
 def fallback_note(tr: Translator, results: tuple[PositionResult, ...]) -> list[Paragraph]:

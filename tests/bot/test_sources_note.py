@@ -31,3 +31,27 @@ async def test_a_symbol_with_the_exchanges_table_has_no_such_note(chat: Chat) ->
     await chat.send("/long btc 0.01 @ 62000 x10 iso")
     for command in ("/positions", "/risk", "/calc long btc @ 62000 x10 0.01"):
         assert "generic table" not in await chat.text(command)
+
+
+async def test_an_okx_account_shows_its_fee_apart_and_the_ratio_as_okx_shows_it(
+    chat: Chat,
+) -> None:
+    # short 1 ETH @ 3,000, 100x, at the entry price: mmr 0.4% x 3,000 = 12.00 (OKX's `mmr`),
+    # liquidation fee 0.05% x 3,000 = 1.50; account ratio (12.00 + 1.50) / equity 1,000 = 1.35%,
+    # which OKX shows as its reciprocal, mgnRatio 1,000 / 13.50 = 7,407.4%
+    await chat.send("/exchange okx")
+    await chat.send("/balance 1000")
+    await chat.send("/short eth 1 @ 3000 x100 iso")
+    text = await chat.text("/risk")
+    assert "  Maintenance margin     12.00\n" in text
+    assert "     Liquidation fee      1.50\n" in text
+    assert "        Margin ratio      1.4%\n" in text
+    assert "Margin ratio as OKX shows it  7,407.4%\n" in text
+
+
+async def test_other_exchanges_have_no_okx_rows(chat: Chat) -> None:
+    await chat.send("/balance 1000")
+    await chat.send("/short eth 1 @ 3000 x100 iso")
+    text = await chat.text("/risk")
+    assert "OKX" not in text
+    assert "Liquidation fee" not in text
