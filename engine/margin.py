@@ -107,9 +107,7 @@ def evaluate_prepared(prepared: Prepared) -> Evaluation:
     for leg in prepared.legs:
         if leg.isolated_wallet is None:
             found, bankruptcy = cross_results[leg.position.symbol]
-            results.append(
-                _result(prepared, leg, totals.equity, cross_ratio, found, bankruptcy)
-            )
+            results.append(_result(prepared, leg, totals.equity, cross_ratio, found, bankruptcy))
         else:
             balance = leg.isolated_wallet + leg.unrealized_pnl
             results.append(

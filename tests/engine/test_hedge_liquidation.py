@@ -58,7 +58,7 @@ BRACKETS = {
 CENT = Decimal("0.01")
 
 
-def _hedge(wallet: str) -> Portfolio:
+def hedged_btc(wallet: str) -> Portfolio:
     legs = (("long", "10"), ("short", "9.9"))
     return portfolio(
         wallet,
@@ -96,7 +96,7 @@ def _balance_minus_maintenance(wallet: Decimal, price: Decimal) -> Decimal:
 
 @pytest.mark.parametrize("side", ["long", "short"])
 def test_a_nearly_flat_hedge_liquidates_first_above_the_mark(book: TierBook, side: str) -> None:
-    result = evaluate(_hedge("5950"), book)
+    result = evaluate(hedged_btc("5950"), book)
     leg = result.by_id(side)
     assert leg.margin_ratio is not None
     assert leg.margin_ratio.quantize(Decimal("0.001")) == Decimal("0.987")  # 5,870 / 5,950
@@ -116,7 +116,7 @@ def test_a_nearly_flat_hedge_liquidates_first_above_the_mark(book: TierBook, sid
 def test_a_hedge_the_engine_called_safe_liquidates_above_the_mark(
     book: TierBook, side: str
 ) -> None:
-    leg = evaluate(_hedge("6200"), book).by_id(side)
+    leg = evaluate(hedged_btc("6200"), book).by_id(side)
     assert leg.margin_ratio is not None
     assert leg.margin_ratio.quantize(Decimal("0.001")) == Decimal("0.947")  # 5,870 / 6,200
     assert leg.status is Status.OK  # not "no liquidation"
@@ -130,7 +130,7 @@ def test_a_hedge_the_engine_called_safe_liquidates_above_the_mark(
 def test_the_prices_shown_round_toward_the_mark(book: TierBook) -> None:
     # a price above the mark is reached by a rise: shown rounded down, never beyond the math;
     # one below it rounded up
-    leg = evaluate(_hedge("5950"), book).by_id("long")
+    leg = evaluate(hedged_btc("5950"), book).by_id("long")
     assert leg.liquidation_above is not None and leg.liquidation_below is not None
     assert round_toward_danger(leg.liquidation_above, 2, long=False) == Decimal("63032.36")
     assert round_toward_danger(leg.liquidation_below, 2, long=True) == Decimal("2450.99")
