@@ -86,6 +86,11 @@ def crossings(
     with the line of the tiers at `start`, solved once.
     """
     base = (ratio * signed_qty, ratio * constant - other_maintenance)
+    if not curves:  # one line at every price (the bankruptcy price): its root, if positive
+        root = _root(*base, ZERO, None, 1)
+        if root is None:
+            return Crossings(start, None, None)
+        return Crossings(start, root, None) if root <= start else Crossings(start, None, root)
     indices = [curve.index_at(start) for curve in curves]
     first = _line(curves, indices, base)
     below = _walk(curves, base, list(indices), first, start, -1)
@@ -215,12 +220,15 @@ def _root(
 
 
 def _jumps(before: tuple[Decimal, Decimal], after: tuple[Decimal, Decimal], at: Decimal) -> bool:
-    """Whether f changes sign across the tier boundary `at` without a root in either line.
+    """Whether f changes sign across the tier boundary `at`, or reaches 0 there.
 
     Tier tables without a maintenance amount (OKX's, fallbacks) make maintenance
     jump at a boundary; the balance can sit above it on one side and below on
-    the other, so the condition is first met at the boundary itself.
+    the other, so the condition is first met at the boundary itself. `before` is
+    the line just left, `after` the one just entered; a line that reaches 0 only
+    at its open end (walking down, the boundary belongs to the tier below) also
+    meets the condition there.
     """
     left = before[0] * at + before[1]
     right = after[0] * at + after[1]
-    return left * right < ZERO or right == ZERO
+    return left * right <= ZERO

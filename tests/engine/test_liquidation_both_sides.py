@@ -45,7 +45,7 @@ EXAMPLES = int(os.environ.get("ISOCROSS_SOLVER_EXAMPLES", "2000"))
 MINIMUM = EXAMPLES // 20  # of each kind of crossing checked; 2,000 examples give 200-900
 TOLERANCE = Decimal("1e-9")
 _BISECTIONS = 50
-_JUST_PAST = Decimal("1e-20")  # a price this much above a cap is in the next bracket
+_NEAR = Decimal("1e-20")  # relative: a price this near a kink lies on its side of it
 
 
 @dataclass(frozen=True)
@@ -132,8 +132,9 @@ def _oracle(
     g = _condition(wallet, legs, symbol)
     mark = next(leg.mark for leg in legs if leg.symbol == symbol)
     kinks = sorted({k for leg in legs if leg.symbol == symbol for k in leg.kinks()})
-    # g is linear on (kink, next kink] and may jump at a kink: look at both sides of each
-    sides = [p for k in kinks for p in (k, k * (1 + _JUST_PAST))]
+    # g is linear on (kink, next kink] and may jump at a kink: look just inside both
+    # pieces (at the kink itself, rounding in notional = qty x price may pick either)
+    sides = [p for k in kinks for p in (k * (1 - _NEAR), k * (1 + _NEAR))]
     lowest = min([mark, *kinks]) * Decimal("1e-12")  # linear below the lowest kink
     below = _first_crossing(g, [mark, *reversed([p for p in sides if p < mark]), lowest])
     far = [max([mark, *kinks]) * 2**n for n in range(1, 60, 4)]  # linear past the last kink
