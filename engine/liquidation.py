@@ -8,7 +8,10 @@ Cross: every cross position shares the cross wallet; with the other symbols
 held at their marks, the legs of one symbol (one, or two in hedge mode) solve
     cross_wallet + upnl_others + sum_legs sign*q*(P - entry) = MM_others + sum_legs MM(P)
 which is Binance's published one-way/hedge formula (WB, TMM1, UPNL1, cum) and
-the same condition Bybit and OKX state as "margin ratio reaches 100%".
+the same condition Bybit and OKX state as "margin ratio reaches 100%". A hedge
+(or any symbol whose legs' maintenance outgrows its net quantity) can meet it on
+both sides of the mark; `Crossings` holds the nearest below and above, and the
+single price reported is the nearer of the two.
 """
 
 from __future__ import annotations
@@ -19,21 +22,29 @@ from decimal import Decimal
 
 from engine.legs import Leg, Prepared
 from engine.numbers import ONE, ZERO
-from engine.solver import solve
+from engine.solver import Crossings, crossings, solve
 
 __all__ = [
     "CrossTotals",
+    "cross_crossings",
     "cross_prices",
     "cross_totals",
     "isolated_bankruptcy",
+    "isolated_crossings",
     "isolated_liquidation",
     "isolated_price_at_ratio",
 ]
 
 
 def isolated_liquidation(leg: Leg) -> Decimal | None:
-    """The mark at which the isolated wallet plus PnL equals maintenance."""
-    return isolated_price_at_ratio(leg, ONE)
+    """The mark nearest the current one at which the isolated wallet plus PnL equals maintenance."""
+    return isolated_crossings(leg).nearest
+
+
+def isolated_crossings(leg: Leg) -> Crossings:
+    """The liquidation prices nearest the mark below and above it, for an isolated leg."""
+    wallet = leg.isolated_wallet or ZERO
+    return crossings((leg.curve,), leg.signed_qty, wallet - leg.cost, ZERO, leg.mark)
 
 
 def isolated_price_at_ratio(leg: Leg, ratio: Decimal) -> Decimal | None:
@@ -74,7 +85,16 @@ def cross_totals(prepared: Prepared) -> CrossTotals:
 def cross_prices(
     legs: Sequence[Leg], totals: CrossTotals, ratio: Decimal = ONE
 ) -> tuple[Decimal | None, Decimal | None]:
-    """(liquidation-or-ratio price, bankruptcy price) shared by one symbol's cross legs."""
+    """(the ratio price nearest the mark, the bankruptcy price) of one symbol's cross legs."""
+    found, bankruptcy = cross_crossings(legs, totals, ratio)
+    return found.nearest, bankruptcy
+
+
+def cross_crossings(
+    legs: Sequence[Leg], totals: CrossTotals, ratio: Decimal = ONE
+) -> tuple[Crossings, Decimal | None]:
+    """(liquidation-or-ratio prices below and above the mark, bankruptcy price) of one
+    symbol's cross legs, the other symbols held at their marks."""
     signed_qty = ZERO
     cost = ZERO
     own_upnl = ZERO
@@ -88,6 +108,6 @@ def cross_prices(
     others = totals.maintenance - own_maintenance
     mark = legs[0].mark
     curves = tuple(leg.curve for leg in legs)
-    price = solve(curves, signed_qty, constant, others, mark, ratio)
+    found = crossings(curves, signed_qty, constant, others, mark, ratio)
     bankruptcy = solve((), signed_qty, constant, ZERO, mark)
-    return price, bankruptcy
+    return found, bankruptcy

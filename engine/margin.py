@@ -18,13 +18,14 @@ from enum import StrEnum
 from engine.legs import Leg, Prepared, prepare
 from engine.liquidation import (
     CrossTotals,
-    cross_prices,
+    cross_crossings,
     cross_totals,
     isolated_bankruptcy,
-    isolated_liquidation,
+    isolated_crossings,
 )
 from engine.models import Portfolio, Position
 from engine.numbers import ONE, ZERO
+from engine.solver import Crossings
 from engine.tiers import TierBook
 
 __all__ = [
@@ -60,7 +61,9 @@ class PositionResult:
     margin_ratio: Decimal | None  # None when the balance is zero or less
     mgn_ratio: Decimal | None  # OKX's mgnRatio, 1 / margin_ratio; None on other exchanges
     bankruptcy_price: Decimal | None
-    liquidation_price: Decimal | None
+    liquidation_price: Decimal | None  # the nearer of the two below: the one to watch
+    liquidation_below: Decimal | None  # the nearest liquidation price at or below the mark
+    liquidation_above: Decimal | None  # the nearest above it (a hedge may have both)
     distance_to_liquidation: Decimal | None  # |mark - liq| / mark; negative once liquidated
     status: Status
     fallback_tiers: bool
@@ -115,10 +118,8 @@ def evaluate_prepared(prepared: Prepared) -> Evaluation:
     results = []
     for leg in prepared.legs:
         if leg.isolated_wallet is None:
-            liquidation, bankruptcy = cross_results[leg.position.symbol]
-            results.append(
-                _result(prepared, leg, totals.equity, cross_ratio, liquidation, bankruptcy)
-            )
+            found, bankruptcy = cross_results[leg.position.symbol]
+            results.append(_result(prepared, leg, totals.equity, cross_ratio, found, bankruptcy))
         else:
             balance = leg.isolated_wallet + leg.unrealized_pnl
             results.append(
@@ -127,7 +128,7 @@ def evaluate_prepared(prepared: Prepared) -> Evaluation:
                     leg,
                     balance,
                     ratio(leg.maintenance, balance),
-                    isolated_liquidation(leg),
+                    isolated_crossings(leg),
                     isolated_bankruptcy(leg),
                 )
             )
@@ -146,12 +147,12 @@ def ratio(maintenance: Decimal, balance: Decimal) -> Decimal | None:
 
 def _cross_prices_by_symbol(
     prepared: Prepared, totals: CrossTotals
-) -> dict[str, tuple[Decimal | None, Decimal | None]]:
+) -> dict[str, tuple[Crossings, Decimal | None]]:
     by_symbol: dict[str, list[Leg]] = defaultdict(list)
     for leg in prepared.legs:
         if leg.isolated_wallet is None:
             by_symbol[leg.position.symbol].append(leg)
-    return {symbol: cross_prices(legs, totals) for symbol, legs in by_symbol.items()}
+    return {symbol: cross_crossings(legs, totals) for symbol, legs in by_symbol.items()}
 
 
 def _result(
@@ -159,10 +160,11 @@ def _result(
     leg: Leg,
     balance: Decimal,
     margin_ratio: Decimal | None,
-    liquidation: Decimal | None,
+    crossings: Crossings,
     bankruptcy: Decimal | None,
 ) -> PositionResult:
     position = leg.position
+    liquidation = crossings.nearest
     mark = leg.mark
     opening_margin = position.qty * position.entry_price / position.leverage
     liquidated = (
@@ -202,6 +204,8 @@ def _result(
         mgn_ratio=_mgn_ratio(margin_ratio) if leg.liquidation_fee is not None else None,
         bankruptcy_price=bankruptcy,
         liquidation_price=liquidation,
+        liquidation_below=crossings.below,
+        liquidation_above=crossings.above,
         distance_to_liquidation=distance,
         status=status,
         fallback_tiers=leg.table.fallback,

@@ -53,13 +53,26 @@ def position_line(tr: Translator, seq: str, position: Position) -> str:
 
 
 def liquidation_text(tr: Translator, result: PositionResult) -> str:
-    """The liquidation price rounded toward danger, or why there is none."""
-    if result.status is Status.NO_LIQUIDATION or result.liquidation_price is None:
+    """The liquidation price rounded toward danger, or why there is none.
+
+    Toward danger is toward the mark: a price below it rounds up, one above it down
+    (a hedge leg's price can lie on either side). An account that liquidates on both
+    sides of the mark shows both prices.
+    """
+    price = result.liquidation_price
+    if result.status is Status.NO_LIQUIDATION or price is None:
         return tr("none")
-    text = tr.price(
-        result.liquidation_price, toward_danger_of_long=result.position.side is Side.LONG
-    )
-    return tr("{price} (past)", price=text) if result.status is Status.LIQUIDATED else text
+    if result.status is Status.LIQUIDATED:
+        text = tr.price(price, toward_danger_of_long=result.position.side is Side.LONG)
+        return tr("{price} (past)", price=text)
+    below, above = result.liquidation_below, result.liquidation_above
+    if below is not None and above is not None:
+        return tr(
+            "below {below} or above {above}",
+            below=tr.price(below, toward_danger_of_long=True),
+            above=tr.price(above, toward_danger_of_long=False),
+        )
+    return tr.price(price, toward_danger_of_long=price < result.mark_price)
 
 
 def _optional_price(tr: Translator, price: Decimal | None, side: Side) -> str:
