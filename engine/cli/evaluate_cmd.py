@@ -150,6 +150,8 @@ def _position_json(result: PositionResult) -> dict[str, Any]:
         "margin_mode": result.position.margin_mode.value,
         "status": result.status.value,
         "liquidation_price": _text(result.liquidation_price),
+        "liquidation_below": _text(result.liquidation_below),
+        "liquidation_above": _text(result.liquidation_above),
         "bankruptcy_price": _text(result.bankruptcy_price),
         "mark_price": _text(result.mark_price),
         "notional": _text(result.notional),

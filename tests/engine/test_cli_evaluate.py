@@ -189,3 +189,29 @@ def test_every_output_figure_is_in_the_readme_field_table(exchange: str) -> None
     missing = [key for key in keys if not any(f"`{key}`" in row.split("|")[1] for row in rows)]
     assert not missing, f"README 'Machine interface' has no table row for {missing}"
     assert ("liquidation_fee" in out["account"]) is (exchange == "okx")
+
+
+def test_a_hedge_that_liquidates_on_either_side_reports_both_prices() -> None:
+    # tests/engine/test_hedge_liquidation.py works the numbers: wallet 5,950 liquidates
+    # below at 50 / 0.0204 = 2,450.98 and above at 1,850 / 0.02935 = 63,032.37
+    rows = (("0", "50000", "0.004", "0", "125"), ("50000", "600000", "0.005", "50", "100"))
+    rows += (("600000", "3000000", "0.0065", "950", "50"),)
+    names = ("notional_floor", "notional_cap", "mmr", "maintenance_amount", "max_leverage")
+    brackets = [dict(zip(names, row, strict=True)) for row in rows]
+    leg = {"symbol": "BTCUSDT", "entry_price": "60000", "leverage": "20"}
+    legs = [
+        {**leg, "id": "long", "side": "long", "qty": "10", "margin_mode": "cross"},
+        {**leg, "id": "short", "side": "short", "qty": "9.9", "margin_mode": "cross"},
+    ]
+    request = {
+        "exchange": "binance",
+        "position_mode": "hedge",
+        "wallet_balance": "5950",
+        "positions": [{**p, "tiers": brackets} for p in legs],
+    }
+    done = _run(json.dumps(request))
+    assert done.returncode == 0, done.stderr
+    first = json.loads(done.stdout)["positions"][0]
+    assert first["liquidation_price"].startswith("63032.36797")  # the nearer: +5.05%
+    assert first["liquidation_above"].startswith("63032.36797")
+    assert first["liquidation_below"].startswith("2450.98039")
