@@ -194,8 +194,8 @@ def test_every_output_figure_is_in_the_readme_field_table(exchange: str) -> None
 def test_a_hedge_that_liquidates_on_either_side_reports_both_prices() -> None:
     # tests/engine/test_hedge_liquidation.py works the numbers: wallet 5,950 liquidates
     # below at 50 / 0.0204 = 2,450.98 and above at 1,850 / 0.02935 = 63,032.37
-    rows = (("0", "50000", "0.004", "0", "125"), ("50000", "600000", "0.005", "50", "100"))
-    rows += (("600000", "3000000", "0.0065", "950", "50"),)
+    rows = [("0", "50000", "0.004", "0", "125"), ("50000", "600000", "0.005", "50", "100")]
+    rows.append(("600000", "3000000", "0.0065", "950", "50"))
     names = ("notional_floor", "notional_cap", "mmr", "maintenance_amount", "max_leverage")
     brackets = [dict(zip(names, row, strict=True)) for row in rows]
     leg = {"symbol": "BTCUSDT", "entry_price": "60000", "leverage": "20"}
