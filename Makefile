@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint typecheck unit bench clean i18n
+.PHONY: run test test-deep lint typecheck unit bench clean i18n
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -27,6 +27,10 @@ unit: $(STAMP)
 	$(BIN)/python -m pytest
 
 test: lint typecheck unit
+
+# The liquidation solver against an independent bisection, ten times the examples `make test` runs.
+test-deep: $(STAMP)
+	ISOCROSS_SOLVER_EXAMPLES=20000 $(BIN)/python -m pytest tests/engine/test_liquidation_both_sides.py
 
 bench: $(STAMP)
 	$(BIN)/python -m bench
