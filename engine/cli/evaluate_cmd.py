@@ -12,6 +12,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from engine.cli import add_tiers_dir
 from engine.errors import EngineError, InvalidInput
 from engine.margin import Evaluation, PositionResult, evaluate
 from engine.models import Portfolio, build
@@ -26,13 +27,7 @@ EXIT_BAD_INPUT = 2
 def register(commands: Any) -> None:
     parser = commands.add_parser("evaluate", help="evaluate a portfolio given as JSON")
     parser.add_argument("file", nargs="?", help="JSON file (default: standard input)")
-    parser.add_argument(
-        "--tiers-dir",
-        action="append",
-        default=[],
-        type=Path,
-        help="extra folder of tier files (newer tables win)",
-    )
+    add_tiers_dir(parser, "extra folder of tier files (newer tables win)")
     parser.set_defaults(run=run)
 
 

@@ -11,9 +11,9 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Iterable
-from pathlib import Path
 from typing import Any
 
+from engine.cli import add_tiers_dir
 from engine.errors import EngineError
 from engine.models import Exchange
 from engine.symbols import canonical_symbol
@@ -33,13 +33,7 @@ def register(commands: Any) -> None:
     parser.add_argument(
         "--symbols", default="", help="comma-separated, e.g. BTC,ETH (default: every table)"
     )
-    parser.add_argument(
-        "--tiers-dir",
-        action="append",
-        default=[],
-        type=Path,
-        help="extra folder of tier files, read as `evaluate --tiers-dir` reads it",
-    )
+    add_tiers_dir(parser, "extra folder of tier files, read as `evaluate --tiers-dir` reads it")
     parser.set_defaults(run=run)
 
 
