@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import logging
 import sys
 from collections.abc import Sequence
 
@@ -32,9 +31,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     mode = args.mode or ("telegram" if settings.telegram_bot_token else "console")
     if mode == "telegram":
         return _telegram(settings)
-    logging.basicConfig(
-        level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
+    configure_logging(settings.log_level, ())  # the console holds no token, but user text
     return asyncio.run(_console(settings, args.user))
 
 

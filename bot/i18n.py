@@ -111,6 +111,12 @@ class Translator:
             value = round_toward_danger(value, places, long=toward_danger_of_long)
         return self._fixed(value, places)
 
+    def liquidation(self, price: Decimal, mark: Decimal) -> str:
+        """A liquidation price rounded toward the mark, so the number shown is never farther
+        away than the math: below the mark (a long's, a hedge's fall) it rounds up, above it
+        (a short's, a hedge's rally) down."""
+        return self.price(price, toward_danger_of_long=price < mark)
+
     def quantity(self, value: Decimal) -> str:
         """A size with the digits the trader gave, no more."""
         exponent = value.normalize().as_tuple().exponent

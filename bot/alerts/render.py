@@ -77,7 +77,7 @@ def _alert(tr: Translator, p: AlertMessage, now: datetime) -> Reply:
         (tr("Mark"), _mark(tr, p, now)),
         (
             tr("Liquidation price"),
-            "—" if liquidation is None else tr.price(liquidation, toward_danger_of_long=long),
+            "—" if liquidation is None else tr.liquidation(liquidation, p.mark),
         ),
         (tr("Distance"), "—" if distance is None else tr.percent(distance, 1)),
         (tr("Margin ratio"), "—" if ratio is None else tr.percent(ratio, 1)),
@@ -131,7 +131,7 @@ def _fixes(tr: Translator, p: AlertMessage, long: bool) -> list[Paragraph]:
             if p.cross
             else N_("In cross mode the liquidation price would be {price}.")
         )
-        price = tr.price(p.other_mode, toward_danger_of_long=long)
+        price = tr.liquidation(p.other_mode, p.mark)
         fixes.append(Paragraph(tr(template, price=price)))
     if p.level is Level.LIQUIDATED:
         fixes.append(
@@ -213,12 +213,11 @@ def _digest_age(tr: Translator, row: DigestPosition, now: datetime) -> str:
 
 
 def _digest_row(tr: Translator, row: DigestPosition) -> tuple[str, str, str, str, str]:
-    long = row.side is Side.LONG
     liquidation, distance, ratio = row.liquidation, row.distance, row.ratio
     return (
         f"#{row.position} {row.symbol} {side_name(tr, row.side)}",
         tr.price(row.mark),
-        "—" if liquidation is None else tr.price(liquidation, toward_danger_of_long=long),
+        "—" if liquidation is None else tr.liquidation(liquidation, row.mark),
         "—" if distance is None else tr.percent(distance, 1),
         "—" if ratio is None else tr.percent(ratio, 1),
     )

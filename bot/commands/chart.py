@@ -18,7 +18,7 @@ from bot.reply import CALLBACK_LIMIT, Block, Paragraph, Reply, Title
 from bot.views.chart_render import ChartText, can_draw, render_png
 from bot.views.charts import ChartModel, Marker, MarkerKind, build_chart, closest_position
 from engine.margin import evaluate
-from engine.models import Portfolio, Side
+from engine.models import Portfolio
 from engine.scenarios import Shock, ShockKind
 from engine.symbols import base_asset
 from engine.tiers import TierBook
@@ -97,7 +97,6 @@ def _draw(
 
 
 def chart_text(tr: Translator, model: ChartModel, portfolio: Portfolio) -> ChartText:
-    longs = {p.id: p.side is Side.LONG for p in portfolio.positions}
     if model.co_move:
         subtitle = tr("Every market moving with {symbol}", symbol=model.symbol)
     elif any(m.kind is MarkerKind.SHOCK for m in model.markers):
@@ -115,20 +114,24 @@ def chart_text(tr: Translator, model: ChartModel, portfolio: Portfolio) -> Chart
             "Maintenance margin now (cross): {amount}",
             amount=tr.money(Decimal(str(model.maintenance))),
         ),
-        marker_label=partial(marker_label, tr, longs),
+        marker_label=partial(marker_label, tr, _mark(model)),
         price=partial(_axis_number, tr),
         money=partial(_axis_number, tr),
     )
 
 
-def marker_label(tr: Translator, longs: dict[str, bool], marker: Marker) -> str:
-    danger = (
-        longs.get(marker.position_id)
-        if marker.kind in (MarkerKind.LIQ_ISOLATED, MarkerKind.LIQ_CROSS)
-        else None
-    )
-    price = tr.price(marker.price, toward_danger_of_long=danger)
+def marker_label(tr: Translator, mark: Decimal | None, marker: Marker) -> str:
+    """A marker's line; a liquidation price rounds toward the mark, as every reply's does."""
+    liquidation = marker.kind in (MarkerKind.LIQ_ISOLATED, MarkerKind.LIQ_CROSS)
+    if liquidation and mark is not None:
+        price = tr.liquidation(marker.price, mark)
+    else:
+        price = tr.price(marker.price)
     return tr(_MARKERS[marker.kind], n=marker.position_id, price=price)
+
+
+def _mark(model: ChartModel) -> Decimal | None:
+    return next((m.price for m in model.markers if m.kind is MarkerKind.MARK), None)
 
 
 def _axis_number(tr: Translator, value: float) -> str:
@@ -139,8 +142,7 @@ def _axis_number(tr: Translator, value: float) -> str:
 
 
 def _caption(tr: Translator, model: ChartModel, portfolio: Portfolio) -> str:
-    longs = {p.id: p.side is Side.LONG for p in portfolio.positions}
-    return "\n".join(marker_label(tr, longs, m) for m in model.markers)
+    return "\n".join(marker_label(tr, _mark(model), m) for m in model.markers)
 
 
 def whatif_chart_action(shocks: Sequence[Shock]) -> str | None:

@@ -113,7 +113,7 @@ def conversion_note(
             "{symbol} is sized in {coin}: {typed} × {unit} = {coins} {coin}",
             symbol=contract.symbol,
             coin=coin,
-            typed=tr.quantity(typed.qty or position.qty / found.ratio),
+            typed=tr.quantity(typed.qty or position.qty * found.ratio),  # size() is typed / ratio
             unit=base_asset(found.typed.symbol),
             coins=coins,
         )

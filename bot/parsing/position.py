@@ -39,7 +39,13 @@ _PRICE_WORDS = {"@", "at", "price", "entry"}
 _MARGIN_WORDS = {"margin", "mgn"}
 _LEVERAGE_WORDS = {"lev", "leverage"}
 _BALANCE_WORDS = {"balance", "bal", "wallet"}
-_UNIT = re.compile(r"(?P<number>[\d.,]+[km]?)(?P<unit>[^\W\d_][\w]*)")
+# '0.5btc', '100matic', '1000000mog': a number glued to its coin. A k/m suffix counts only
+# before a currency ('5kusdt'): before a coin it would read '100matic' as 100M of ATIC.
+_UNIT = re.compile(r"(?P<number>[\d.,]+)(?P<unit>[^\W\d_][\w]*)")
+_SUFFIXED_NOTIONAL = re.compile(r"(?P<number>[\d.,]+[km]?)(?P<unit>usdt|usd)")
+# a contract's own multiplier glued to its coin: '1000pepe', '1000000mog', and Binance's
+# '1M' only with the contract's full name ('1mbabydogeusdt'; '1matic' is 1 MATIC)
+_GLUED = re.compile(r"(?P<number>10{3,})(?P<unit>[^\W\d_]\w*)|(?P<m>1m)(?P<musdt>[^\W\d_]\w*usdt)")
 _NOTIONAL_UNITS = {"usdt", "usd", "$"}
 _MULTIPLIER = re.compile(r"10{3,}|1m")
 _LISTED = "listed"
@@ -99,7 +105,8 @@ def parse_open(side: Side, words: list[str], command: str) -> OpenPosition:
 
 def parse_calc(words: list[str]) -> Calc:
     slots = _read(words, "calc")
-    _settle_glued(slots, sizes_before=1)
+    # bare numbers fill the price first unless '@ PRICE' named it
+    _settle_glued(slots, sizes_before=0 if slots.price is not None else 1)
     _fill(slots, ("price", "qty", "balance"))
     if slots.side is None:
         raise ParseError("missing_side", "calc")
@@ -174,7 +181,11 @@ def _take_sized(slots: _Slots, word: str) -> bool:
     if word.startswith("$") and (value := amount(word[1:])) is not None:
         slots.set("notional", value, word)
         return True
-    match = _UNIT.fullmatch(word)
+    glued = _GLUED.fullmatch(word)
+    if glued is not None and glued["m"]:
+        _take_symbol(slots, word)
+        return True
+    match = glued or _SUFFIXED_NOTIONAL.fullmatch(word) or _UNIT.fullmatch(word)
     if match is None or (value := amount(match["number"])) is None:
         return False
     unit = match["unit"]

@@ -6,15 +6,18 @@ every update it processes and every Bot API call with its parameters (what
 users typed, their names, the amounts in a reply), and aiosqlite logs every
 statement with its parameters (balances, portfolio names), so `telegram` and
 `aiosqlite` are held at INFO whatever the configured level. As a second line of
-defence a filter on
-the root handlers replaces any secret in a record (message, arguments,
-traceback) with a placeholder before it is written.
+defence a filter on the root handlers replaces any secret in a record (message,
+arguments, traceback) with a placeholder before it is written, and writes a
+traceback as its frames and the exception's type only: an exception's message
+can quote what a user typed or an amount (pydantic's `input_value=...`).
 """
 
 from __future__ import annotations
 
 import logging
+import traceback
 from collections.abc import Iterable
+from types import TracebackType
 
 __all__ = ["Redactor", "configure_logging", "quiet_http_logs"]
 
@@ -37,7 +40,7 @@ class Redactor(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()
         if record.exc_info and not record.exc_text:
-            record.exc_text = logging.Formatter().formatException(record.exc_info)
+            record.exc_text = _frames_and_type(record.exc_info)
         record.msg, record.args = self._clean(message), ()
         if record.exc_text:
             record.exc_text = self._clean(record.exc_text)
@@ -49,6 +52,22 @@ class Redactor(logging.Filter):
         for secret in self.secrets:
             text = text.replace(secret, MASK)
         return text
+
+
+ExcInfo = tuple[type[BaseException], BaseException, TracebackType | None] | tuple[None, None, None]
+
+
+def _frames_and_type(exc_info: ExcInfo) -> str:
+    """Where it failed and what kind of error, never the error's message (nor its causes')."""
+    kind, error, tb = exc_info
+    if kind is None or error is None:
+        return ""
+    lines = ["Traceback (most recent call last):\n", *traceback.format_tb(tb)]
+    lines.append(f"{kind.__module__}.{kind.__qualname__} (message withheld)")
+    cause = error.__cause__ or error.__context__
+    if cause is not None:
+        lines.append(f"\n  caused by {type(cause).__module__}.{type(cause).__qualname__}")
+    return "".join(lines)
 
 
 def configure_logging(level: str, secrets: Iterable[str]) -> Redactor:

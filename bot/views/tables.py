@@ -72,13 +72,11 @@ def liquidation_text(tr: Translator, result: PositionResult) -> str:
             below=tr.price(below, toward_danger_of_long=True),
             above=tr.price(above, toward_danger_of_long=False),
         )
-    return tr.price(price, toward_danger_of_long=price < result.mark_price)
+    return tr.liquidation(price, result.mark_price)
 
 
-def _optional_price(tr: Translator, price: Decimal | None, side: Side) -> str:
-    if price is None:
-        return tr("none")
-    return tr.price(price, toward_danger_of_long=side is Side.LONG)
+def _optional_price(tr: Translator, price: Decimal | None, mark: Decimal) -> str:
+    return tr("none") if price is None else tr.liquidation(price, mark)
 
 
 def _distance(tr: Translator, result: PositionResult) -> str:
@@ -101,7 +99,7 @@ def positions_table(
             r.position.symbol,
             tr.price(r.mark_price),
             liquidation_text(tr, r),
-            _optional_price(tr, other.get(r.position.id), r.position.side),
+            _optional_price(tr, other.get(r.position.id), r.mark_price),
             _distance(tr, r),
             _ratio(tr, r.margin_ratio),
         )

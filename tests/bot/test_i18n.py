@@ -143,3 +143,10 @@ def test_a_telegram_language_code_selects_the_shipped_catalog() -> None:
     assert catalogs.resolve(None, "ru-RU") == "ru"
     assert catalogs.resolve("es", "ru") == "es"  # the stored choice wins
     assert Catalogs().translator("es")("Nothing to undo.") != "Nothing to undo."
+
+
+def test_a_liquidation_price_rounds_toward_the_mark_on_either_side() -> None:
+    tr = Catalogs().translator("en")
+    # a hedge long's account can liquidate above the mark: rounding down keeps it no farther
+    assert tr.liquidation(Decimal("63032.367972"), Decimal("60000")) == "63,032.36"
+    assert tr.liquidation(Decimal("2450.980392"), Decimal("60000")) == "2,450.99"

@@ -17,13 +17,19 @@ from tests.bot.conftest import parse
         ("/long 1000PEPEUSDT 50000 @ 0.012 10x", "1000PEPEUSDT", "50000", "0.012"),
         ("/long 1000pepe 50000 @ 0.012 10x", "1000PEPEUSDT", "50000", "0.012"),
         ("/long 50000 1000pepe 0.012", "1000PEPEUSDT", "50000", "0.012"),
-        ("/long 1mbabydoge 5 @ 0.001", "1MBABYDOGEUSDT", "5", "0.001"),
+        ("/long 1mbabydogeusdt 5 @ 0.001", "1MBABYDOGEUSDT", "5", "0.001"),
+        ("/long 1matic @ 0.5", "MATICUSDT", "1", "0.5"),  # '1M' needs the contract's name
         # no other size: a power of ten glued to a coin stays a size in that coin
         ("/long 1000pepe @ 0.000012", "PEPEUSDT", "1000", "0.000012"),
         ("/long 1000btc @ 62000", "BTCUSDT", "1000", "62000"),
         # another word names the symbol: '1000pepe' is its size
         ("/long pepe 1000pepe @ 0.000012", "PEPEUSDT", "1000", "0.000012"),
         ("/long pepe 50000 @ 0.000012", "PEPEUSDT", "50000", "0.000012"),
+        # an 'm' or 'k' that begins the coin's name is not a million or a thousand
+        ("/long 1000000mog 5 @ 1", "1000000MOGUSDT", "5", "1"),
+        ("/long 1000000mogusdt 5 @ 1", "1000000MOGUSDT", "5", "1"),
+        ("/long 100matic @ 0.5", "MATICUSDT", "100", "0.5"),
+        ("/long 3ksm @ 20", "KSMUSDT", "3", "20"),
     ],
 )
 def test_a_multiplied_contract_is_a_symbol_when_the_size_is_elsewhere(
@@ -51,3 +57,21 @@ def test_listed_confirms_an_unknown_symbol() -> None:
     assert isinstance(intent, OpenPosition)
     assert (intent.symbol, intent.listed) == ("XYZ123USDT", True)
     assert not parse("/long btc 0.5 @ 62000").listed  # type: ignore[attr-defined]
+
+
+def test_a_k_or_m_before_a_currency_still_multiplies() -> None:
+    intent = parse("/long btc 5kusdt @ 62000")
+    assert isinstance(intent, OpenPosition)
+    assert intent.notional == Decimal("5000")
+
+
+def test_calc_with_the_price_named_reads_the_one_bare_number_as_the_size() -> None:
+    # '@ 0.012' fills the price, so 50 is the size and '1000pepe' the contract
+    intent = parse("/calc long 1000pepe @ 0.012 10x 50")
+    assert isinstance(intent, Calc)
+    assert (intent.symbol, intent.qty, intent.price, intent.balance) == (
+        "1000PEPEUSDT",
+        Decimal("50"),
+        Decimal("0.012"),
+        None,
+    )

@@ -145,3 +145,10 @@ async def test_a_whatif_price_typed_per_coin_moves_the_contract(chat: Chat) -> N
     assert "#1 1000PEPEUSDT     0.010000" in text
     percent = await chat.text("/whatif pepe -10%")  # a percentage is the same in any unit
     assert "#1 1000PEPEUSDT     0.010800" in percent
+
+
+async def test_a_notional_on_okx_echoes_the_typed_units_the_right_way_up(chat: Chat) -> None:
+    # OKX names PEPE per coin: $600 at 0.012 per 1000PEPE is 50,000 of 1000PEPE = 50M PEPE
+    await chat.send("/exchange okx")
+    text = await chat.text("/long 1000pepe $600 @ 0.012 10x")
+    assert "50,000 × 1000PEPE = 50,000,000 PEPE" in text

@@ -48,7 +48,34 @@ def test_the_redactor_removes_the_token_from_messages_arguments_and_tracebacks()
         logger.removeHandler(handler)
     written = stream.getvalue()
     assert TOKEN not in written
-    assert f"/bot{MASK}/getMe" in written and f"/bot{MASK}/sendMessage" in written
+    assert f"/bot{MASK}/getMe" in written
+    # a traceback keeps its frames and the error's type; its message is never written
+    assert "builtins.RuntimeError (message withheld)" in written
+    assert "test_guards.py" in written  # the frames stay
+
+
+def test_a_traceback_never_carries_what_the_user_typed() -> None:
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.addFilter(Redactor([]))
+    logger = logging.getLogger("tests.redactor.values")
+    logger.addHandler(handler)
+    secret, amount = "sk-live-" + "ABCDEF123456", "987654" + ".321"  # built, not in a frame
+    try:
+        try:
+            try:
+                raise KeyError(secret)
+            except KeyError as inner:
+                raise ValueError(f"input_value={{'qty': {amount!r}}}") from inner
+        except ValueError:
+            logger.exception("command failed: user=%s command=%s", 42, "long")
+    finally:
+        logger.removeHandler(handler)
+    written = stream.getvalue()
+    assert "command failed: user=42 command=long" in written
+    assert "builtins.ValueError (message withheld)" in written
+    assert "caused by builtins.KeyError" in written
+    assert "987654.321" not in written and "sk-live" not in written
 
 
 @pytest.mark.parametrize(
