@@ -10,6 +10,7 @@ from decimal import Decimal
 from bot.commands.context import Context
 from bot.i18n import Translator
 from bot.parsing.intents import Calc, OpenPosition
+from bot.parsing.numbers import plain
 from bot.reply import CALLBACK_LIMIT, Button, Paragraph, Reply
 from engine.models import MarginMode, Position
 from engine.scenarios import Shock, ShockKind
@@ -166,7 +167,7 @@ def _line(intent: OpenPosition, symbol: str, *, listed: bool) -> str:
 
 
 def _plain(value: Decimal) -> str:
-    return format(value.normalize(), "f")
+    return plain(value.normalize())
 
 
 def _fits(line: str) -> bool:
