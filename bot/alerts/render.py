@@ -19,9 +19,9 @@ from bot.alerts.messages import (
 )
 from bot.feeds.book import MarkQuote
 from bot.i18n import N_, Translator
-from bot.parsing.numbers import plain
 from bot.reply import Block, Button, Paragraph, Reply, Table, Title
 from bot.views.advice import brief_blocks
+from bot.views.lines import plain
 from bot.views.tables import age_text, mark_text, side_name
 from engine.alerts import Level
 from engine.models import Side

@@ -10,8 +10,8 @@ from decimal import Decimal
 from bot.commands.context import Context
 from bot.i18n import Translator
 from bot.parsing.intents import Calc, OpenPosition
-from bot.parsing.numbers import plain
 from bot.reply import CALLBACK_LIMIT, Button, Paragraph, Reply
+from bot.views.lines import plain
 from engine.models import MarginMode, Position
 from engine.scenarios import Shock, ShockKind
 from engine.symbols import base_asset

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
 
-__all__ = ["ENGLISH", "NumberFormat", "join_groups", "localize", "plain"]
+__all__ = ["ENGLISH", "NumberFormat", "join_groups", "localize"]
 
 _SPACES = {" ", "\u00a0", "\u202f", "\u2009", "\u2007"}
 _APOSTROPHES = ("'", "\u2019")
@@ -106,13 +106,3 @@ def join_groups(words: list[str], numbers: NumberFormat) -> list[str]:
             out.append(word)
             growing = head.fullmatch(word) is not None
     return out
-
-
-def plain(value: Decimal) -> str:
-    """A number for a command line that reads the same in every locale: no grouping, '.'
-    for the decimals and never exactly three of them ('1.2340', not '1.234': es reads
-    '1.234' as 1234)."""
-    text = format(value, "f")
-    if "." in text and len(text.split(".", 1)[1]) == 3:
-        text += "0"
-    return text

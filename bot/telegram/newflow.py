@@ -28,12 +28,13 @@ from telegram.ext import (
 from telegram.warnings import PTBUserWarning
 
 from bot.i18n import N_, Translator
-from bot.parsing.numbers import NumberFormat, join_groups, localize, plain
+from bot.parsing.numbers import NumberFormat, join_groups, localize
 from bot.parsing.position import MODES, SIDES
 from bot.parsing.tokens import amount, leverage
 from bot.reply import Button, Paragraph, Reply
 from bot.telegram.runtime import IsoContext, caller_of, target_of
 from bot.telegram.send import edit_reply, send_reply
+from bot.views.lines import plain
 from engine.errors import InvalidInput
 from engine.symbols import canonical_symbol
 

@@ -13,8 +13,9 @@ from bot.commands.registry import REGISTRY
 from bot.i18n import Catalogs, number_format
 from bot.parsing import ParseError
 from bot.parsing.intents import AdjustMargin, Intent, OpenPosition, SetBalance, SetLeverage
-from bot.parsing.numbers import ENGLISH, NumberFormat, plain
+from bot.parsing.numbers import ENGLISH, NumberFormat
 from bot.telegram.newflow import STEPS
+from bot.views.lines import plain
 
 LANGUAGES = ("en", "es", "ru", "tr", "vi", "zh")
 NBSP, THIN = "\u00a0", "\u2009"
