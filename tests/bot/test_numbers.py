@@ -200,3 +200,9 @@ async def test_changes_echo_the_stored_number(
     await layer.handle("/long eth 1 @ 3000 10x iso", caller)
     reply = await layer.handle(line, caller)
     assert shown in reply.plain_text()
+
+
+def test_apostrophe_grouping_where_the_locale_uses_it() -> None:
+    swiss = NumberFormat(".", "\u2019")  # de-CH writes 1’234.50; ' reads the same
+    assert swiss.read("1\u2019234.50") == swiss.read("1'234.50") == Decimal("1234.50")
+    assert ENGLISH.read("1'234") is None
