@@ -19,11 +19,18 @@ from pathlib import Path
 from babel import Locale, UnknownLocaleError
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from babel.numbers import NumberPattern, format_decimal, parse_pattern
+from babel.numbers import (
+    NumberPattern,
+    format_decimal,
+    get_decimal_symbol,
+    get_group_symbol,
+    parse_pattern,
+)
 
+from bot.parsing.numbers import NumberFormat
 from engine.numbers import round_toward_danger
 
-__all__ = ["DEFAULT_LOCALE", "LOCALES_DIR", "N_", "Catalogs", "Translator"]
+__all__ = ["DEFAULT_LOCALE", "LOCALES_DIR", "N_", "Catalogs", "Translator", "number_format"]
 
 DEFAULT_LOCALE = "en"
 DOMAIN = "isocross"
@@ -97,6 +104,11 @@ class Translator:
         text = self.translations.ngettext(singular, plural, n)
         return text.format(n=self.integer(n), **params)
 
+    @property
+    def numbers(self) -> NumberFormat:
+        """How this locale writes numbers, for reading the user's back (`bot.parsing`)."""
+        return number_format(self.locale)
+
     def integer(self, value: int) -> str:
         return format_decimal(value, locale=_babel_locale(self.locale))
 
@@ -147,6 +159,13 @@ def price_places(value: Decimal) -> int:
 def _pattern(places: int) -> NumberPattern:
     """Parsed once per precision: Babel would parse the pattern text on every number."""
     return parse_pattern("#,##0" + ("." + "0" * places if places else ""))
+
+
+@cache
+def number_format(code: str) -> NumberFormat:
+    """A locale's decimal and group symbols, from Babel's CLDR data: ',' and '.' for es."""
+    locale = _babel_locale(code)
+    return NumberFormat(get_decimal_symbol(locale), get_group_symbol(locale))
 
 
 @cache

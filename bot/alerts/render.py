@@ -21,6 +21,7 @@ from bot.feeds.book import MarkQuote
 from bot.i18n import N_, Translator
 from bot.reply import Block, Button, Paragraph, Reply, Table, Title
 from bot.views.advice import brief_blocks
+from bot.views.lines import plain
 from bot.views.tables import age_text, mark_text, side_name
 from engine.alerts import Level
 from engine.models import Side
@@ -156,9 +157,11 @@ def _buttons(tr: Translator, p: AlertMessage) -> tuple[tuple[Button, ...], ...]:
     if add is not None and p.active:
         if p.cross:
             wallet = p.wallet + add
-            row.append(Button(tr("Deposit {amount}", amount=tr.money(add)), f"/balance {wallet}"))
+            row.append(
+                Button(tr("Deposit {amount}", amount=tr.money(add)), f"/balance {plain(wallet)}")
+            )
         else:
-            row.append(Button(tr("Add margin"), f"/margin {p.position} +{add}"))
+            row.append(Button(tr("Add margin"), f"/margin {p.position} +{plain(add)}"))
     symbol = base_asset(p.symbol)
     row.append(
         Button(tr("Snooze {symbol} 2h", symbol=symbol), f"/alerts snooze {symbol} {_SNOOZE}")

@@ -39,7 +39,7 @@ class CommandLayer:
         ctx = Context(self.services, caller, user, tr, self.commands)
         command: Command[Any] | None = None
         try:
-            command, intent = self.commands.parse(text, bare=caller.private)
+            command, intent = self.commands.parse(text, bare=caller.private, numbers=tr.numbers)
             if not caller.private and Place.GROUP not in command.places:
                 return _private_only(tr, command, text)
             return await command.handler(ctx, intent)

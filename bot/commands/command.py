@@ -17,6 +17,7 @@ from typing import Any, Generic, TypeVar
 from bot.commands.context import Context
 from bot.parsing import Lexicon, ParseError
 from bot.parsing.intents import Intent
+from bot.parsing.numbers import ENGLISH, NumberFormat
 from bot.reply import Reply
 
 __all__ = [
@@ -189,9 +190,12 @@ class Registry:
         """'/buy@IsoCrossBot' -> /long; None for a word that is no command."""
         return self._lexicon.find(word)
 
-    def parse(self, text: str, *, bare: bool = True) -> tuple[Command[Any], Intent]:
-        """One line -> the command typed (an alias resolved) and its intent, or ParseError."""
-        return self._lexicon.parse(text, bare=bare)
+    def parse(
+        self, text: str, *, bare: bool = True, numbers: NumberFormat = ENGLISH
+    ) -> tuple[Command[Any], Intent]:
+        """One line -> the command typed (an alias resolved) and its intent, or ParseError;
+        numbers read in the user's locale (`bot.parsing.numbers`)."""
+        return self._lexicon.parse(text, bare=bare, numbers=numbers)
 
     def reads_only(self, text: str) -> bool:
         """Whether a line only shows things (safe to re-run for a page, or from a link)."""

@@ -11,6 +11,7 @@ from bot.commands.context import Context
 from bot.i18n import Translator
 from bot.parsing.intents import Calc, OpenPosition
 from bot.reply import CALLBACK_LIMIT, Button, Paragraph, Reply
+from bot.views.lines import plain
 from engine.models import MarginMode, Position
 from engine.scenarios import Shock, ShockKind
 from engine.symbols import base_asset
@@ -166,7 +167,7 @@ def _line(intent: OpenPosition, symbol: str, *, listed: bool) -> str:
 
 
 def _plain(value: Decimal) -> str:
-    return format(value.normalize(), "f")
+    return plain(value.normalize())
 
 
 def _fits(line: str) -> bool:

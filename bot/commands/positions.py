@@ -223,7 +223,14 @@ async def adjust_margin(ctx: Context, intent: AdjustMargin) -> Reply:
         raise InvalidInput(field="margin", reason="cross_has_no_own_margin")
     changed = position.model_copy(update={"extra_margin": position.extra_margin + intent.delta})
     portfolio = await _replace(ctx, stored, seq, changed)
-    return await _changed_reply(ctx, portfolio, seq)
+    tr = ctx.tr
+    message = (
+        N_("Margin added: {amount} USDT; this position's extra margin is now {total} USDT.")
+        if intent.delta > 0
+        else N_("Margin removed: {amount} USDT; this position's extra margin is now {total} USDT.")
+    )
+    echo = tr(message, amount=tr.money(abs(intent.delta)), total=tr.money(changed.extra_margin))
+    return await _changed_reply(ctx, portfolio, seq, echo)
 
 
 @commands.command("lev", simple.lev, aliases=("leverage",)).help(
@@ -262,12 +269,15 @@ async def set_mode(ctx: Context, intent: SetMode) -> Reply:
     return await _changed_reply(ctx, portfolio, seq)
 
 
-async def _changed_reply(ctx: Context, portfolio: Portfolio, seq: int) -> Reply:
+async def _changed_reply(ctx: Context, portfolio: Portfolio, seq: int, echo: str = "") -> Reply:
+    """The changed position and its liquidation price; `echo` says what was stored, when the
+    position line does not show it (margin)."""
     tr = ctx.tr
     result = ctx.evaluate(portfolio).positions[seq - 1]
     return Reply(
         (
             Title(tr("Changed {line}", line=position_line(tr, str(seq), result.position))),
+            *((Paragraph(echo),) if echo else ()),
             Paragraph(tr("Liquidation price: {price}", price=liquidation_text(tr, result))),
         ),
         private_only=True,

@@ -14,6 +14,7 @@ from typing import Generic, Protocol, TypeVar
 
 from bot.parsing.errors import ParseError
 from bot.parsing.intents import Intent
+from bot.parsing.numbers import ENGLISH, NumberFormat, join_groups, localize
 from bot.parsing.tokens import split
 
 __all__ = ["Grammar", "Lexicon", "Parser"]
@@ -54,9 +55,12 @@ class Lexicon(Generic[G]):
         """'/buy@IsoCrossBot' -> the grammar of /long; None for a word that is no command."""
         return self._words.get(_bare(word).lower())
 
-    def parse(self, text: str, *, bare: bool = True) -> tuple[G, Intent]:
+    def parse(
+        self, text: str, *, bare: bool = True, numbers: NumberFormat = ENGLISH
+    ) -> tuple[G, Intent]:
         """One line -> the command it names and its intent; `bare` allows a command without
-        its slash (private chats). A parser's error that names no command names this one."""
+        its slash (private chats); numbers read the way of `numbers` (`bot.parsing.numbers`).
+        A parser's error that names no command names this one."""
         words = split(text)
         if not words:
             raise ParseError("empty", None)
@@ -66,18 +70,32 @@ class Lexicon(Generic[G]):
         grammar = self.find(first)
         if grammar is None:
             raise self._unknown(_bare(first)[:_MAX_ECHO])
+        joined = [localize(word, numbers) for word in join_groups(words[1:], numbers)]
         try:
-            return grammar, grammar.parser(words[1:])
-        except ParseError as error:
-            if error.command is not None:
+            return grammar, _run(grammar, joined)
+        except ParseError as joined_error:
+            apart = [localize(word, numbers) for word in words[1:]]
+            if apart == joined:
                 raise
-            raise ParseError(error.code, grammar.name, **error.params) from None
+            try:  # '/margin 1 100' in ru: position 1, not 1100
+                return grammar, _run(grammar, apart)
+            except ParseError:
+                raise joined_error from None
 
     def _unknown(self, typed: str) -> ParseError:
         """'did you mean /long?' for the nearest name or alias."""
         close = difflib.get_close_matches(typed, list(self._words), n=1, cutoff=0.6)
         suggestion = self._words[close[0]].name if close else ""
         return ParseError("unknown_command", None, name=typed, suggestion=suggestion)
+
+
+def _run(grammar: Grammar, words: list[str]) -> Intent:
+    try:
+        return grammar.parser(words)
+    except ParseError as error:
+        if error.command is not None:
+            raise
+        raise ParseError(error.code, grammar.name, **error.params) from None
 
 
 def _bare(word: str) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from decimal import Decimal
 from typing import TypeVar
@@ -38,6 +39,10 @@ IntentT = TypeVar("IntentT", bound=Intent)
 
 _YES = {"yes", "y", "confirm", "ok", "sure"}
 _ALL = {"all", "*", "everything"}
+
+
+_USDT = {"usdt", "usd"}
+_USDT_WORD = re.compile(r"^\$|(?<=\d)usdt?$")
 
 
 def _arity(words: list[str], command: str, low: int, high: int) -> None:
@@ -80,8 +85,16 @@ compare = _no_words(Compare, "compare")
 
 
 def balance(words: list[str]) -> SetBalance:
+    words = _in_usdt(words)
     _arity(words, "balance", 0, 1)
     return SetBalance(_positive(words[0], "balance") if words else None)
+
+
+def _in_usdt(words: list[str]) -> list[str]:
+    """'$5000', '5000usdt' and '5000 usdt' -> '5000': the wallet is in USDT anyway."""
+    if len(words) == 2 and words[1] in _USDT:
+        words = words[:1]
+    return [_USDT_WORD.sub("", word) for word in words]
 
 
 def close(words: list[str]) -> ClosePosition:

@@ -12,6 +12,7 @@ import dataclasses
 import warnings
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from telegram import Chat, Update
@@ -27,11 +28,13 @@ from telegram.ext import (
 from telegram.warnings import PTBUserWarning
 
 from bot.i18n import N_, Translator
+from bot.parsing.numbers import NumberFormat, join_groups, localize
 from bot.parsing.position import MODES, SIDES
 from bot.parsing.tokens import amount, leverage
 from bot.reply import Button, Paragraph, Reply
 from bot.telegram.runtime import IsoContext, caller_of, target_of
 from bot.telegram.send import edit_reply, send_reply
+from bot.views.lines import plain
 from engine.errors import InvalidInput
 from engine.symbols import canonical_symbol
 
@@ -41,33 +44,51 @@ DATA_PREFIX = "new:"  # callback data "new:<step>:<value>"
 TIMEOUT_SECONDS = 15 * 60
 
 
-def _symbol(text: str) -> str | None:
+def _symbol(text: str, _: NumberFormat) -> str | None:
     try:
         return canonical_symbol(text) if text.replace("/", "").replace("-", "").isalnum() else None
     except InvalidInput:
         return None
 
 
-def _size(text: str) -> str | None:
-    value = amount(text.removeprefix("$"))
-    return text if value is not None and value > 0 else None
+def _side(text: str, _: NumberFormat) -> str | None:
+    return text.lower() if text.lower() in SIDES else None
 
 
-def _price(text: str) -> str | None:
-    value = amount(text)
-    return text if value is not None and value > 0 else None
+def _mode(text: str, _: NumberFormat) -> str | None:
+    return MODES[text.lower()].value if text.lower() in MODES else None
 
 
-def _leverage(text: str) -> str | None:
-    value = leverage(text) or amount(text)
-    return f"x{value}" if value is not None and 1 <= value <= 200 else None
+def _number(text: str, numbers: NumberFormat) -> tuple[str, Decimal | None]:
+    """One answer in the user's locale ('5 000', '1,5') -> the word for the final line, which
+    is read in the same locale ('5000', '1,5'), and its value."""
+    words = join_groups(text.split(), numbers)
+    if len(words) != 1:
+        return text, None
+    return words[0], amount(localize(words[0].lower(), numbers))
+
+
+def _size(text: str, numbers: NumberFormat) -> str | None:
+    word, value = _number(text.removeprefix("$"), numbers)
+    return text[: text.startswith("$")] + word if value is not None and value > 0 else None
+
+
+def _price(text: str, numbers: NumberFormat) -> str | None:
+    word, value = _number(text, numbers)
+    return word if value is not None and value > 0 else None
+
+
+def _leverage(text: str, numbers: NumberFormat) -> str | None:
+    word = localize(text.lower(), numbers)
+    value = leverage(word) or amount(word)
+    return f"x{plain(value)}" if value is not None and 1 <= value <= 200 else None
 
 
 @dataclass(frozen=True)
 class Step:
     prompt: str  # N_() message
     invalid: str  # N_() message for an answer that cannot be used
-    read: Callable[[str], str | None]  # an answer -> its value in the command line, or None
+    read: Callable[[str, NumberFormat], str | None]  # an answer -> its word in the line
     choices: tuple[tuple[str, str], ...] = ()  # (label, value); labels are N_() or literal
 
 
@@ -81,7 +102,7 @@ STEPS = (
     Step(
         N_("Step 2 of 6: long (you gain when the price rises) or short?"),
         N_("Pick long or short, or /cancel."),
-        lambda text: text.lower() if text.lower() in SIDES else None,
+        _side,
         ((N_("long"), "long"), (N_("short"), "short")),
     ),
     Step(
@@ -106,7 +127,7 @@ STEPS = (
             "(the whole wallet backs it)?"
         ),
         N_("Pick isolated or cross, or /cancel."),
-        lambda text: MODES[text.lower()].value if text.lower() in MODES else None,
+        _mode,
         ((N_("isolated"), "isolated"), (N_("cross"), "cross")),
     ),
 )
@@ -154,8 +175,8 @@ def _answer(index: int) -> Callable[[Update, IsoContext], Coroutine[Any, Any, in
         user = update.effective_user
         if user is None:
             return index
-        value = STEPS[index].read(_typed_or_pressed(update).strip())
         tr = await context.bot_data.translator(user)
+        value = STEPS[index].read(_typed_or_pressed(update).strip(), tr.numbers)
         if value is None:
             await _show(update, context, Reply((Paragraph(tr(STEPS[index].invalid)),)))
             return index
