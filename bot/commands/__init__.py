@@ -9,11 +9,12 @@ command is one `Command` record declared beside its handler; `registry` composes
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from typing import Any
 
 from bot.commands.command import Command, Place, Registry
 from bot.commands.context import Caller, Context
-from bot.commands.messages import engine_error_reply, parse_error_reply
+from bot.commands.messages import engine_error_reply, parse_error_reply, usage_blocks
 from bot.commands.registry import REGISTRY
 from bot.i18n import Translator
 from bot.parsing import ParseError
@@ -42,13 +43,13 @@ class CommandLayer:
             command, intent = self.commands.parse(text, bare=caller.private)
             if not caller.private and Place.GROUP not in command.places:
                 return _private_only(tr, command, text)
-            return await command.handler(ctx, intent)
+            return _with_usage(tr, await command.handler(ctx, intent), command)
         except ParseError as error:
             return parse_error_reply(tr, error, self.commands)
         except EngineError as error:
             return engine_error_reply(tr, error, command)
         except (NotFound, Conflict) as error:
-            return _storage_reply(ctx, error)
+            return _with_usage(tr, _storage_reply(ctx, error), command)
         except Exception:
             name = command.name if command is not None else None
             log.exception("command failed: user=%s command=%s", caller.user_id, name)
@@ -81,6 +82,16 @@ def _without_mention(text: str) -> str:
     """'/positions@IsoCrossBot' -> '/positions': the line as a private chat takes it."""
     head, _, rest = text.strip().partition(" ")
     return " ".join(part for part in (head.split("@", 1)[0], rest.strip()) if part)
+
+
+def _with_usage(tr: Translator, reply: Reply, command: Command[Any] | None) -> Reply:
+    """A handler's refusal ends, like a parser's, with the syntax of its command."""
+    if not reply.is_error or command is None:
+        return reply
+    usage = usage_blocks(tr, command)
+    if any(block in reply.blocks for block in usage):
+        return reply
+    return replace(reply, blocks=(*reply.blocks, *usage))
 
 
 def _storage_reply(ctx: Context, error: NotFound | Conflict) -> Reply:
