@@ -156,9 +156,10 @@ async def _run(path: Path, lines: int, seed: int, shown: int) -> Counts:
         fuzzer.counts.shown = shown
         for n in range(lines):
             caller = callers[n % len(callers)]
-            if n % _RESET_EVERY < len(callers):
-                caller = Caller(user_id=1000 + n, language_code=caller.language_code)
+            if n % _RESET_EVERY < len(callers):  # a first contact, then a trader's account
+                caller = Caller(1000 + n, caller.language_code, private=caller.private)
                 callers[n % len(callers)] = caller
+                await fuzzer.check(hostile_line(rng), caller)
                 await fuzzer.setup(caller)
             await fuzzer.check(hostile_line(rng), caller)
         fuzzer.close()

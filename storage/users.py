@@ -37,6 +37,10 @@ _LANGUAGE = re.compile(r"[A-Za-z]{2,8}([-_][A-Za-z0-9]{1,8})*")
 _MAX_LEVERAGE = Decimal(200)  # above any exchange's limit: a typo guard, not a rule
 
 
+class _Discard(Exception):
+    """Raised inside a transaction to roll it back on purpose."""
+
+
 @dataclass(frozen=True, slots=True)
 class User:
     id: int  # the Telegram user id
@@ -88,6 +92,19 @@ class UserRepository:
         if row is None:
             raise NotFound(what="user", user_id=user_id)
         return self._remember(user_from_row(row))
+
+    async def unsaved(self, user_id: int) -> User:
+        """The user a first contact would create, with the stored defaults, left unstored:
+        the insert is rolled back, so the file stays as it was."""
+        drafts: list[User] = []
+        try:
+            async with self._db.transaction() as conn:
+                await conn.execute("INSERT OR IGNORE INTO users (id) VALUES (?)", (user_id,))
+                drafts.append(await _fetch(conn, user_id))
+                raise _Discard
+        except _Discard:
+            pass
+        return drafts[0]
 
     async def get_or_create(self, user_id: int) -> User:
         """The user, created with a default portfolio on first contact.

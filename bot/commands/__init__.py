@@ -22,6 +22,7 @@ from bot.reply import Paragraph, Reply
 from bot.services import Services
 from engine.errors import EngineError
 from storage.errors import Conflict, NotFound
+from storage.users import User
 
 __all__ = ["Caller", "CommandLayer", "reads_only"]
 
@@ -34,26 +35,44 @@ class CommandLayer:
         self.commands = commands
 
     async def handle(self, text: str, caller: Caller) -> Reply:
-        """Parse, run and answer one line; every failure is a reply."""
-        user = await self.services.users.get_or_create(caller.user_id)
-        tr = self.services.catalogs.translator(user.language, caller.language_code)
-        ctx = Context(self.services, caller, user, tr, self.commands)
+        """Parse, run and answer one line; every failure is a reply.
+
+        A first contact is stored only once its line parses: a refusal changes nothing.
+        """
+        known = await self._known(caller.user_id)
+        tr = self.services.catalogs.translator(
+            None if known is None else known.language, caller.language_code
+        )
         command: Command[Any] | None = None
         try:
             command, intent = self.commands.parse(text, bare=caller.private)
             if not caller.private and Place.GROUP not in command.places:
                 return _private_only(tr, command, text)
+            user = known or await self._first_contact(caller.user_id, command)
+            ctx = Context(self.services, caller, user, tr, self.commands)
             return _with_usage(tr, await command.handler(ctx, intent), command)
         except ParseError as error:
             return parse_error_reply(tr, error, self.commands)
         except EngineError as error:
             return engine_error_reply(tr, error, command)
         except (NotFound, Conflict) as error:
-            return _with_usage(tr, _storage_reply(ctx, error), command)
+            return _with_usage(tr, _storage_reply(tr, error), command)
         except Exception:
             name = command.name if command is not None else None
             log.exception("command failed: user=%s command=%s", caller.user_id, name)
             return Reply.error(tr("Sorry, something went wrong on my side. Please try again."))
+
+    async def _first_contact(self, user_id: int, command: Command[Any]) -> User:
+        """A command that may run in a group keeps nothing of anyone: it stores no one."""
+        if Place.GROUP in command.places:
+            return await self.services.users.unsaved(user_id)
+        return await self.services.users.get_or_create(user_id)
+
+    async def _known(self, user_id: int) -> User | None:
+        try:
+            return await self.services.users.get(user_id)
+        except NotFound:
+            return None
 
 
 def reads_only(text: str) -> bool:
@@ -94,8 +113,7 @@ def _with_usage(tr: Translator, reply: Reply, command: Command[Any] | None) -> R
     return replace(reply, blocks=(*reply.blocks, *usage))
 
 
-def _storage_reply(ctx: Context, error: NotFound | Conflict) -> Reply:
-    tr = ctx.tr
+def _storage_reply(tr: Translator, error: NotFound | Conflict) -> Reply:
     if isinstance(error, NotFound):
         if error.params.get("what") == "position":
             return Reply.error(

@@ -10,7 +10,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bench.fuzz_commands import COMMANDS, NEAR_MISSES, WORDS, Fuzzer
+from bench.fuzz_commands import COMMANDS, NEAR_MISSES, WORDS, Counts, Fuzzer
 from bot.commands import Caller
 from bot.services import open_services
 
@@ -32,6 +32,13 @@ CALLERS = (
     Caller(user_id=2, language_code="ru"),
     Caller(user_id=3, language_code="zh", private=False),
 )
+# a user's first line: a refusal must not even store the user
+FIRST_CONTACTS = st.builds(
+    Caller,
+    user_id=st.integers(10_000, 10**9),
+    language_code=st.sampled_from(["en", "ru", None]),
+    private=st.booleans(),
+)
 
 
 def test_hostile_lines_meet_no_internal_error_code_dead_end_or_change(tmp_path: Path) -> None:
@@ -42,8 +49,9 @@ def test_hostile_lines_meet_no_internal_error_code_dead_end_or_change(tmp_path: 
             runner.run(fuzzer.setup(caller))
 
         @settings(max_examples=2000, deadline=None, suppress_health_check=list(HealthCheck))
-        @given(LINES, st.sampled_from(CALLERS))
+        @given(LINES, st.sampled_from(CALLERS) | FIRST_CONTACTS)
         def check(line: str, caller: Caller) -> None:
+            fuzzer.counts = Counts()
             runner.run(fuzzer.check(line, caller))
             assert fuzzer.counts.as_tuple() == (0, 0, 0, 0), fuzzer.counts.examples
 
