@@ -37,10 +37,6 @@ _LANGUAGE = re.compile(r"[A-Za-z]{2,8}([-_][A-Za-z0-9]{1,8})*")
 _MAX_LEVERAGE = Decimal(200)  # above any exchange's limit: a typo guard, not a rule
 
 
-class _Discard(Exception):
-    """Raised inside a transaction to roll it back on purpose."""
-
-
 @dataclass(frozen=True, slots=True)
 class User:
     id: int  # the Telegram user id
@@ -69,6 +65,13 @@ class User:
         )
 
 
+_HAS_CHANGES = """
+    SELECT 1 FROM history WHERE user_id = ?
+    UNION ALL SELECT 1 FROM positions JOIN portfolios ON portfolios.id = positions.portfolio_id
+    WHERE portfolios.user_id = ? LIMIT 1
+"""
+
+
 class UserRepository:
     """Users and their settings.
 
@@ -93,18 +96,20 @@ class UserRepository:
             raise NotFound(what="user", user_id=user_id)
         return self._remember(user_from_row(row))
 
-    async def unsaved(self, user_id: int) -> User:
-        """The user a first contact would create, with the stored defaults, left unstored:
-        the insert is rolled back, so the file stays as it was."""
-        drafts: list[User] = []
-        try:
-            async with self._db.transaction() as conn:
-                await conn.execute("INSERT OR IGNORE INTO users (id) VALUES (?)", (user_id,))
-                drafts.append(await _fetch(conn, user_id))
-                raise _Discard
-        except _Discard:
-            pass
-        return drafts[0]
+    async def forget(self, user_id: int) -> None:
+        """Undo a first contact whose line was refused: the user and their empty portfolio.
+
+        A user with any change recorded (another line of theirs that was not refused) stays.
+        """
+        self._cache.pop(user_id, None)
+        async with self._db.transaction() as conn:
+            if await fetch_one(conn, _HAS_CHANGES, (user_id, user_id)) is not None:
+                return
+            await conn.execute(
+                "UPDATE users SET active_portfolio_id = NULL WHERE id = ?", (user_id,)
+            )
+            await conn.execute("DELETE FROM portfolios WHERE user_id = ?", (user_id,))
+            await conn.execute("DELETE FROM users WHERE id = ?", (user_id,))
 
     async def get_or_create(self, user_id: int) -> User:
         """The user, created with a default portfolio on first contact.

@@ -37,9 +37,16 @@ class CommandLayer:
     async def handle(self, text: str, caller: Caller) -> Reply:
         """Parse, run and answer one line; every failure is a reply.
 
-        A first contact is stored only once its line parses: a refusal changes nothing.
+        A first contact is stored once its line parses, and forgotten if it is refused: an
+        error leaves the store as it was.
         """
         known = await self._known(caller.user_id)
+        reply = await self._answer(text, caller, known)
+        if known is None and reply.is_error and await self._known(caller.user_id) is not None:
+            await self.services.users.forget(caller.user_id)
+        return reply
+
+    async def _answer(self, text: str, caller: Caller, known: User | None) -> Reply:
         tr = self.services.catalogs.translator(
             None if known is None else known.language, caller.language_code
         )
@@ -48,7 +55,7 @@ class CommandLayer:
             command, intent = self.commands.parse(text, bare=caller.private)
             if not caller.private and Place.GROUP not in command.places:
                 return _private_only(tr, command, text)
-            user = known or await self._first_contact(caller.user_id, command)
+            user = known or await self.services.users.get_or_create(caller.user_id)
             ctx = Context(self.services, caller, user, tr, self.commands)
             return _with_usage(tr, await command.handler(ctx, intent), command)
         except ParseError as error:
@@ -61,12 +68,6 @@ class CommandLayer:
             name = command.name if command is not None else None
             log.exception("command failed: user=%s command=%s", caller.user_id, name)
             return Reply.error(tr("Sorry, something went wrong on my side. Please try again."))
-
-    async def _first_contact(self, user_id: int, command: Command[Any]) -> User:
-        """A command that may run in a group keeps nothing of anyone: it stores no one."""
-        if Place.GROUP in command.places:
-            return await self.services.users.unsaved(user_id)
-        return await self.services.users.get_or_create(user_id)
 
     async def _known(self, user_id: int) -> User | None:
         try:
