@@ -64,10 +64,11 @@ class _Slots:
     glued: tuple[str, Decimal, str] | None = None  # '1000pepe': a symbol or a size
     listed: bool = False
 
-    def set(self, name: str, value: object, token: str) -> None:
+    def set(self, name: str, value: object, token: str, written: str | None = None) -> None:
+        """`token` names the slot in an error, `written` the number ('@' and '0' in '@ 0')."""
         if getattr(self, name) is not None:
             raise ParseError("repeated", self.command, token=token)
-        self.fill(name, value, token)
+        self.fill(name, value, written or token)
 
     def fill(self, name: str, value: object, token: str) -> None:
         if name in _POSITIVE and isinstance(value, Decimal) and value <= 0:
@@ -140,7 +141,7 @@ def _take(slots: _Slots, words: list[str], at: int) -> int:
         if at + 1 >= len(words):
             raise ParseError("missing_value", slots.command, token=word)
         value = _number(words[at + 1], slots.command)
-        slots.set(keyword, value, word)
+        slots.set(keyword, value, word, words[at + 1])
         return at + 2
     _take_word(slots, word)
     return at + 1
