@@ -65,6 +65,13 @@ class User:
         )
 
 
+_HAS_CHANGES = """
+    SELECT 1 FROM history WHERE user_id = ?
+    UNION ALL SELECT 1 FROM positions JOIN portfolios ON portfolios.id = positions.portfolio_id
+    WHERE portfolios.user_id = ? LIMIT 1
+"""
+
+
 class UserRepository:
     """Users and their settings.
 
@@ -88,6 +95,21 @@ class UserRepository:
         if row is None:
             raise NotFound(what="user", user_id=user_id)
         return self._remember(user_from_row(row))
+
+    async def forget(self, user_id: int) -> None:
+        """Undo a first contact whose line was refused: the user and their empty portfolio.
+
+        A user with any change recorded (another line of theirs that was not refused) stays.
+        """
+        self._cache.pop(user_id, None)
+        async with self._db.transaction() as conn:
+            if await fetch_one(conn, _HAS_CHANGES, (user_id, user_id)) is not None:
+                return
+            await conn.execute(
+                "UPDATE users SET active_portfolio_id = NULL WHERE id = ?", (user_id,)
+            )
+            await conn.execute("DELETE FROM portfolios WHERE user_id = ?", (user_id,))
+            await conn.execute("DELETE FROM users WHERE id = ?", (user_id,))
 
     async def get_or_create(self, user_id: int) -> User:
         """The user, created with a default portfolio on first contact.

@@ -9,11 +9,12 @@ command is one `Command` record declared beside its handler; `registry` composes
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from typing import Any
 
 from bot.commands.command import Command, Place, Registry
 from bot.commands.context import Caller, Context
-from bot.commands.messages import engine_error_reply, parse_error_reply
+from bot.commands.messages import engine_error_reply, parse_error_reply, usage_blocks
 from bot.commands.registry import REGISTRY
 from bot.i18n import Translator
 from bot.parsing import ParseError
@@ -21,6 +22,7 @@ from bot.reply import Paragraph, Reply
 from bot.services import Services
 from engine.errors import EngineError
 from storage.errors import Conflict, NotFound
+from storage.users import User
 
 __all__ = ["Caller", "CommandLayer", "reads_only"]
 
@@ -33,26 +35,45 @@ class CommandLayer:
         self.commands = commands
 
     async def handle(self, text: str, caller: Caller) -> Reply:
-        """Parse, run and answer one line; every failure is a reply."""
-        user = await self.services.users.get_or_create(caller.user_id)
-        tr = self.services.catalogs.translator(user.language, caller.language_code)
-        ctx = Context(self.services, caller, user, tr, self.commands)
+        """Parse, run and answer one line; every failure is a reply.
+
+        A first contact is stored once its line parses, and forgotten if it is refused: an
+        error leaves the store as it was.
+        """
+        known = await self._known(caller.user_id)
+        reply = await self._answer(text, caller, known)
+        if known is None and reply.is_error and await self._known(caller.user_id) is not None:
+            await self.services.users.forget(caller.user_id)
+        return reply
+
+    async def _answer(self, text: str, caller: Caller, known: User | None) -> Reply:
+        tr = self.services.catalogs.translator(
+            None if known is None else known.language, caller.language_code
+        )
         command: Command[Any] | None = None
         try:
             command, intent = self.commands.parse(text, bare=caller.private, numbers=tr.numbers)
             if not caller.private and Place.GROUP not in command.places:
                 return _private_only(tr, command, text)
-            return await command.handler(ctx, intent)
+            user = known or await self.services.users.get_or_create(caller.user_id)
+            ctx = Context(self.services, caller, user, tr, self.commands)
+            return _with_usage(tr, await command.handler(ctx, intent), command)
         except ParseError as error:
             return parse_error_reply(tr, error, self.commands)
         except EngineError as error:
             return engine_error_reply(tr, error, command)
         except (NotFound, Conflict) as error:
-            return _storage_reply(ctx, error)
+            return _with_usage(tr, _storage_reply(tr, error), command)
         except Exception:
             name = command.name if command is not None else None
             log.exception("command failed: user=%s command=%s", caller.user_id, name)
             return Reply.error(tr("Sorry, something went wrong on my side. Please try again."))
+
+    async def _known(self, user_id: int) -> User | None:
+        try:
+            return await self.services.users.get(user_id)
+        except NotFound:
+            return None
 
 
 def reads_only(text: str) -> bool:
@@ -83,8 +104,17 @@ def _without_mention(text: str) -> str:
     return " ".join(part for part in (head.split("@", 1)[0], rest.strip()) if part)
 
 
-def _storage_reply(ctx: Context, error: NotFound | Conflict) -> Reply:
-    tr = ctx.tr
+def _with_usage(tr: Translator, reply: Reply, command: Command[Any] | None) -> Reply:
+    """A handler's refusal ends, like a parser's, with the syntax of its command."""
+    if not reply.is_error or command is None:
+        return reply
+    usage = usage_blocks(tr, command)
+    if any(block in reply.blocks for block in usage):
+        return reply
+    return replace(reply, blocks=(*reply.blocks, *usage))
+
+
+def _storage_reply(tr: Translator, error: NotFound | Conflict) -> Reply:
     if isinstance(error, NotFound):
         if error.params.get("what") == "position":
             return Reply.error(

@@ -37,6 +37,9 @@ PARSE_ERRORS: Mapping[str, str] = {
     "unit_mismatch": N_("The size is in {unit} but the market is {symbol}."),
     "bad_position_number": N_("“{token}” is not a position number: see /positions."),
     "bad_leverage": N_("“{token}” is not a leverage: write 20 or 20x."),
+    "leverage_too_high": N_(
+        "“{token}” is more leverage than any exchange offers: the most is {limit}x."
+    ),
     "bad_mode": N_("“{token}” is not a margin mode: write cross or isolated."),
     "shock_too_large": N_("A price cannot fall {token}: the most is just under -100%."),
     "bad_name": N_("A portfolio name has up to 32 letters, digits, - or _."),

@@ -49,6 +49,8 @@ _GLUED = re.compile(r"(?P<number>10{3,})(?P<unit>[^\W\d_]\w*)|(?P<m>1m)(?P<musdt
 _NOTIONAL_UNITS = {"usdt", "usd", "$"}
 _MULTIPLIER = re.compile(r"10{3,}|1m")
 _LISTED = "listed"
+# slots a number must fill with more than zero: a zero size or price has no liquidation
+_POSITIVE = {"qty", "notional", "price", "leverage", "margin"}
 
 
 @dataclass
@@ -64,13 +66,19 @@ class _Slots:
     mode: MarginMode | None = None
     margin: Decimal | None = None
     balance: Decimal | None = None
-    bare: list[Decimal] = field(default_factory=list)
+    bare: list[tuple[Decimal, str]] = field(default_factory=list)  # (value, its word)
     glued: tuple[str, Decimal, str] | None = None  # '1000pepe': a symbol or a size
     listed: bool = False
 
-    def set(self, name: str, value: object, token: str) -> None:
+    def set(self, name: str, value: object, token: str, written: str | None = None) -> None:
+        """`token` names the slot in an error, `written` the number ('@' and '0' in '@ 0')."""
         if getattr(self, name) is not None:
             raise ParseError("repeated", self.command, token=token)
+        self.fill(name, value, written or token)
+
+    def fill(self, name: str, value: object, token: str) -> None:
+        if name in _POSITIVE and isinstance(value, Decimal) and value <= 0:
+            raise ParseError("not_positive", self.command, token=token[:30])
         setattr(self, name, value)
 
 
@@ -140,7 +148,7 @@ def _take(slots: _Slots, words: list[str], at: int) -> int:
         if at + 1 >= len(words):
             raise ParseError("missing_value", slots.command, token=word)
         value = _number(words[at + 1], slots.command)
-        slots.set(keyword, value, word)
+        slots.set(keyword, value, word, words[at + 1])
         return at + 2
     _take_word(slots, word)
     return at + 1
@@ -171,7 +179,7 @@ def _take_word(slots: _Slots, word: str) -> None:
     elif word == _LISTED:
         slots.listed = True
     elif (value := amount(word)) is not None:
-        slots.bare.append(value)
+        slots.bare.append((value, word))
     elif not _take_sized(slots, word):
         _take_symbol(slots, word)
 
@@ -234,11 +242,11 @@ def _number(word: str, command: str) -> Decimal:
 
 def _fill(slots: _Slots, order: tuple[str, ...]) -> None:
     """Give bare numbers to the empty slots in `order`; one too many is an error."""
-    for value in slots.bare:
+    for value, word in slots.bare:
         empty = [name for name in order if getattr(slots, name) is None and not _sized(slots, name)]
         if not empty:
-            raise ParseError("unexpected", slots.command, token=str(value))
-        setattr(slots, empty[0], value)
+            raise ParseError("unexpected", slots.command, token=word[:30])
+        slots.fill(empty[0], value, word)
 
 
 def _sized(slots: _Slots, name: str) -> bool:

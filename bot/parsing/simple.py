@@ -39,6 +39,8 @@ IntentT = TypeVar("IntentT", bound=Intent)
 
 _YES = {"yes", "y", "confirm", "ok", "sure"}
 _ALL = {"all", "*", "everything"}
+# the most a default leverage may be: above any exchange's limit, as storage/users.py guards
+_MAX_DEFAULT_LEVERAGE = Decimal(200)
 
 
 _USDT = {"usdt", "usd"}
@@ -233,6 +235,13 @@ def defaults(words: list[str]) -> SetDefaults:
         if word in MODES:
             mode_value = MODES[word]
         elif (value := leverage(word) or amount(word)) is not None and value >= 1:
+            if value > _MAX_DEFAULT_LEVERAGE:
+                raise ParseError(
+                    "leverage_too_high",
+                    "defaults",
+                    token=word[:30],
+                    limit=str(_MAX_DEFAULT_LEVERAGE),
+                )
             lev_value = value
         else:
             raise ParseError("unexpected", "defaults", token=word[:30])

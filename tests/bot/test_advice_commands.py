@@ -10,6 +10,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import ParamSpec, TypeVar
 
+import pytest
+
 from bot.commands import CommandLayer
 from bot.i18n import Catalogs
 from bot.reply import Reply
@@ -20,6 +22,7 @@ from engine.market import MarketData
 from engine.models import MarginMode, Portfolio
 from engine.odds import WEEK, touch_probability
 from engine.scenarios import as_mode
+from storage.errors import NotFound
 from tests.bot.conftest import Chat
 from tests.engine.builders import portfolio, position
 
@@ -183,7 +186,8 @@ async def test_a_wrong_profile_answer_shows_the_syntax_and_stores_nothing(
     assert reply.is_error
     assert "“dancing”" in reply.plain_text() and "Syntax: /profile" in reply.plain_text()
     assert "Syntax: /profile" in await chat.text("/profile risk 150%")
-    assert (await services.users.get(42)).risk_profile is None
+    with pytest.raises(NotFound):  # a first contact's refusals store not even the user
+        await services.users.get(42)
 
 
 class CountingExecutor(ThreadPoolExecutor):

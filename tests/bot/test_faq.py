@@ -55,7 +55,11 @@ def test_an_unknown_topic_finds_nothing_and_gets_the_menu() -> None:
 async def test_an_unknown_topic_is_a_polite_error_with_the_menu(chat: Chat) -> None:
     reply = await chat.send("/faq weather")
     assert reply.is_error
-    assert reply.plain_text() == "I have no answer about “weather”. Pick a topic:"
+    assert reply.plain_text() == (
+        "I have no answer about “weather”. Pick a topic:\n\n"
+        "Syntax: /faq [TOPIC]\n\n"
+        "Example: /faq isolated · /faq liquidation"
+    )  # an error ends with its command's syntax, as every refusal does
     assert len([b for row in reply.buttons for b in row]) == len(TOPICS)
 
 

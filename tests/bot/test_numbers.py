@@ -85,9 +85,11 @@ def test_a_space_joins_only_three_digit_groups_in_ru() -> None:
     assert isinstance(apart, OpenPosition)
     assert (apart.qty, apart.price) == (Decimal("0.5"), Decimal(62000))
     assert grouped_price == apart
-    # English has no space grouping: '5 000' stays two numbers there.
-    english = parse("/long btc 5 000", "en")
-    assert isinstance(english, OpenPosition) and english.qty == Decimal(5)
+    # English has no space grouping: '5 000' stays two numbers there, and a price of 000
+    # is refused as not more than zero rather than read as 5,000.
+    with pytest.raises(ParseError) as refused:
+        parse("/long btc 5 000", "en")
+    assert (refused.value.code, refused.value.params) == ("not_positive", {"token": "000"})
 
 
 def test_a_line_that_fails_joined_is_read_apart() -> None:

@@ -207,3 +207,20 @@ def test_any_text_parses_or_fails_with_a_parse_error(text: str) -> None:
         parse(text)
     except ParseError as error:
         assert error.code
+
+
+@pytest.mark.parametrize(
+    ("line", "token"),
+    [
+        ("/long btc 0 @ 62000", "0"),  # the lines: each crashed in the engine
+        ("/long btc 0.1 @ 0", "0"),
+        ("/calc short btc @ 0", "0"),
+        ("/calc short btc @ 62 000", "000"),  # '000' fills the size
+        ("/long btc 0.1 @ 62000 margin 0", "0"),
+        ("/short eth $0 @ 3100", "$0"),
+    ],
+)
+def test_a_zero_size_or_price_is_refused_by_the_parser(line: str, token: str) -> None:
+    with pytest.raises(ParseError) as refused:
+        parse(line)
+    assert (refused.value.code, refused.value.params["token"]) == ("not_positive", token)
