@@ -53,6 +53,9 @@ class Reply:
     is_error: bool = False
     private_only: bool = False  # shows a portfolio: never in a group chat
     private_request: str | None = None  # refused in a group: the line to continue in private
+    # a question: the command line a plain "yes" (in the user's language) runs next; the
+    # command layer keeps it as the user's one pending confirmation until another line comes
+    confirm: str | None = None
 
     @classmethod
     def of(cls, *blocks: Block | str, buttons: Sequence[Sequence[Button]] = ()) -> Reply:

@@ -59,6 +59,7 @@ class OpenPosition(Intent):
     margin_mode: MarginMode | None = None
     margin: Decimal | None = None  # the isolated wallet, when given
     listed: bool = False  # 'listed': the user says an unknown symbol is a real contract
+    confirmed: bool = False  # 'confirm': the user answered yes to the check it asked about
 
 
 @dataclass(frozen=True, slots=True)

@@ -49,6 +49,7 @@ _GLUED = re.compile(r"(?P<number>10{3,})(?P<unit>[^\W\d_]\w*)|(?P<m>1m)(?P<musdt
 _NOTIONAL_UNITS = {"usdt", "usd", "$"}
 _MULTIPLIER = re.compile(r"10{3,}|1m")
 _LISTED = "listed"
+_CONFIRM = "confirm"  # the word a confirmation's button (or a plain "yes") adds to the line
 # slots a number must fill with more than zero: a zero size or price has no liquidation
 _POSITIVE = {"qty", "notional", "price", "leverage", "margin"}
 
@@ -69,6 +70,7 @@ class _Slots:
     bare: list[tuple[Decimal, str]] = field(default_factory=list)  # (value, its word)
     glued: tuple[str, Decimal, str] | None = None  # '1000pepe': a symbol or a size
     listed: bool = False
+    confirmed: bool = False
 
     def set(self, name: str, value: object, token: str, written: str | None = None) -> None:
         """`token` names the slot in an error, `written` the number ('@' and '0' in '@ 0')."""
@@ -108,6 +110,7 @@ def parse_open(side: Side, words: list[str], command: str) -> OpenPosition:
         margin_mode=slots.mode,
         margin=slots.margin,
         listed=slots.listed,
+        confirmed=slots.confirmed,
     )
 
 
@@ -178,6 +181,8 @@ def _take_word(slots: _Slots, word: str) -> None:
         slots.set("side", SIDES[word], word)
     elif word == _LISTED:
         slots.listed = True
+    elif word == _CONFIRM:
+        slots.confirmed = True
     elif (value := amount(word)) is not None:
         slots.bare.append((value, word))
     elif not _take_sized(slots, word):
