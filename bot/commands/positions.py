@@ -52,6 +52,13 @@ __all__ = [
 ]
 
 _OPEN_SYNTAX = "SYMBOL SIZE [@ PRICE] [LEVx] [iso|cross] [margin AMOUNT]"
+# said on an add while no balance is set (0): what the missing balance leaves unchecked
+_NO_BALANCE = {
+    MarginMode.CROSS: N_("Cross positions share the wallet: set it with /balance."),
+    MarginMode.ISOLATED: N_(
+        "No balance is set, so this size was not checked against it: set it with /balance."
+    ),
+}
 
 
 def _entry(ctx: Context, intent: OpenPosition) -> tuple[Decimal, MarkQuote | None]:
@@ -93,6 +100,7 @@ commands = Feature()
     (f"/short {_OPEN_SYNTAX}", "/short ETH 3 @ 3100 20x cross"), N_("Add a short position.")
 )
 async def open_position(ctx: Context, typed: OpenPosition) -> Reply:
+    tr = ctx.tr
     found = resolve(ctx, typed.symbol)
     if isinstance(found, UnknownSymbol):
         if not typed.listed:
@@ -108,29 +116,19 @@ async def open_position(ctx: Context, typed: OpenPosition) -> Reply:
     # the engine refuses leverage, hedge and margin problems first, confirmed or not
     result = ctx.evaluate(portfolio).positions[-1]
     about = _about(ctx, intent, result, quote)
-    if not typed.confirmed and (found_concerns := concerns(result, stored.wallet_balance)):
-        line = position_line(ctx.tr, str(seq), position)
-        return question(ctx.tr, typed, line, about, found_concerns)
-    seq = await ctx.services.portfolios.add_position(ctx.user.id, position)
-    await ctx.changed()
-    tr = ctx.tr
-    blocks: list[Block] = [Title(tr("Added {line}", line=position_line(tr, str(seq), position)))]
-    blocks += about
     if isinstance(found, Resolution):
         native = profile(ctx.user.exchange).naming.native(position.symbol)
-        blocks.extend(conversion_note(tr, typed, found, position, native))
+        about.extend(conversion_note(tr, typed, found, position, native))
+    if not typed.confirmed and (found_concerns := concerns(result, stored.wallet_balance)):
+        line = position_line(tr, str(seq), position)
+        return question(tr, typed, line, about, found_concerns)
+    seq = await ctx.services.portfolios.add_position(ctx.user.id, position)
+    await ctx.changed()
+    blocks = [Title(tr("Added {line}", line=position_line(tr, str(seq), position))), *about]
     if stored.wallet_balance == 0:
         blocks.append(Paragraph(tr(_NO_BALANCE[position.margin_mode])))
     blocks.extend(fallback_note(tr, (result,)))
     return Reply(tuple(blocks), buttons=_position_buttons(tr, seq, position), private_only=True)
-
-
-_NO_BALANCE = {
-    MarginMode.CROSS: N_("Cross positions share the wallet: set it with /balance."),
-    MarginMode.ISOLATED: N_(
-        "No balance is set, so this size was not checked against it: set it with /balance."
-    ),
-}
 
 
 def _about(
