@@ -21,7 +21,9 @@ __all__ = [
     "contract_symbol",
     "conversion_note",
     "converted",
+    "fits",
     "in_contracts",
+    "intent_line",
     "priced_in_contracts",
     "resolve",
     "shocks_in_contracts",
@@ -147,8 +149,15 @@ def conversion_note(
 
 
 def _line(intent: OpenPosition, symbol: str, *, listed: bool) -> str:
-    """The command line that stands for `intent` with `symbol`, for a button."""
-    words = [f"/{intent.side.value}", symbol.lower()]
+    """The command line that stands for `intent` with `symbol`, for a button; the checks
+    of what it stores are still to come, so it carries no 'confirm'."""
+    return intent_line(replace(intent, symbol=symbol, listed=listed, confirmed=False))
+
+
+def intent_line(intent: OpenPosition) -> str:
+    """The command line that stands for `intent` (its 'listed' and 'confirm' words too),
+    written so it reads back the same in every locale: a button's action."""
+    words = [f"/{intent.side.value}", intent.symbol.lower()]
     if intent.qty is not None:
         words.append(_plain(intent.qty))
     if intent.notional is not None:
@@ -161,8 +170,10 @@ def _line(intent: OpenPosition, symbol: str, *, listed: bool) -> str:
         words.append("iso" if intent.margin_mode is MarginMode.ISOLATED else "cross")
     if intent.margin is not None:
         words += ["margin", _plain(intent.margin)]
-    if listed:
+    if intent.listed:
         words.append("listed")
+    if intent.confirmed:
+        words.append("confirm")
     return " ".join(words)
 
 
@@ -170,7 +181,7 @@ def _plain(value: Decimal) -> str:
     return plain(value.normalize())
 
 
-def _fits(line: str) -> bool:
+def fits(line: str) -> bool:
     """A line short enough to ride on a button (Telegram's callback data)."""
     return len(line.encode()) <= CALLBACK_LIMIT
 
@@ -192,9 +203,9 @@ def unknown_symbol_reply(ctx: Context, intent: OpenPosition, unknown: UnknownSym
             Paragraph(tr("Did you mean {symbols}?", symbols=", ".join(unknown.suggestions)))
         )
     lines = {coin: _line(intent, coin, listed=False) for coin in unknown.suggestions}
-    buttons = [tuple(Button(coin, line) for coin, line in lines.items() if _fits(line))]
+    buttons = [tuple(Button(coin, line) for coin, line in lines.items() if fits(line))]
     confirm = _line(intent, intent.symbol, listed=True)
-    if _fits(confirm):
+    if fits(confirm):
         blocks.append(
             Paragraph(
                 tr(

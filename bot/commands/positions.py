@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from bot.commands.checks import concerns, question
 from bot.commands.command import Feature, always
 from bot.commands.context import Context, other_mode_prices
 from bot.commands.contracts import (
@@ -25,9 +26,9 @@ from bot.parsing.intents import (
     ShowPositions,
 )
 from bot.reply import Block, Button, Paragraph, Reply, Title
+from bot.views.position_summary import defaults_note, position_summary
 from bot.views.tables import (
     fallback_note,
-    liquidation_text,
     mark_text,
     mode_name,
     position_line,
@@ -35,6 +36,7 @@ from bot.views.tables import (
 )
 from engine.errors import InvalidInput
 from engine.exchanges import profile
+from engine.margin import PositionResult
 from engine.models import MarginMode, Portfolio, Position
 from engine.universe import Resolution, UnknownSymbol
 from storage.portfolios import StoredPortfolio
@@ -50,6 +52,13 @@ __all__ = [
 ]
 
 _OPEN_SYNTAX = "SYMBOL SIZE [@ PRICE] [LEVx] [iso|cross] [margin AMOUNT]"
+# said on an add while no balance is set (0): what the missing balance leaves unchecked
+_NO_BALANCE = {
+    MarginMode.CROSS: N_("Cross positions share the wallet: set it with /balance."),
+    MarginMode.ISOLATED: N_(
+        "No balance is set, so this size was not checked against it: set it with /balance."
+    ),
+}
 
 
 def _entry(ctx: Context, intent: OpenPosition) -> tuple[Decimal, MarkQuote | None]:
@@ -101,38 +110,44 @@ async def open_position(ctx: Context, typed: OpenPosition) -> Reply:
         intent = converted(typed, found)
     stored = await ctx.stored()
     price, quote = _entry(ctx, intent)
-    position = _new_position(ctx, intent, len(stored.positions) + 1, price)
+    seq = len(stored.positions) + 1
+    position = _new_position(ctx, intent, seq, price)
     portfolio = ctx.portfolio(stored, (*stored.engine_positions, position))
-    result = ctx.evaluate(portfolio)  # refuses leverage, hedge and margin problems first
+    # the engine refuses leverage, hedge and margin problems first, confirmed or not
+    result = ctx.evaluate(portfolio).positions[-1]
+    about = _about(ctx, intent, result, quote)
+    if isinstance(found, Resolution):
+        native = profile(ctx.user.exchange).naming.native(position.symbol)
+        about.extend(conversion_note(tr, typed, found, position, native))
+    if not typed.confirmed and (found_concerns := concerns(result, stored.wallet_balance)):
+        line = position_line(tr, str(seq), position)
+        return question(tr, typed, line, about, found_concerns)
     seq = await ctx.services.portfolios.add_position(ctx.user.id, position)
     await ctx.changed()
-    blocks: list[Title | Paragraph] = [
-        Title(tr("Added {line}", line=position_line(tr, str(seq), position))),
-        Paragraph(
-            tr("Liquidation price: {price}", price=liquidation_text(tr, result.positions[-1]))
-        ),
-    ]
-    if intent.leverage is None or intent.margin_mode is None:
-        blocks.append(
-            Paragraph(
-                tr(
-                    "Your defaults filled in {leverage}x {mode}; change them with /defaults.",
-                    leverage=tr.quantity(position.leverage),
-                    mode=mode_name(tr, position.margin_mode),
-                )
-            )
-        )
+    blocks = [Title(tr("Added {line}", line=position_line(tr, str(seq), position))), *about]
+    if stored.wallet_balance == 0:
+        blocks.append(Paragraph(tr(_NO_BALANCE[position.margin_mode])))
+    blocks.extend(fallback_note(tr, (result,)))
+    return Reply(tuple(blocks), buttons=_position_buttons(tr, seq, position), private_only=True)
+
+
+def _about(
+    ctx: Context, intent: OpenPosition, result: PositionResult, quote: MarkQuote | None
+) -> list[Block]:
+    """The new position's figures, what the defaults filled in and where the entry came from."""
+    tr = ctx.tr
+    blocks: list[Block] = [*position_summary(tr, result)]
+    blocks += defaults_note(
+        tr,
+        result.position,
+        leverage_typed=intent.leverage is not None,
+        mode_typed=intent.margin_mode is not None,
+    )
     if quote is not None:
         blocks.append(
             Paragraph(tr("Entry at the current mark {mark}.", mark=mark_text(tr, quote, ctx.now)))
         )
-    if isinstance(found, Resolution):
-        native = profile(ctx.user.exchange).naming.native(position.symbol)
-        blocks.extend(conversion_note(tr, typed, found, position, native))
-    if stored.wallet_balance == 0 and position.margin_mode is MarginMode.CROSS:
-        blocks.append(Paragraph(tr("Cross positions share the wallet: set it with /balance.")))
-    blocks.extend(fallback_note(tr, result.positions[-1:]))
-    return Reply(tuple(blocks), buttons=_position_buttons(tr, seq, position), private_only=True)
+    return blocks
 
 
 def _position_buttons(
@@ -270,15 +285,15 @@ async def set_mode(ctx: Context, intent: SetMode) -> Reply:
 
 
 async def _changed_reply(ctx: Context, portfolio: Portfolio, seq: int, echo: str = "") -> Reply:
-    """The changed position and its liquidation price; `echo` says what was stored, when the
-    position line does not show it (margin)."""
+    """The changed position and its figures (`position_summary`); `echo` says what was
+    stored, when the position line does not show it (margin)."""
     tr = ctx.tr
     result = ctx.evaluate(portfolio).positions[seq - 1]
     return Reply(
         (
             Title(tr("Changed {line}", line=position_line(tr, str(seq), result.position))),
             *((Paragraph(echo),) if echo else ()),
-            Paragraph(tr("Liquidation price: {price}", price=liquidation_text(tr, result))),
+            *position_summary(tr, result),
         ),
         private_only=True,
     )

@@ -106,7 +106,7 @@ async def test_a_scripted_session_of_thirty_commands(chat: Chat, services: Servi
     assert "custom" in await chat.text("/exchange custom 0.5% 0.05% 0")
     assert "New positions default to 20x cross" in await chat.text("/defaults 20x cross")
     defaulted = await chat.text("/long sol 10 @ 150")
-    assert "Your defaults filled in 20x cross" in defaulted
+    assert "Leverage 20x and mode cross from your defaults" in defaulted
     assert "/long SYMBOL SIZE" in await chat.text("/help long")
 
 
