@@ -258,3 +258,18 @@ def test_the_base_url_is_a_setting_with_the_official_default() -> None:
     assert Settings.model_validate({}).hyperliquid_url == "https://api.hyperliquid.xyz"
     custom = Settings.model_validate({"ISOCROSS_HYPERLIQUID_URL": "http://127.0.0.1:8081"})
     assert custom.hyperliquid_url == "http://127.0.0.1:8081"
+
+
+async def test_a_minute_of_budget_is_sixty_market_reads_then_twenty_weight_a_second(
+    clock: Clock,
+) -> None:
+    budget = WeightBudget(clock=clock, sleep=clock.sleep)
+
+    for _ in range(60):  # 60 x 20 = 1,200: the whole minute, at once
+        await budget.take(20)
+    assert clock.slept == []
+    await budget.take(2)  # one account read: 2 / (1,200 / 60 s) = 0.1 s
+    await budget.take(20)  # one market read: 1 s
+    assert clock.slept == [pytest.approx(0.1), pytest.approx(1.0)]
+    with pytest.raises(ValueError):
+        await budget.take(1201)  # more than a minute's budget never fits

@@ -1,10 +1,10 @@
 """The Hyperliquid profile: 1 / (2 x maxLeverage) maintenance, margin tables, coin names,
 and liquidation prices Hyperliquid itself reported.
 
-The 32 rows are real positions whose liquidation prices Hyperliquid's API returned,
-as freqtrade records them (freqtrade/freqtrade tests/exchange/test_hyperliquid.py,
-test_hyperliquid_dry_run_liquidation_price, at commit 3b1fb5af): symbol, side, size, entry, the position's
-collateral, leverage and the exchange's liquidation price; freqtrade's market fixture
+The 32 rows are real positions whose liquidation prices Hyperliquid's API returned, as
+freqtrade records them (freqtrade/freqtrade tests/exchange/test_hyperliquid.py,
+test_hyperliquid_dry_run_liquidation_price, at commit 3b1fb5af): symbol, side, size,
+entry, the position's collateral, leverage and the exchange's liquidation price; freqtrade's market fixture
 gives BTC and ETH 50x, SOL and DOGE 20x, the HIP-3 XYZ markets 10x. A price of 0 or
 below is "none".
 """

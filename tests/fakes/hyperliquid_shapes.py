@@ -12,6 +12,8 @@
 * `MARKETS`: a metaAndAssetCtxs answer for those coins: tiered BTC (table 56,
   40x then 20x past 150M), kPEPE (table 52), flat tables below 50, one asset whose
   mark is garbage, and the two-element [meta, assetCtxs] shape.
+* `SDK_MARKETS`: the SDK account's twelve coins as they traded in March 2023, every
+  one at 50x (the cap then; the recording itself carries no maxLeverage).
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ __all__ = [
     "MIXED_ACCOUNT",
     "MIXED_USER",
     "SDK_ACCOUNT",
+    "SDK_MARKETS",
     "SDK_USER",
     "account_with",
 ]
@@ -174,4 +177,13 @@ MARKETS: list[Any] = [
         ],
     },
     [ctx for _, ctx in _UNIVERSE],
+]
+
+_SDK_ALL = ["BTC", "ETH", "SOL", *_SDK_COINS]
+SDK_MARKETS: list[Any] = [
+    {
+        "universe": [_asset(coin, 50, 50) for coin in _SDK_ALL],
+        "marginTables": [MARKETS[0]["marginTables"][0]],
+    },
+    [_ctx("1.0") for _ in _SDK_ALL],
 ]
