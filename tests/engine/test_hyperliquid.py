@@ -4,9 +4,10 @@ and liquidation prices Hyperliquid itself reported.
 The 32 rows are real positions whose liquidation prices Hyperliquid's API returned, as
 freqtrade records them (freqtrade/freqtrade tests/exchange/test_hyperliquid.py,
 test_hyperliquid_dry_run_liquidation_price, at commit 3b1fb5af): symbol, side, size,
-entry, the position's collateral, leverage and the exchange's liquidation price; freqtrade's market fixture
-gives BTC and ETH 50x, SOL and DOGE 20x, the HIP-3 XYZ markets 10x. A price of 0 or
-below is "none".
+entry, the position's collateral, leverage and the exchange's liquidation price;
+freqtrade's market fixture gives BTC and ETH 50x, SOL and DOGE 20x, the HIP-3 XYZ
+markets 10x. Each row is checked isolated (the collateral is the position's margin)
+and cross (the collateral is the whole account), as freqtrade checks it.
 """
 
 from __future__ import annotations
