@@ -74,8 +74,9 @@ def parse_markets(payload: Any) -> MarketSnapshot:
     tables = _tables(meta.get("marginTables", []))
     markets: dict[str, Market] = {}
     unreadable: list[str] = []
+    built: dict[tuple[int | None, Decimal], TierTable] = {}  # assets share a few tables
     for asset, context in zip(universe, contexts, strict=True):
-        market = _market(asset, context, tables)
+        market = _market(asset, context, tables, built)
         if isinstance(market, Market):
             markets[market.coin] = market
         elif market:
@@ -107,7 +108,10 @@ def _tables(raw: Any) -> dict[int, tuple[MarginTier, ...]]:
 
 
 def _market(
-    asset: Any, context: Any, tables: Mapping[int, Sequence[MarginTier]]
+    asset: Any,
+    context: Any,
+    tables: Mapping[int, Sequence[MarginTier]],
+    built: dict[tuple[int | None, Decimal], TierTable],
 ) -> Market | str | None:
     """The asset's market; its coin when it does not read; None for a name no key fits."""
     if not isinstance(asset, dict) or not isinstance(asset.get("name"), str):
@@ -126,7 +130,9 @@ def _market(
         mark = to_decimal(context.get("markPx"), "markPx")
         if mark <= ZERO:
             raise ValueError(mark)
-        table = asset_table(max_leverage, table_id, tables, source=SOURCE)
+        key = (table_id, max_leverage)
+        table = built.get(key) or asset_table(max_leverage, table_id, tables, source=SOURCE)
+        built[key] = table
     except (EngineError, ValueError):
         return coin[:40]
     return Market(
