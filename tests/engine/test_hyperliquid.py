@@ -15,6 +15,8 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from engine.errors import TierDataError
 from engine.exchanges import CHOOSABLE, profile
@@ -210,3 +212,23 @@ def test_hyperliquid_settles_in_usdc_and_is_not_offered_by_exchange_yet() -> Non
     assert rules.settlement == "USDC" and rules.tiers_with_marks
     assert Exchange.HYPERLIQUID not in CHOOSABLE
     assert set(CHOOSABLE) == set(Exchange) - {Exchange.HYPERLIQUID}
+
+
+@given(
+    st.lists(st.integers(1, 10**9), min_size=1, max_size=6, unique=True),
+    st.lists(st.integers(1, 50), min_size=7, max_size=7),
+)
+def test_maintenance_is_continuous_across_any_table(
+    bounds: list[int], leverages: list[int]
+) -> None:
+    # leverage never rises with size on a real table: sort it down
+    steps = sorted(leverages, reverse=True)
+    rows = [MarginTier(D(0), D(steps[0]))]
+    rows += [MarginTier(D(b), D(steps[i + 1])) for i, b in enumerate(sorted(bounds))]
+    table = margin_table(rows)
+
+    for lower, upper in zip(table.tiers, table.tiers[1:], strict=False):
+        bound = upper.floor
+        left = bound * lower.mmr - lower.maintenance_amount
+        assert left == pytest.approx(bound * upper.mmr - upper.maintenance_amount, rel=D("1e-20"))
+        assert left >= 0
