@@ -5,7 +5,14 @@ from __future__ import annotations
 import logging
 import platform
 
-from bench import alerts_bench, charts_bench, commands_bench, engine_bench, telegram_bench
+from bench import (
+    alerts_bench,
+    charts_bench,
+    commands_bench,
+    engine_bench,
+    hyperliquid_bench,
+    telegram_bench,
+)
 from bench.timing import reference
 from engine.tiers import load_tier_book
 
@@ -31,6 +38,8 @@ def main() -> None:
         )
     print()
     for line in alerts_bench.run(book):
+        print(line)
+    for line in hyperliquid_bench.run():
         print(line)
     for figure in charts_bench.run(book):
         print(figure.line(ref.median_us))

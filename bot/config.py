@@ -32,6 +32,12 @@ class Settings(BaseSettings):
     binance_url: str = Field(default="https://fapi.binance.com", alias="ISOCROSS_BINANCE_URL")
     bybit_url: str = Field(default="https://api.bybit.com", alias="ISOCROSS_BYBIT_URL")
     okx_url: str = Field(default="https://www.okx.com", alias="ISOCROSS_OKX_URL")
+    # Hyperliquid's /info root: marks, margin tables and watched accounts (bot.feeds.hyperliquid)
+    hyperliquid_url: str = Field(
+        default="https://api.hyperliquid.xyz",
+        alias="ISOCROSS_HYPERLIQUID_URL",
+        pattern=r"^https?://\S+$",
+    )
     alert_interval_s: float = Field(default=30, ge=1, alias="ISOCROSS_ALERT_INTERVAL_S")
     feed_timeout_s: float = Field(default=5, gt=0, alias="ISOCROSS_FEED_TIMEOUT_S")
     # a price further than this fraction from the last accepted one waits for the next tick

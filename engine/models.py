@@ -66,6 +66,7 @@ class Exchange(StrEnum):
     BINANCE = "binance"
     BYBIT = "bybit"
     OKX = "okx"
+    HYPERLIQUID = "hyperliquid"
     CUSTOM = "custom"
 
 

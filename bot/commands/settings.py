@@ -12,6 +12,7 @@ from bot.parsing import ParseError, simple
 from bot.parsing.intents import Help, SetDefaults, SetExchange, SetLanguage
 from bot.reply import Button, Paragraph, Reply, Title
 from bot.views.tables import mode_name
+from engine.exchanges import CHOOSABLE
 from engine.models import Exchange
 
 __all__ = ["commands", "defaults", "exchange", "help_", "language"]
@@ -22,7 +23,7 @@ commands = Feature()
 
 @commands.command("exchange", simple.exchange, aliases=("ex",)).help(
     (
-        f"/exchange {'|'.join(e.value for e in Exchange)} [MMR% FEE% [AMOUNT]]",
+        f"/exchange {'|'.join(e.value for e in CHOOSABLE)} [MMR% FEE% [AMOUNT]]",
         "/exchange bybit · /exchange custom 0.5% 0.05%",
     ),
     N_(
@@ -34,7 +35,7 @@ async def exchange(ctx: Context, intent: SetExchange) -> Reply:
     tr = ctx.tr
     if intent.exchange is None:
         buttons = tuple(
-            Button(e.value, f"/exchange {e.value}") for e in Exchange if e is not Exchange.CUSTOM
+            Button(e.value, f"/exchange {e.value}") for e in CHOOSABLE if e is not Exchange.CUSTOM
         )
         return Reply(
             (Paragraph(tr("Margin rules in use: {exchange}.", exchange=ctx.user.exchange.value)),),

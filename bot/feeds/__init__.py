@@ -1,6 +1,7 @@
 """Market data: one adapter per exchange profile (`bot.feeds.venues`) behind the `PriceSource`
 and `Venue` protocols, the guarded `PriceBook`, the poller that feeds it, and the marks a
-user is priced at.
+user is priced at. Hyperliquid, read per account rather than polled, is
+`bot.feeds.hyperliquid` (its `/info` client, weight budget and snapshot models).
 
 May import engine, storage (manual marks) and httpx; never the command layer, views or
 telegram.

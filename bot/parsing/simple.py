@@ -31,6 +31,7 @@ from bot.parsing.intents import (
 from bot.parsing.position import MODES
 from bot.parsing.tokens import amount, leverage, percent
 from engine.errors import InvalidInput
+from engine.exchanges import CHOOSABLE
 from engine.models import Exchange, MarginMode
 from engine.scenarios import Shock, ShockKind
 from engine.symbols import canonical_symbol
@@ -197,11 +198,10 @@ def exchange(words: list[str]) -> SetExchange:
     _arity(words, "exchange", 0, 4)
     if not words:
         return SetExchange(None)
-    try:
-        chosen = Exchange(words[0])
-    except ValueError:
-        choices = ", ".join(e.value for e in Exchange)
-        raise ParseError("bad_exchange", "exchange", token=words[0][:30], choices=choices) from None
+    chosen = next((e for e in CHOOSABLE if e.value == words[0]), None)
+    if chosen is None:
+        choices = ", ".join(e.value for e in CHOOSABLE)
+        raise ParseError("bad_exchange", "exchange", token=words[0][:30], choices=choices)
     if chosen is not Exchange.CUSTOM:
         _arity(words, "exchange", 1, 1)
         return SetExchange(chosen)

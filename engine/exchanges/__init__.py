@@ -19,11 +19,13 @@ from engine.exchanges.base import ExchangeProfile, SymbolNaming, TierBasis, chec
 from engine.exchanges.binance import BinanceProfile
 from engine.exchanges.bybit import BybitProfile
 from engine.exchanges.custom import CustomProfile, custom_table
+from engine.exchanges.hyperliquid import HyperliquidProfile
 from engine.exchanges.okx import OkxProfile
 from engine.exchanges.tier_format import RefreshError, RefreshRequest, TierSource
 from engine.models import Exchange
 
 __all__ = [
+    "CHOOSABLE",
     "PROFILES",
     "ExchangeProfile",
     "RefreshError",
@@ -40,10 +42,14 @@ _ALL: tuple[ExchangeProfile, ...] = (
     BinanceProfile(),
     BybitProfile(),
     OkxProfile(),
+    HyperliquidProfile(),
     CustomProfile(),
 )
 
 PROFILES: Mapping[Exchange, ExchangeProfile] = MappingProxyType({p.exchange: p for p in _ALL})
+# What `/exchange` offers: a profile whose tables come only with live market data
+# (Hyperliquid's, read per watched account) cannot price a typed portfolio yet.
+CHOOSABLE: tuple[Exchange, ...] = tuple(e for e, p in PROFILES.items() if not p.tiers_with_marks)
 
 
 def profile(exchange: Exchange) -> ExchangeProfile:

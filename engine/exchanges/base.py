@@ -82,6 +82,8 @@ class ExchangeProfile:
     api_url: str | None = None  # the public REST root; None: no market of its own
     tier_source: TierSource | None = None  # how `engine tiers refresh` fetches its tiers
     reports_fee_to_close = False  # True: a fee to close is held in IM and MM (Bybit)
+    tiers_with_marks = False  # True: tables come with the market data, none shipped (Hyperliquid)
+    settlement = QUOTE  # the asset wallets and PnL are in (Hyperliquid: USDC)
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.exchange.value}>"

@@ -22,6 +22,11 @@ async def test_every_exchange_with_a_market_has_its_adapter_and_url(exchange: Ex
             with pytest.raises(NoFeed):
                 venue(exchange, client, "http://127.0.0.1:9")
             return
+        if profile(exchange).tiers_with_marks:  # Hyperliquid: read per account, no Venue yet
+            with pytest.raises(NoFeed):
+                FEED_FOR[exchange]  # never silently another exchange's marks
+            assert settings.exchange_urls[exchange] == profile(exchange).api_url
+            return
         adapter = venue(exchange, client, "http://127.0.0.1:9")
     assert adapter.exchange is exchange and FEED_FOR[exchange] is exchange
     assert settings.exchange_urls[exchange] == profile(exchange).api_url  # the official root
@@ -44,4 +49,4 @@ async def test_a_feed_without_a_base_url_stops_the_start() -> None:
 def test_a_base_url_is_read_from_its_setting() -> None:
     settings = Settings.model_validate({"ISOCROSS_OKX_URL": "http://127.0.0.1:8080"})
     assert settings.exchange_urls[Exchange.OKX] == "http://127.0.0.1:8080"
-    assert set(settings.exchange_urls) == set(FEEDS)
+    assert set(settings.exchange_urls) == {*FEEDS, Exchange.HYPERLIQUID}
