@@ -136,6 +136,7 @@ class WhatIf(Intent):
 class PortfolioAction(Intent):
     action: str  # "list" | "switch" | "new" | "delete"
     name: str | None = None
+    confirmed: bool = False  # "delete NAME yes": the user answered the question
 
 
 @dataclass(frozen=True, slots=True)

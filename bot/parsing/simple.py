@@ -174,15 +174,17 @@ def _symbol(word: str, command: str) -> str:
 
 
 def portfolio(words: list[str]) -> PortfolioAction:
-    _arity(words, "portfolio", 0, 2)
+    _arity(words, "portfolio", 0, 3)
     if not words or words == ["list"]:
         return PortfolioAction("list")
     if words[0] in {"new", "create", "add"}:
         _arity(words, "portfolio", 2, 2)
         return PortfolioAction("new", _name(words[1]))
     if words[0] in {"delete", "remove", "del"}:
-        _arity(words, "portfolio", 2, 2)
-        return PortfolioAction("delete", _name(words[1]))
+        _arity(words, "portfolio", 2, 3)
+        if len(words) == 3 and words[2] not in _YES:
+            raise ParseError("unexpected", "portfolio", token=words[2][:30])
+        return PortfolioAction("delete", _name(words[1]), confirmed=len(words) == 3)
     _arity(words, "portfolio", 1, 1)
     return PortfolioAction("switch", _name(words[0]))
 
