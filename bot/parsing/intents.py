@@ -130,6 +130,8 @@ class Compare(Intent):
 @dataclass(frozen=True, slots=True)
 class WhatIf(Intent):
     shocks: tuple[Shock, ...]
+    bare: tuple[int, ...] = ()  # shocks written '-15': a move in USDT, or a forgotten '%'?
+    lone: str | None = None  # '/whatif doge': a symbol and no change
 
 
 @dataclass(frozen=True, slots=True)

@@ -143,10 +143,22 @@ def reset(words: list[str]) -> Reset:
 
 
 def whatif(words: list[str]) -> WhatIf:
+    if len(words) == 1 and words[0] not in _ALL:  # the handler says whether it is held
+        return WhatIf((), lone=_symbol(words[0], "whatif"))
     if not words or len(words) % 2:
         raise ParseError("missing_argument", "whatif")
-    shocks = [_shock(words[i], words[i + 1]) for i in range(0, len(words), 2)]
-    return WhatIf(tuple(shocks))
+    pairs = [(words[i], words[i + 1]) for i in range(0, len(words), 2)]
+    shocks = tuple(_shock(target, change) for target, change in pairs)
+    bare = tuple(
+        i
+        for i, (shock, (_, change)) in enumerate(zip(shocks, pairs, strict=True))
+        if shock.kind is ShockKind.DELTA and not _IN_USDT.fullmatch(change)
+    )
+    return WhatIf(shocks, bare)
+
+
+# '-15usdt', '+15usd', '-$15': a move in USDT, said so (no '15 USDT or 15%?' question)
+_IN_USDT = re.compile(r"[+-]\$\S+|[+-]\S+?usdt?")
 
 
 def _shock(target: str, change: str) -> Shock:
@@ -156,6 +168,8 @@ def _shock(target: str, change: str) -> Shock:
         if pct <= -100:
             raise ParseError("shock_too_large", "whatif", token=change[:30])
         return Shock(symbol, ShockKind.PERCENT, pct)
+    if _IN_USDT.fullmatch(change):
+        change = change[0] + _USDT_WORD.sub("", change[1:].removeprefix("$"))
     value = amount(change, signed=True)
     if value is None:
         raise ParseError("bad_number", "whatif", token=change[:30])
