@@ -73,7 +73,7 @@ async def reset(ctx: Context, intent: Reset) -> Reply:
     if not intent.confirmed:
         stored = await ctx.stored()
         question = tr.plural(
-            "Delete the {n} position and the balance of “{name}”?",
+            "Delete {n} position and the balance of “{name}”?",
             "Delete all {n} positions and the balance of “{name}”?",
             len(stored.positions),
             name=stored.name,
