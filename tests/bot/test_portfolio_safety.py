@@ -12,6 +12,7 @@ from bot.commands import Caller, CommandLayer
 from bot.reply import Reply
 from bot.services import Services
 from storage.portfolios import MAX_PORTFOLIOS
+from storage.watch import watched
 from tests.bot.conftest import Chat
 
 
@@ -202,3 +203,16 @@ async def test_russian_delete_question_and_da(layer: CommandLayer, services: Ser
         .startswith(f"Удалить портфель «main» с 1 позицией и балансом {money(Decimal(1000))} USDT?")
     )
     assert replies[4].plain_text() == "Портфель «main» удалён. /undo вернёт его."
+
+
+async def test_alerts_do_not_watch_a_deleted_portfolio(chat: Chat, services: Services) -> None:
+    await chat.send("/portfolio new alt")
+    await chat.send("/long btc 0.1 @ 60000")
+    await chat.send("/portfolio delete alt yes")
+
+    (entry,) = await watched(services.db, 42)
+
+    assert [p.name for p in entry.portfolios] == ["main"]
+    await chat.send("/undo")
+    (entry,) = await watched(services.db, 42)
+    assert [p.name for p in entry.portfolios] == ["main", "alt"]
