@@ -16,6 +16,7 @@ from bot.feeds.marks import Marks
 from bot.i18n import Catalogs
 from engine.tiers import TierBook, load_tier_book
 from storage.alerts import AlertRepository
+from storage.confirmations import ConfirmationRepository
 from storage.db import Database
 from storage.marks import ManualMarkRepository
 from storage.portfolios import PortfolioRepository
@@ -54,12 +55,14 @@ class Services:
     marks: Marks = field(init=False)
     listings: Listings = field(init=False)  # which contracts each exchange lists
     reviews: ReviewRepository = field(init=False)
+    confirmations: ConfirmationRepository = field(init=False)  # what a plain yes runs
 
     def __post_init__(self) -> None:
         self.alerts = AlertRepository(self.db)
         self.marks = Marks(self.prices, ManualMarkRepository(self.db))
         self.listings = Listings(self.book, self.prices)
         self.reviews = ReviewRepository(self.db)
+        self.confirmations = ConfirmationRepository(self.db)
 
     async def portfolio_changed(self, user_id: int) -> None:
         """Tell the watchers; a failing watcher is logged and never fails the command."""

@@ -14,6 +14,7 @@ from storage.alerts import (
     Schedule,
     Urgency,
 )
+from storage.confirmations import CONFIRMATION_TTL, ConfirmationRepository
 from storage.db import Database
 from storage.errors import Conflict, NotFound, SchemaError, StorageError
 from storage.marks import ManualMark, ManualMarkRepository
@@ -24,12 +25,14 @@ from storage.portfolios import (
     PortfolioSummary,
     StoredPortfolio,
     StoredPosition,
+    Undone,
 )
 from storage.reviews import ReviewRepository
 from storage.users import DEFAULT_PORTFOLIO, SETTINGS, User, UserRepository
 from storage.watch import Watched, watched
 
 __all__ = [
+    "CONFIRMATION_TTL",
     "DEFAULT_PORTFOLIO",
     "HISTORY_LIMIT",
     "MAX_PORTFOLIOS",
@@ -37,6 +40,7 @@ __all__ = [
     "AlertRepository",
     "AlertSettings",
     "Change",
+    "ConfirmationRepository",
     "Conflict",
     "Database",
     "Hold",
@@ -53,6 +57,7 @@ __all__ = [
     "StorageError",
     "StoredPortfolio",
     "StoredPosition",
+    "Undone",
     "Urgency",
     "User",
     "UserRepository",

@@ -13,7 +13,7 @@ import aiosqlite
 from storage._contents import PortfolioRef, State, state_from_json, state_to_json
 from storage.db import fetch_one
 
-__all__ = ["HISTORY_LIMIT", "Change", "pop_latest", "remember"]
+__all__ = ["HISTORY_LIMIT", "Change", "latest_id", "pop_latest", "remember"]
 
 HISTORY_LIMIT = 50  # undo steps kept per portfolio
 
@@ -27,6 +27,7 @@ class Change(StrEnum):
     REMOVE_POSITION = "remove_position"
     SET_MODE_ALL = "set_mode_all"
     RESET = "reset"
+    DELETE_PORTFOLIO = "delete_portfolio"  # /portfolio delete: undone by storage._deleted
 
 
 async def remember(
@@ -57,3 +58,13 @@ async def pop_latest(conn: aiosqlite.Connection, ref: PortfolioRef) -> tuple[Cha
         return None
     await conn.execute("DELETE FROM history WHERE id = ? AND user_id = ?", (row["id"], ref.user_id))
     return Change(row["description"]), state_from_json(row["snapshot"])
+
+
+async def latest_id(conn: aiosqlite.Connection, ref: PortfolioRef) -> int | None:
+    """The id of the portfolio's newest snapshot (ids only grow), or None."""
+    row = await fetch_one(
+        conn,
+        "SELECT max(id) AS id FROM history WHERE user_id = ? AND portfolio_id = ?",
+        (ref.user_id, ref.id),
+    )
+    return None if row is None or row["id"] is None else int(row["id"])

@@ -15,7 +15,7 @@ from decimal import Decimal
 import aiosqlite
 
 from engine.errors import InvalidInput
-from engine.models import MarginMode, Portfolio, Position, build
+from engine.models import MarginMode, Portfolio, Position, PositionMode, build
 from engine.numbers import ZERO, to_decimal
 from storage._contents import (
     Leg,
@@ -28,7 +28,8 @@ from storage._contents import (
     validate,
     write_state,
 )
-from storage._history import HISTORY_LIMIT, Change, pop_latest, remember
+from storage._deleted import LIVE, Deletion, hide, latest_deletion, purge, restore
+from storage._history import HISTORY_LIMIT, Change, latest_id, pop_latest, remember
 from storage.db import Database, fetch_one, insert
 from storage.errors import Conflict, NotFound
 from storage.users import User
@@ -41,6 +42,7 @@ __all__ = [
     "PortfolioSummary",
     "StoredPortfolio",
     "StoredPosition",
+    "Undone",
 ]
 
 MAX_PORTFOLIOS = 20  # per user: a bound on what one chat can make the bot store
@@ -99,6 +101,14 @@ class StoredPortfolio:
 
 
 @dataclass(frozen=True, slots=True)
+class Undone:
+    """What /undo reverted, and in which portfolio (a deleted one comes back)."""
+
+    change: Change
+    portfolio: str
+
+
+@dataclass(frozen=True, slots=True)
 class PortfolioSummary:
     id: int
     name: str
@@ -119,7 +129,7 @@ class PortfolioRepository:
             "SELECT p.id, p.name, p.wallet_balance, p.id = u.active_portfolio_id AS active,"
             " (SELECT count(*) FROM positions WHERE portfolio_id = p.id) AS position_count"
             " FROM portfolios p JOIN users u ON u.id = p.user_id"
-            " WHERE p.user_id = ? ORDER BY p.id",
+            f" WHERE p.user_id = ? AND p.{LIVE} ORDER BY p.id",
             (user_id,),
         )
         return tuple(
@@ -143,7 +153,7 @@ class PortfolioRepository:
         async with self._db.read() as conn:
             row = await fetch_one(
                 conn,
-                "SELECT name FROM portfolios WHERE id = ? AND user_id = ?",
+                f"SELECT name FROM portfolios WHERE id = ? AND user_id = ? AND {LIVE}",
                 (portfolio_id, user_id),
             )
             if row is None:
@@ -155,9 +165,11 @@ class PortfolioRepository:
         name = _valid_name(name)
         async with self._db.transaction() as conn:
             await active_ref(conn, user_id)  # the user must exist
+            await purge(conn, user_id, name)  # a deleted one does not keep its name
             count = await fetch_one(
                 conn,
-                "SELECT count(*) AS n, sum(name = ?) AS same FROM portfolios WHERE user_id = ?",
+                "SELECT count(*) AS n, sum(name = ?) AS same FROM portfolios"
+                f" WHERE user_id = ? AND {LIVE}",
                 (name, user_id),
             )
             if count is not None and count["same"]:
@@ -178,24 +190,26 @@ class PortfolioRepository:
             await _activate(conn, ref)
             return _stored(ref, stored_name, await load_state(conn, ref))
 
-    async def delete(self, user_id: int, name: str) -> None:
-        """Delete a portfolio with its positions and history; never the last one.
-        Deleting the active portfolio activates the oldest remaining one."""
+    async def delete(self, user_id: int, name: str) -> str:
+        """Delete a portfolio, undoably (`storage._deleted`); never the last one.
+        Deleting the active portfolio activates the oldest remaining one. Returns the
+        name of the active portfolio after it."""
         async with self._db.transaction() as conn:
             ref, _ = await _by_name(conn, user_id, name)
             other = await fetch_one(
                 conn,
-                "SELECT id FROM portfolios WHERE user_id = ? AND id != ? ORDER BY id LIMIT 1",
+                "SELECT id, name FROM portfolios WHERE user_id = ? AND id != ?"
+                f" AND {LIVE} ORDER BY id LIMIT 1",
                 (user_id, ref.id),
             )
             if other is None:
                 raise Conflict("last_portfolio", name=name)
-            active, _, _ = await active_ref(conn, user_id)
+            active, active_name, _ = await active_ref(conn, user_id)
             if active == ref:
                 await _activate(conn, PortfolioRef(user_id, other["id"]))
-            await conn.execute(
-                "DELETE FROM portfolios WHERE id = ? AND user_id = ?", (ref.id, ref.user_id)
-            )
+                active_name = str(other["name"])
+            await hide(conn, ref, await load_state(conn, ref), was_active=active == ref)
+            return active_name
 
     async def set_balance(self, user_id: int, amount: Decimal | str | int) -> None:
         balance = to_decimal(amount, "wallet_balance")
@@ -249,17 +263,29 @@ class PortfolioRepository:
         await self._change(user_id, Change.RESET, lambda _: State(ZERO))
 
     async def undo(self, user_id: int) -> Change | None:
-        """Restore the active portfolio to before its latest change; None if there is none."""
+        """What `undo_last` reverted, or None."""
+        undone = await self.undo_last(user_id)
+        return None if undone is None else undone.change
 
-        async def body(conn: aiosqlite.Connection) -> Change | None:
-            ref, _, mode = await active_ref(conn, user_id)
+    async def undo_last(self, user_id: int) -> Undone | None:
+        """Revert the newer of two: the active portfolio's latest change, or the user's
+        latest portfolio deletion (history ids order them). A change in any other
+        portfolio is never touched. None when there is neither."""
+
+        async def body(conn: aiosqlite.Connection) -> Undone | None:
+            ref, name, mode = await active_ref(conn, user_id)
+            deletion = await latest_deletion(conn, user_id)
+            newest = await latest_id(conn, ref)
+            if deletion is not None and (newest is None or deletion.history_id > newest):
+                await _restore(conn, deletion, mode)
+                return Undone(Change.DELETE_PORTFOLIO, deletion.name)
             latest = await pop_latest(conn, ref)
             if latest is None:
                 return None
             change, state = latest
             validate(state, mode)  # e.g. a hedge snapshot after switching to one-way
             await write_state(conn, ref, state)
-            return change
+            return Undone(change, name)
 
         return await self._db.atomic(body)
 
@@ -278,6 +304,19 @@ class PortfolioRepository:
             return before, after
 
         return await self._db.atomic(body)
+
+
+async def _restore(conn: aiosqlite.Connection, deletion: Deletion, mode: PositionMode) -> None:
+    """A deleted portfolio back, if it still fits: the limit and the position mode."""
+    count = await fetch_one(
+        conn,
+        f"SELECT count(*) AS n FROM portfolios WHERE user_id = ? AND {LIVE}",
+        (deletion.ref.user_id,),
+    )
+    if count is not None and count["n"] >= MAX_PORTFOLIOS:
+        raise Conflict("too_many_portfolios", limit=MAX_PORTFOLIOS)
+    validate(await load_state(conn, deletion.ref), mode)
+    await restore(conn, deletion)
 
 
 def _stored(ref: PortfolioRef, name: str, state: State) -> StoredPortfolio:
@@ -306,7 +345,7 @@ async def _by_name(conn: aiosqlite.Connection, user_id: int, name: str) -> tuple
     """The user's portfolio called `name` (ASCII case-insensitive) and its stored spelling."""
     row = await fetch_one(
         conn,
-        "SELECT id, name FROM portfolios WHERE user_id = ? AND name = ?",
+        f"SELECT id, name FROM portfolios WHERE user_id = ? AND name = ? AND {LIVE}",
         (user_id, name.strip()),
     )
     if row is None:

@@ -262,7 +262,9 @@ def _check_custom_rates(user: User) -> None:
 
 async def _check_position_mode(conn: aiosqlite.Connection, user: User) -> None:
     """Switching to one-way with a long and a short on one symbol would be refused."""
-    rows = await fetch_all(conn, "SELECT id FROM portfolios WHERE user_id = ?", (user.id,))
+    rows = await fetch_all(
+        conn, "SELECT id FROM portfolios WHERE user_id = ? AND deleted_at IS NULL", (user.id,)
+    )
     for row in rows:
         validate(await load_state(conn, PortfolioRef(user.id, row["id"])), user.position_mode)
 

@@ -44,7 +44,8 @@ async def watched(db: Database, *owners: int) -> list[Watched]:
             conn,
             "SELECT p.user_id, p.id AS portfolio_id, p.name, p.wallet_balance, pos.seq,"
             f" {columns} FROM portfolios p LEFT JOIN positions pos ON pos.portfolio_id = p.id"
-            f"{owned_by('p.user_id', owners)} ORDER BY p.user_id, p.id, pos.seq",
+            f" WHERE p.deleted_at IS NULL{owned_by('p.user_id', owners, 'AND')}"
+            " ORDER BY p.user_id, p.id, pos.seq",
             owners,
         )
     by_user: dict[int, dict[int, tuple[str, Decimal, list[StoredPosition]]]] = defaultdict(dict)

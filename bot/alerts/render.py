@@ -101,7 +101,11 @@ def _position(tr: Translator, p: AlertMessage) -> str:
         portfolio=p.portfolio,
     )
     if p.cross and p.positions > 1:
-        line += " " + tr("(the nearest of {count} cross positions)", count=p.positions)
+        line += " " + tr.plural(
+            "(the nearest of {n} cross position)",
+            "(the nearest of {n} cross positions)",
+            p.positions,
+        )
     return line
 
 

@@ -9,9 +9,11 @@ command is one `Command` record declared beside its handler; `registry` composes
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable
 from dataclasses import replace
 from typing import Any
 
+from bot.commands import confirm
 from bot.commands.command import Command, Place, Registry
 from bot.commands.context import Caller, Context
 from bot.commands.messages import engine_error_reply, parse_error_reply, usage_blocks
@@ -41,15 +43,41 @@ class CommandLayer:
         error leaves the store as it was.
         """
         known = await self._known(caller.user_id)
-        reply = await self._answer(text, caller, known)
+        reply = await self._decide(text, caller, known)
         if known is None and reply.is_error and await self._known(caller.user_id) is not None:
             await self.services.users.forget(caller.user_id)
+        elif caller.private and not reply.is_error:
+            await self._remember(caller, reply)
         return reply
 
+    async def _remember(self, caller: Caller, reply: Reply) -> None:
+        """Keep the reply's question (or forget the last one); a failure here is logged and
+        never costs the user the reply of a command that already ran."""
+        try:
+            await confirm.remember(self.services, caller.user_id, reply)
+        except Exception:
+            log.exception("pending confirmation not stored: user=%s", caller.user_id)
+
+    async def _decide(self, text: str, caller: Caller, known: User | None) -> Reply:
+        """A plain yes or no in a private chat answers the pending question (`confirm`);
+        anything else is a command line."""
+        if caller.private:
+            tr = self._translator(caller, known)
+            answer = confirm.answer_word(text, tr.locale)
+            if answer is not None:
+
+                def run(line: str) -> Awaitable[Reply]:
+                    return self._answer(line, caller, known)
+
+                try:
+                    return await confirm.answered(self.services, tr, caller.user_id, answer, run)
+                except Exception:
+                    log.exception("answering a confirmation failed: user=%s", caller.user_id)
+                    return Reply.error(_apology(tr))
+        return await self._answer(text, caller, known)
+
     async def _answer(self, text: str, caller: Caller, known: User | None) -> Reply:
-        tr = self.services.catalogs.translator(
-            None if known is None else known.language, caller.language_code
-        )
+        tr = self._translator(caller, known)
         command: Command[Any] | None = None
         try:
             command, intent = self.commands.parse(text, bare=caller.private, numbers=tr.numbers)
@@ -67,7 +95,12 @@ class CommandLayer:
         except Exception:
             name = command.name if command is not None else None
             log.exception("command failed: user=%s command=%s", caller.user_id, name)
-            return Reply.error(tr("Sorry, something went wrong on my side. Please try again."))
+            return Reply.error(_apology(tr))
+
+    def _translator(self, caller: Caller, known: User | None) -> Translator:
+        return self.services.catalogs.translator(
+            None if known is None else known.language, caller.language_code
+        )
 
     async def _known(self, user_id: int) -> User | None:
         try:
@@ -79,6 +112,10 @@ class CommandLayer:
 def reads_only(text: str) -> bool:
     """Whether a line only shows things (safe to re-run for a page, or from a link)."""
     return REGISTRY.reads_only(text)
+
+
+def _apology(tr: Translator) -> str:
+    return tr("Sorry, something went wrong on my side. Please try again.")
 
 
 def _private_only(tr: Translator, command: Command[Any], text: str) -> Reply:

@@ -6,13 +6,13 @@ from decimal import Decimal
 
 from bot.commands.command import Feature, always
 from bot.commands.context import Context
-from bot.i18n import N_
+from bot.i18n import N_, Translator
 from bot.parsing import simple
 from bot.parsing.intents import PortfolioAction, Reset, Risk, SetBalance, Undo
-from bot.reply import Button, Paragraph, Reply, Table, Title
+from bot.reply import CALLBACK_LIMIT, Button, Paragraph, Reply, Table, Title
 from bot.views.tables import account_table, liquidation_text
 from engine.margin import Status
-from storage.portfolios import Change
+from storage.portfolios import Change, PortfolioSummary
 
 __all__ = ["balance", "commands", "portfolio", "reset", "risk", "undo"]
 
@@ -23,6 +23,7 @@ _UNDONE = {
     Change.REMOVE_POSITION: N_("Undone: the position is back."),
     Change.SET_MODE_ALL: N_("Undone: the margin modes are as they were."),
     Change.RESET: N_("Undone: the reset. Everything is back."),
+    Change.DELETE_PORTFOLIO: N_("Undone: portfolio “{name}” is back."),
 }
 
 
@@ -50,13 +51,18 @@ async def balance(ctx: Context, intent: SetBalance) -> Reply:
     )
 
 
-@commands.command("undo", simple.undo).help(("/undo", "/undo"), N_("Revert the last change."))
+@commands.command("undo", simple.undo).help(
+    ("/undo", "/undo"), N_("Revert the last change of the active portfolio, or a deletion.")
+)
 async def undo(ctx: Context, _: Undo) -> Reply:
-    change = await ctx.services.portfolios.undo(ctx.user.id)
-    if change is None:
+    """The active portfolio's latest change, or a portfolio deleted after it: whichever
+    came last (`PortfolioRepository.undo_last`); never a change in another portfolio."""
+    undone = await ctx.services.portfolios.undo_last(ctx.user.id)
+    if undone is None:
         return Reply.of(ctx.tr("Nothing to undo."))
     await ctx.changed()
-    return Reply((Paragraph(ctx.tr(_UNDONE[change])),), private_only=True)
+    text = ctx.tr(_UNDONE[undone.change], name=undone.portfolio)
+    return Reply((Paragraph(text),), private_only=True)
 
 
 @commands.command("reset", simple.reset).help(
@@ -66,20 +72,19 @@ async def reset(ctx: Context, intent: Reset) -> Reply:
     tr = ctx.tr
     if not intent.confirmed:
         stored = await ctx.stored()
+        question = tr.plural(
+            "Delete {n} position and the balance of “{name}”?",
+            "Delete all {n} positions and the balance of “{name}”?",
+            len(stored.positions),
+            name=stored.name,
+        )
         return Reply(
-            (
-                Paragraph(
-                    tr(
-                        "Delete all {count} positions and the balance of “{name}”?",
-                        count=tr.integer(len(stored.positions)),
-                        name=stored.name,
-                    )
-                ),
-            ),
+            (Paragraph(question), Paragraph(tr("Answer yes or no."))),
             buttons=(
                 (Button(tr("Yes, delete"), "/reset yes"), Button(tr("Cancel"), "/positions")),
             ),
             private_only=True,
+            confirm="/reset yes",
         )
     await ctx.services.portfolios.reset(ctx.user.id)
     await ctx.changed()
@@ -149,9 +154,7 @@ async def portfolio(ctx: Context, intent: PortfolioAction) -> Reply:
         await repo.switch(ctx.user.id, name)
         return Reply.of(tr("Switched to portfolio “{name}”.", name=name))
     if intent.action == "delete":
-        await repo.delete(ctx.user.id, name)
-        await ctx.changed()
-        return Reply.of(tr("Deleted portfolio “{name}”.", name=name))
+        return await _delete(ctx, name, confirmed=intent.confirmed)
     rows = tuple(
         (
             ("▶ " if p.active else "") + p.name,
@@ -162,4 +165,41 @@ async def portfolio(ctx: Context, intent: PortfolioAction) -> Reply:
     )
     return Reply(
         (Table((tr("Portfolio"), tr("Positions"), tr("Wallet")), rows),), private_only=True
+    )
+
+
+async def _delete(ctx: Context, name: str, *, confirmed: bool) -> Reply:
+    """A portfolio with positions is deleted after a yes; every deletion is undoable."""
+    tr = ctx.tr
+    repo = ctx.services.portfolios
+    summaries = await repo.list(ctx.user.id)
+    found = next((p for p in summaries if p.name.casefold() == name.casefold()), None)
+    if found is not None and found.position_count and len(summaries) > 1 and not confirmed:
+        return _delete_question(tr, found)
+    active = await repo.delete(ctx.user.id, name)
+    await ctx.changed()
+    blocks = [tr("Deleted portfolio “{name}”. /undo brings it back.", name=name)]
+    if found is not None and found.active:
+        blocks.append(tr("The active portfolio is now “{name}”.", name=active))
+    return Reply.of(*blocks)
+
+
+def _delete_question(tr: Translator, found: PortfolioSummary) -> Reply:
+    line = f"/portfolio delete {found.name} yes"
+    question = tr.plural(
+        "Delete portfolio “{name}” with its {n} position and a balance of {balance} USDT?",
+        "Delete portfolio “{name}” with its {n} positions and a balance of {balance} USDT?",
+        found.position_count,
+        name=found.name,
+        balance=tr.money(found.wallet_balance),
+    )
+    # a long name in a wide script may not fit a button's 64 bytes: a typed yes still does
+    short = f"/pf del {found.name} yes"
+    fits = [press for press in (line, short) if len(press.encode()) <= CALLBACK_LIMIT]
+    yes = [Button(tr("Yes, delete"), fits[0])] if fits else []
+    return Reply(
+        (Paragraph(question), Paragraph(tr("Answer yes or no; /undo brings it back."))),
+        buttons=((*yes, Button(tr("Cancel"), "/portfolio")),),
+        private_only=True,
+        confirm=line,
     )

@@ -9,8 +9,9 @@ from bot.commands.chart import whatif_chart_action
 from bot.commands.command import ANYWHERE, Feature, Menu, always
 from bot.commands.context import Context
 from bot.commands.contracts import in_contracts, shocks_in_contracts
+from bot.commands.whatif_checks import not_held, not_held_reply, unit_question
 from bot.i18n import N_, Translator
-from bot.parsing import position, simple
+from bot.parsing import ParseError, position, simple
 from bot.parsing.intents import Calc, Compare, WhatIf
 from bot.reply import Block, Button, Paragraph, Reply, Table, Title
 from bot.views.tables import fallback_note, liquidation_text, mode_name, side_name
@@ -62,14 +63,16 @@ async def compare(ctx: Context, _: Compare) -> Reply:
     if closest is not None:
         blocks.append(
             Paragraph(
-                tr(
+                tr.plural(
+                    "Cross: the whole wallet ({wallet} USDT) backs the position. "
+                    "If {symbol} reaches {price}, it is liquidated and the wallet with it.",
                     "Cross: the whole wallet ({wallet} USDT) backs every position. "
-                    "If {symbol} reaches {price}, all {count} positions are liquidated "
+                    "If {symbol} reaches {price}, all {n} positions are liquidated "
                     "together.",
+                    len(cross.positions),
                     wallet=tr.money(portfolio.wallet_balance),
                     symbol=closest.position.symbol,
                     price=liquidation_text(tr, closest),
-                    count=tr.integer(len(cross.positions)),
                 )
             )
         )
@@ -79,8 +82,11 @@ async def compare(ctx: Context, _: Compare) -> Reply:
 
 
 def _outcome_rows(tr: Translator, outcome: ModeOutcome) -> tuple[str, str, str]:
+    """A gain shows as +600.00 under "Profit/loss", never as a negative "Loss"."""
     gone = tr.integer(outcome.liquidated_count)
-    return (tr.money(outcome.loss), tr.money(outcome.equity_after), gone)
+    change = -outcome.loss
+    signed = ("+" if change > 0 else "") + tr.money(change)
+    return (signed, tr.money(outcome.equity_after), gone)
 
 
 @commands.command("whatif", simple.whatif, aliases=("what-if", "stress"), reads_only=always).help(
@@ -95,7 +101,16 @@ async def whatif(ctx: Context, intent: WhatIf) -> Reply:
     portfolio = await ctx.held()
     if portfolio is None:
         return Reply.of(tr("No positions to stress yet."))
-    intent = replace(intent, shocks=shocks_in_contracts(ctx, intent.shocks))
+    coin = not_held(ctx, intent, portfolio)
+    if coin is not None:
+        return not_held_reply(tr, coin)
+    if intent.lone is not None:
+        raise ParseError("missing_argument", "whatif")
+    moved = shocks_in_contracts(ctx, intent.shocks)
+    question = unit_question(tr, intent, moved, portfolio)
+    if question is not None:
+        return question
+    intent = replace(intent, shocks=moved)
     result = run_scenario(portfolio, ctx.services.book, intent.shocks)
     yes, no = tr("liquidated"), tr("survives")
     rows = tuple(
@@ -111,7 +126,7 @@ async def whatif(ctx: Context, intent: WhatIf) -> Reply:
     )
     per_position = Table((tr("Position"), tr("Price after"), tr("Isolated"), tr("Cross")), rows)
     totals = Table(
-        (tr("Mode"), tr("Loss"), tr("Equity left"), tr("Liquidated")),
+        (tr("Mode"), tr("Profit/loss"), tr("Equity left"), tr("Liquidated")),
         (
             (tr("as it is"), *_outcome_rows(tr, result.as_is)),
             (mode_name(tr, MarginMode.ISOLATED), *_outcome_rows(tr, result.isolated)),

@@ -101,11 +101,10 @@ def conversion_note(
     coins = tr.quantity(position.qty * contract.unit)
     if contract.unit > 1:
         count = position.qty
-        n = int(count) if count == count.to_integral_value() else 2
         size = tr.plural(
             "{symbol}: {contracts} contract = {coins} {coin}",
             "{symbol}: {contracts} contracts = {coins} {coin}",
-            n,
+            _plural_n(count),
             symbol=contract.symbol,
             contracts=tr.quantity(count),
             coins=coins,
@@ -124,8 +123,10 @@ def conversion_note(
     if contract.value is not None:
         notes.append(
             Paragraph(
-                tr(
+                tr.plural(
+                    "{native}: 1 contract = {value} {coin}; this size is {count} contract.",
                     "{native}: 1 contract = {value} {coin}; this size is {count} contracts.",
+                    _plural_n(position.qty / contract.value),
                     native=native,
                     value=tr.quantity(contract.value),
                     coin=coin,
@@ -230,3 +231,9 @@ def unknown_symbol_reply(ctx: Context, intent: OpenPosition, unknown: UnknownSym
             )
         )
     return Reply(tuple(blocks), buttons=tuple(row for row in buttons if row), private_only=True)
+
+
+def _plural_n(count: Decimal) -> int:
+    """The number a plural form is chosen by: a whole count itself, a fraction as 'many'
+    (CLDR: 1.5 contracts, 0,5 контракта take the form of 2 in en and ru)."""
+    return int(count) if count == count.to_integral_value() else 2

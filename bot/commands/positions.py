@@ -14,6 +14,7 @@ from bot.commands.contracts import (
     resolve,
     unknown_symbol_reply,
 )
+from bot.commands.cross_margin import cross_margin_reply
 from bot.feeds.book import MarkQuote
 from bot.i18n import N_, Translator
 from bot.parsing import ParseError, position, simple
@@ -34,7 +35,6 @@ from bot.views.tables import (
     position_line,
     positions_table,
 )
-from engine.errors import InvalidInput
 from engine.exchanges import profile
 from engine.margin import PositionResult
 from engine.models import MarginMode, Portfolio, Position
@@ -235,7 +235,7 @@ async def adjust_margin(ctx: Context, intent: AdjustMargin) -> Reply:
     seq = _find(stored, intent.seq, (), "margin")
     position = stored.positions[seq - 1].position
     if position.margin_mode is MarginMode.CROSS:
-        raise InvalidInput(field="margin", reason="cross_has_no_own_margin")
+        return cross_margin_reply(ctx.tr, seq, intent.delta, stored.wallet_balance)
     changed = position.model_copy(update={"extra_margin": position.extra_margin + intent.delta})
     portfolio = await _replace(ctx, stored, seq, changed)
     tr = ctx.tr

@@ -111,9 +111,12 @@ def chart(words: list[str]) -> ShowChart:
         return ShowChart()
     if words[0] in _WHATIF:
         try:
-            return ShowChart(shocks=whatif(words[1:]).shocks)
+            found = whatif(words[1:])
         except ParseError as error:  # show /chart's syntax, not /whatif's
             raise ParseError(error.code, "chart", **error.params) from None
+        if found.lone is not None:  # '/chart whatif btc': a symbol and no move
+            raise ParseError("missing_argument", "chart")
+        return ShowChart(shocks=found.shocks)
     if len(words) > 1:
         raise ParseError("unexpected", "chart", token=words[1][:30])
     seq, symbol = _target(words[0], "chart")

@@ -130,12 +130,15 @@ class Compare(Intent):
 @dataclass(frozen=True, slots=True)
 class WhatIf(Intent):
     shocks: tuple[Shock, ...]
+    bare: tuple[int, ...] = ()  # shocks written '-15': a move in USDT, or a forgotten '%'?
+    lone: str | None = None  # '/whatif doge': a symbol and no change
 
 
 @dataclass(frozen=True, slots=True)
 class PortfolioAction(Intent):
     action: str  # "list" | "switch" | "new" | "delete"
     name: str | None = None
+    confirmed: bool = False  # "delete NAME yes": the user answered the question
 
 
 @dataclass(frozen=True, slots=True)

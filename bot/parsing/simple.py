@@ -144,10 +144,22 @@ def reset(words: list[str]) -> Reset:
 
 
 def whatif(words: list[str]) -> WhatIf:
+    if len(words) == 1 and words[0] not in _ALL:  # the handler says whether it is held
+        return WhatIf((), lone=_symbol(words[0], "whatif"))
     if not words or len(words) % 2:
         raise ParseError("missing_argument", "whatif")
-    shocks = [_shock(words[i], words[i + 1]) for i in range(0, len(words), 2)]
-    return WhatIf(tuple(shocks))
+    pairs = [(words[i], words[i + 1]) for i in range(0, len(words), 2)]
+    shocks = tuple(_shock(target, change) for target, change in pairs)
+    bare = tuple(
+        i
+        for i, (shock, (_, change)) in enumerate(zip(shocks, pairs, strict=True))
+        if shock.kind is ShockKind.DELTA and not _IN_USDT.fullmatch(change)
+    )
+    return WhatIf(shocks, bare)
+
+
+# '-15usdt', '+15usd', '-$15': a move in USDT, said so (no '15 USDT or 15%?' question)
+_IN_USDT = re.compile(r"[+-]\$\S+|[+-]\S+?usdt?")
 
 
 def _shock(target: str, change: str) -> Shock:
@@ -157,6 +169,8 @@ def _shock(target: str, change: str) -> Shock:
         if pct <= -100:
             raise ParseError("shock_too_large", "whatif", token=change[:30])
         return Shock(symbol, ShockKind.PERCENT, pct)
+    if _IN_USDT.fullmatch(change):
+        change = change[0] + _USDT_WORD.sub("", change[1:].removeprefix("$"))
     value = amount(change, signed=True)
     if value is None:
         raise ParseError("bad_number", "whatif", token=change[:30])
@@ -175,15 +189,17 @@ def _symbol(word: str, command: str) -> str:
 
 
 def portfolio(words: list[str]) -> PortfolioAction:
-    _arity(words, "portfolio", 0, 2)
+    _arity(words, "portfolio", 0, 3)
     if not words or words == ["list"]:
         return PortfolioAction("list")
     if words[0] in {"new", "create", "add"}:
         _arity(words, "portfolio", 2, 2)
         return PortfolioAction("new", _name(words[1]))
     if words[0] in {"delete", "remove", "del"}:
-        _arity(words, "portfolio", 2, 2)
-        return PortfolioAction("delete", _name(words[1]))
+        _arity(words, "portfolio", 2, 3)
+        if len(words) == 3 and words[2] not in _YES:
+            raise ParseError("unexpected", "portfolio", token=words[2][:30])
+        return PortfolioAction("delete", _name(words[1]), confirmed=len(words) == 3)
     _arity(words, "portfolio", 1, 1)
     return PortfolioAction("switch", _name(words[0]))
 

@@ -162,28 +162,32 @@ def _summaries(tr: Translator, result: AdviceResult) -> list[Block]:
     if crs is not None:
         blocks.append(
             Paragraph(
-                tr(
+                tr.plural(
+                    "Cross: the whole wallet, {max_loss} USDT, backs the position, so "
+                    "its liquidation price moves further away ({distance}); when it comes, "
+                    "the wallet goes with it.",
                     "Cross: the whole wallet, {max_loss} USDT, backs every position, so "
                     "liquidation prices move further away (the nearest {distance}); when one "
-                    "comes, all {count} positions go together, and the wallet with them.",
+                    "comes, all {n} positions go together, and the wallet with them.",
+                    crs.liquidated_together,
                     max_loss=tr.money(crs.max_loss),
                     distance=_distance(tr, crs.nearest_distance),
-                    count=tr.integer(crs.liquidated_together),
                 )
             )
         )
     if split is not None:
-        blocks.append(
-            Paragraph(
-                tr(
-                    "The split: the isolated positions keep their own margin; the {count} "
-                    "cross positions share the rest of the wallet. The nearest liquidation "
-                    "is {distance} away.",
-                    count=tr.integer(split.liquidated_together),
-                    distance=_distance(tr, split.nearest_distance),
-                )
-            )
+        nearest = _distance(tr, split.nearest_distance)
+        shared = tr.plural(
+            "The split: the isolated positions keep their own margin; the {n} "
+            "cross position has the rest of the wallet. The nearest liquidation "
+            "is {distance} away.",
+            "The split: the isolated positions keep their own margin; the {n} "
+            "cross positions share the rest of the wallet. The nearest liquidation "
+            "is {distance} away.",
+            split.liquidated_together,
+            distance=nearest,
         )
+        blocks.append(Paragraph(shared))
     blocks.append(Paragraph(tr(NEITHER)))
     return blocks
 

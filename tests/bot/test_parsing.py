@@ -117,7 +117,8 @@ def test_calc_reads_price_size_and_balance() -> None:
                 (
                     Shock("BTCUSDT", ShockKind.PRICE, Decimal(55000)),
                     Shock("ETHUSDT", ShockKind.DELTA, Decimal(-500)),
-                )
+                ),
+                bare=(1,),  # '-500' without 'usdt': asked about when below 1% of the price
             ),
         ),
     ],
