@@ -28,9 +28,14 @@ NBSP = "\u00a0"
 
 
 def dump(services: Services) -> list[str]:
-    """The whole SQLite file as SQL: what "the database is unchanged" compares."""
+    """The whole SQLite file as SQL, but for the question itself: a question stores
+    only its pending confirmation (what a plain "yes" runs), nothing of the portfolio."""
     with sqlite3.connect(services.db.path) as reader:
-        return list(reader.iterdump())
+        return [
+            line
+            for line in reader.iterdump()
+            if not line.startswith('INSERT INTO "pending_confirmations"')
+        ]
 
 
 async def stored_qty(services: Services, symbol: str) -> Decimal | None:
@@ -383,3 +388,19 @@ def test_far_from_the_mark_and_past_liquidation(services: Services) -> None:
     far = result(services, "1000", side="short", entry_price="10", qty="10", mark_price="145")
     kinds = [type(c) for c in concerns(far, Decimal(1000))]
     assert kinds == [FarFromMark, PastLiquidation]
+
+
+@pytest.mark.parametrize(
+    ("language", "yes", "added"),
+    [("en", "yes", "Added #1"), ("es", "sí", "#1"), ("ru", "да", "#1")],
+)
+async def test_a_plain_yes_in_the_users_language_answers_the_question(
+    chat: Chat, services: Services, language: str, yes: str, added: str
+) -> None:
+    await chat.send(f"/lang {language}")
+    await chat.send("/balance 300")
+    question = await chat.send("/long btc 300 @ 62000 x10")
+    assert question.confirm is not None and await stored_qty(services, "BTCUSDT") is None
+    answer = await chat.text(yes)
+    assert added in answer and "62" in answer
+    assert await stored_qty(services, "BTCUSDT") == Decimal(300)
