@@ -9,10 +9,11 @@ from functools import cached_property
 from typing import TYPE_CHECKING
 
 from bot.feeds.book import MarkProblem, MarkQuote
+from bot.feeds.venues import FEED_FOR
 from bot.i18n import Translator
 from bot.reply import Paragraph
 from bot.services import Services
-from bot.feeds.venues import FEED_FOR
+from bot.views.funding import funding_note
 from bot.views.mark_problems import problems_note
 from bot.views.tables import generic_tables_note, marks_note
 from engine.errors import EngineError
@@ -79,6 +80,14 @@ class Context:
             return {}
         feed, prices = FEED_FOR[self.user.exchange], self.services.prices
         return {s: prices.problem(feed, s, self.now) for s in symbols}
+
+    def funding_note(self, portfolio: Portfolio) -> list[Paragraph]:
+        """Each isolated position's funding at its feed's current rate, and its drift."""
+        if self.user.exchange not in FEED_FOR:
+            return []
+        feed, prices = FEED_FOR[self.user.exchange], self.services.prices
+        rates = {p.symbol: prices.funding(feed, p.symbol, self.now) for p in portfolio.positions}
+        return funding_note(self.tr, portfolio, rates, self.services.book)
 
     def _generic_table(self, symbol: str) -> bool:
         if self.user.exchange is Exchange.CUSTOM:  # the trader's own rates, no table

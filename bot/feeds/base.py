@@ -16,7 +16,6 @@ from typing import Any, Protocol
 import httpx
 
 from bot.feeds.funding import RawFunding
-
 from engine.exchanges import SymbolNaming
 from engine.models import Exchange
 

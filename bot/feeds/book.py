@@ -146,11 +146,13 @@ class PriceBook:
             return Refusal.STALE
         before = self._seen.get(key)
         step = ZERO if before is None else price / before.price - 1
-        if last is not None and self._jumped(last.price, price):
-            if not (self._follows(before, price, now) or self._others_agree(key, price, now)):
-                self._seen[key] = _Seen(price, at, step, accepted=False)
-                return Refusal.JUMP
-        if last is not None and not self._jumped(last.price, price):
+        jumped = last is not None and self._jumped(last.price, price)
+        if jumped and not (
+            self._follows(before, price, now) or self._others_agree(key, price, now)
+        ):
+            self._seen[key] = _Seen(price, at, step, accepted=False)
+            return Refusal.JUMP
+        if last is not None and not jumped:
             step = price / last.price - 1  # an ordinary move: measured from the accepted
         return self._accept(key, price, at, step)
 
@@ -167,6 +169,9 @@ class PriceBook:
     def _agree(self, one: Decimal, other: Decimal) -> bool:
         return abs(one - other) <= other * self.agreement
 
+    def _confirmed(self, key: Key, before: _Seen | None, price: Decimal, now: datetime) -> bool:
+        return self._follows(before, price, now) or self._others_agree(key, price, now)
+
     def _follows(self, before: _Seen | None, price: Decimal, now: datetime) -> bool:
         """This tick agrees with the feed's previous one: close to it, or one more step
         of the same trend, no larger than the step before (within `agreement`)."""
@@ -181,17 +186,17 @@ class PriceBook:
 
     def _others_agree(self, key: Key, price: Decimal, now: datetime) -> bool:
         """Another feed's latest price for this symbol, fresh, agrees with this one."""
-        for other, seen in self._others(key):
+        for seen in self._others(key):
             if now - seen.at <= self.max_age and self._agree(price, seen.price):
                 return True
         return False
 
-    def _others(self, key: Key) -> Iterator[tuple[Exchange, _Seen]]:
+    def _others(self, key: Key) -> Iterator[_Seen]:
         exchange, symbol = key
         for other in Exchange:
             seen = self._seen.get((other, symbol)) if other is not exchange else None
             if seen is not None:
-                yield other, seen
+                yield seen
 
     def confirm(self, now: datetime) -> list[MarkQuote]:
         """Let in the jumps refused this tick that another feed has since confirmed

@@ -75,7 +75,7 @@ async def test_an_old_file_is_upgraded_in_place_with_its_data(db_path: Path) -> 
         after = await PortfolioRepository(db).active(ALICE)
         assert after.wallet_balance == Decimal("1000.10")
         (kept,) = after.positions
-        assert (kept.position.qty, kept.position.funding_paid) == (Decimal("0.003"), 0)
+        assert (kept.position.qty, kept.position.funding_paid) == (Decimal("0.003"), Decimal(0))
         assert (await UserRepository(db).get(ALICE)).language == "de"
         assert await AlertRepository(db).settings(ALICE) == AlertSettings()
     finally:
