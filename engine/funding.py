@@ -150,6 +150,20 @@ def _level(
     return level_of(_risk(result), thresholds), result.liquidation_price
 
 
+def _may_reach_danger(current: PositionResult, paid: Decimal, thresholds: Thresholds) -> bool:
+    """A cheap bound before any evaluation: at the unchanged mark, paying `paid` lowers
+    the margin balance by it (the maintenance margin stays), and moves the liquidation
+    price by paid / qty / (1 -/+ MMR), less than twice paid / qty for any MMR under 50%."""
+    balance = current.margin_balance - paid
+    if balance <= ZERO or current.maintenance_margin >= balance * thresholds.danger_ratio:
+        return True
+    distance = current.distance_to_liquidation
+    if distance is None:
+        return False
+    notional = current.position.qty * current.mark_price
+    return abs(distance) - 2 * paid / notional <= thresholds.danger_distance
+
+
 def funding_danger(
     portfolio: Portfolio,
     position_id: str,
@@ -157,21 +171,29 @@ def funding_danger(
     book: TierBook,
     thresholds: Thresholds,
     window: timedelta = DAY,
+    current: PositionResult | None = None,
 ) -> FundingDanger | None:
     """The first settlement within `window` at which funding alone brings an isolated
     position from below danger to danger (or past liquidation), at the unchanged mark;
-    None when it does not (or the position receives funding, or is already there)."""
+    None when it does not (or the position receives funding, or is already there).
+    `current`, the position's result now if known, saves evaluating it again."""
     index = _index(portfolio, position_id)
     if index is None:
         return None
     position = portfolio.positions[index]
     per_interval = funding_payment(position, position.mark, rate.rate)
-    danger = rank(Level.DANGER)
-    if per_interval <= ZERO or rank(_level(portfolio, index, ZERO, book, thresholds)[0]) >= danger:
+    count = settlements(rate.interval, window)
+    if per_interval <= ZERO or count == 0:
         return None
-    for count in range(1, settlements(rate.interval, window) + 1):
-        paid = per_interval * count
+    now = current if current is not None else _after(portfolio, index, ZERO, book)
+    danger = rank(Level.DANGER)
+    if rank(level_of(_risk(now), thresholds)) >= danger:
+        return None
+    if not _may_reach_danger(now, per_interval * count, thresholds):
+        return None
+    for n in range(1, count + 1):
+        paid = per_interval * n
         level, price = _level(portfolio, index, paid, book, thresholds)
         if level is not None and rank(level) >= danger:
-            return FundingDanger(level, rate.interval * count, paid, price)
+            return FundingDanger(level, rate.interval * n, paid, price)
     return None

@@ -31,6 +31,7 @@ from pydantic import (
     ValidationError,
 )
 
+from bot.alerts.funding_drift import FundingDriftPart
 from bot.views.advice_brief import BriefAdvice, BriefPosition
 from engine.advice import Recommendation
 from engine.alerts import Level
@@ -184,6 +185,7 @@ class AlertMessage(_Priced):
     close_qty: Exact | None = None
     other_mode: Exact | None = None  # the liquidation price in the other margin mode
     advice: BriefMessage | None = None
+    funding: FundingDriftPart | None = None  # funding alone brings it to danger (issue 16)
 
 
 class FeedDownMessage(_Part):

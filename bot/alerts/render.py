@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from bot.alerts.funding_drift import funding_lines
 from bot.alerts.messages import (
     AlertMessage,
     DigestMessage,
@@ -84,7 +85,8 @@ def _alert(tr: Translator, p: AlertMessage, now: datetime) -> Reply:
         (tr("Margin ratio"), "—" if ratio is None else tr.percent(ratio, 1)),
     )
     facts = "\n".join(tr("{label}: {value}", label=label, value=value) for label, value in rows)
-    blocks: list[Block] = [Title(title), Paragraph(facts), *_fixes(tr, p, long)]
+    blocks: list[Block] = [Title(title), Paragraph(facts), *funding_lines(tr, p.funding)]
+    blocks.extend(_fixes(tr, p, long))
     if p.advice is not None:
         blocks.append(Title(tr("Margin mode")))
         blocks.extend(brief_blocks(tr, p.advice.brief()))
