@@ -32,6 +32,7 @@ from pydantic import (
 )
 
 from bot.alerts.funding_drift import FundingDriftPart
+from bot.alerts.symbol_price import SymbolPriceMessage
 from bot.views.advice_brief import BriefAdvice, BriefPosition
 from engine.advice import Recommendation
 from engine.alerts import Level
@@ -231,7 +232,8 @@ class WeeklyMessage(_Part):
 
 
 Message = Annotated[
-    AlertMessage | FeedDownMessage | DigestMessage | WeeklyMessage, Field(discriminator="kind")
+    AlertMessage | FeedDownMessage | DigestMessage | WeeklyMessage | SymbolPriceMessage,
+    Field(discriminator="kind"),
 ]
 _MESSAGE: TypeAdapter[Message] = TypeAdapter(Message)
 

@@ -18,6 +18,7 @@ from bot.alerts.messages import (
     Message,
     WeeklyMessage,
 )
+from bot.alerts.symbol_price import SymbolPriceMessage, render_symbol_price
 from bot.feeds.book import MarkQuote
 from bot.i18n import N_, Translator
 from bot.reply import Block, Button, Paragraph, Reply, Table, Title
@@ -55,6 +56,8 @@ def render(tr: Translator, message: Message, now: datetime) -> Reply:
             return _digest(tr, message, now)
         case WeeklyMessage():
             return _weekly(tr, message)
+        case SymbolPriceMessage():
+            return render_symbol_price(tr, message, now)
 
 
 def _subject(tr: Translator, p: AlertMessage) -> str:

@@ -85,3 +85,21 @@ async def test_while_binance_is_down_its_users_are_alerted_at_the_other_feeds_ma
     alerts = [d.text for d in harness.transport.delivered if d.text.startswith("Warning")]
     assert len(alerts) == 1  # not held until Binance returns
     assert "Mark: 33,750.00 (bybit," in alerts[0]  # and it says whose mark it is
+
+
+@pytest.mark.e2e
+async def test_a_symbol_refused_while_its_feed_is_up_is_told_once(harness: Harness) -> None:
+    harness.markets.set("binance", {"BTCUSDT": "60000", "ETHUSDT": "3000"}, harness.clock.now)
+    await harness.tick()
+    await opened(harness)
+    # zero for BTC while ETH keeps the feed "up": no outage notice would ever say it
+    delivered = [await harness.tick({"BTCUSDT": "0", "ETHUSDT": "3000"}) for _ in range(5)]
+    assert delivered == [0, 0, 1, 0, 0]  # once BTC's last price (60,000) is two intervals old
+    (notice,) = harness.transport.texts()
+    assert notice.startswith("No usable binance price for BTCUSDT since 12:00 UTC")
+    assert "price refused: zero or negative" in notice
+    assert "Alerts for BTCUSDT wait until a live price returns" in notice
+
+    await harness.tick({"BTCUSDT": "60000", "ETHUSDT": "3000"})  # back: forgotten
+    delivered = [await harness.tick({"BTCUSDT": "0", "ETHUSDT": "3000"}) for _ in range(4)]
+    assert sum(delivered) == 1  # the next time is told again
