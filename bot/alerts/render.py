@@ -177,9 +177,10 @@ def _buttons(tr: Translator, p: AlertMessage) -> tuple[tuple[Button, ...], ...]:
 
 def _feed_down(tr: Translator, p: FeedDownMessage) -> Reply:
     text = tr(
-        "Live prices from {exchange} are unavailable since {time} UTC. Alerts for your "
-        "positions priced there wait until prices return; replies use your manual marks "
-        "or entry prices meanwhile.",
+        "Live prices from {exchange} are unavailable since {time} UTC. Meanwhile your "
+        "positions priced there use another exchange's live mark where there is one "
+        "(every reply and alert says whose); where there is none, alerts wait until "
+        "prices return and replies use your manual marks or entry prices.",
         exchange=p.exchange.value,
         time=p.since.strftime("%Y-%m-%d %H:%M"),
     )

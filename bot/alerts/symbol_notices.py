@@ -9,6 +9,10 @@ accepted one is unusable by then). It says whose mark prices the user meanwhile,
 when another feed has one. Who was told is stored with the outage notices under
 the key 'feed:SYMBOL' (so a restart does not repeat it) and forgotten when the
 price is back, so the next time is told again.
+
+Finding who watches a symbol is a walk over every watched subject, so it is done
+once per symbol and episode, when its price first turns unusable: a user who
+starts watching it later is not told by a notice (their replies say it).
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from datetime import datetime
 from bot.alerts.symbol_price import SymbolPriceMessage
 from bot.alerts.watch import AlertWatch
 from bot.feeds.book import MarkProblem, Problem
+from bot.feeds.venues import FEEDS
 from bot.services import Services
 from engine.models import Exchange
 from storage.alerts import Hold
@@ -37,6 +42,7 @@ class SymbolNotices:
         self.services = services
         self.watch = watch
         self._told: dict[Key, set[int]] = defaultdict(set)
+        self._looked: set[Key] = set()  # problems whose watchers were looked for
 
     async def start(self) -> None:
         """Remember who was told about a symbol before a restart."""
@@ -48,7 +54,7 @@ class SymbolNotices:
     def _problems(self, now: datetime) -> dict[Key, MarkProblem]:
         """Every priced-before symbol of a working feed with no usable price of its own."""
         prices, found = self.services.prices, {}
-        for feed in {s.feed for s in self.watch.placed.watched()}:
+        for feed in FEEDS:
             if prices.outage(feed, now) is not None:
                 continue  # the whole feed is down: FeedNotices tells that
             for symbol in prices.priced(feed):
@@ -64,12 +70,15 @@ class SymbolNotices:
         for key in [k for k in self._told if k not in problems]:
             await self.services.alerts.outage_over(_key(key))
             del self._told[key]
-        if not problems:
+        self._looked &= set(problems)
+        new = {key for key in problems if key not in self._looked}
+        if not new:
             return 0
+        self._looked |= new
         watching: dict[Key, set[int]] = defaultdict(set)
         for subject in self.watch.placed.watched():
             for band in subject.bands:
-                if (subject.feed, band.symbol) in problems:
+                if (subject.feed, band.symbol) in new:
                     watching[(subject.feed, band.symbol)].add(subject.user_id)
         queued = 0
         for key, users in watching.items():
