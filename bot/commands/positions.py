@@ -284,7 +284,12 @@ async def set_mode(ctx: Context, intent: SetMode) -> Reply:
     seq = _find(stored, intent.seq, (), "mode")
     position = stored.positions[seq - 1].position
     changed = position.model_copy(
-        update={"margin_mode": intent.mode, "extra_margin": Decimal(0), "isolated_margin": None}
+        update={
+            "margin_mode": intent.mode,
+            "extra_margin": Decimal(0),
+            "isolated_margin": None,
+            "funding_paid": Decimal(0),  # a new isolated margin has paid nothing yet
+        }
     )
     portfolio = await _replace(ctx, stored, seq, changed)
     return await _changed_reply(ctx, portfolio, seq)
