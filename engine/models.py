@@ -172,7 +172,10 @@ class CustomRates(_Frozen):
 
 class Position(_Frozen):
     """One leg. `isolated_margin` overrides the exchange's default isolated wallet;
-    `extra_margin` is what the trader added (or removed, if negative) on top."""
+    `extra_margin` is what the trader added (or removed, if negative) on top;
+    `funding_paid` is the funding paid since opening (received: negative), which an
+    isolated position pays out of its own margin (a cross position's comes out of the
+    wallet balance the trader states, so it is not counted again)."""
 
     id: str = ""
     symbol: Symbol
@@ -184,6 +187,7 @@ class Position(_Frozen):
     isolated_margin: Dec | None = None
     extra_margin: Dec = ZERO
     mark_price: Dec | None = None
+    funding_paid: Dec = ZERO
     tiers: TierTable | None = None
 
     @model_validator(mode="after")

@@ -46,6 +46,7 @@ POSITION_FIELDS = (
     "isolated_margin",
     "extra_margin",
     "mark_price",
+    "funding_paid",
 )
 _NOW = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')"
 # positions carry no user id: reach them only through a portfolio the user owns
@@ -104,8 +105,18 @@ def _record(position: Position) -> dict[str, str | None]:
 
 
 def position_from_record(record: sqlite3.Row | dict[str, Any], seq: int) -> Position:
-    """A stored position back as an engine model, its id the number the user sees."""
-    return build(Position, {"id": str(seq), **{field: record[field] for field in POSITION_FIELDS}})
+    """A stored position back as an engine model, its id the number the user sees. An
+    undo snapshot written before funding was kept has none: zero."""
+    fields = {field: _field(record, field) for field in POSITION_FIELDS}
+    if fields["funding_paid"] is None:
+        del fields["funding_paid"]
+    return build(Position, {"id": str(seq), **fields})
+
+
+def _field(record: sqlite3.Row | dict[str, Any], field: str) -> Any:
+    if isinstance(record, dict):
+        return record.get(field)
+    return record[field]
 
 
 def state_to_json(state: State) -> str:

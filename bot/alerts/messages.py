@@ -31,6 +31,8 @@ from pydantic import (
     ValidationError,
 )
 
+from bot.alerts.funding_drift import FundingDriftPart
+from bot.alerts.symbol_price import SymbolPriceMessage
 from bot.views.advice_brief import BriefAdvice, BriefPosition
 from engine.advice import Recommendation
 from engine.alerts import Level
@@ -184,6 +186,7 @@ class AlertMessage(_Priced):
     close_qty: Exact | None = None
     other_mode: Exact | None = None  # the liquidation price in the other margin mode
     advice: BriefMessage | None = None
+    funding: FundingDriftPart | None = None  # funding alone brings it to danger (issue 16)
 
 
 class FeedDownMessage(_Part):
@@ -229,7 +232,8 @@ class WeeklyMessage(_Part):
 
 
 Message = Annotated[
-    AlertMessage | FeedDownMessage | DigestMessage | WeeklyMessage, Field(discriminator="kind")
+    AlertMessage | FeedDownMessage | DigestMessage | WeeklyMessage | SymbolPriceMessage,
+    Field(discriminator="kind"),
 ]
 _MESSAGE: TypeAdapter[Message] = TypeAdapter(Message)
 

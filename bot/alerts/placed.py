@@ -8,7 +8,7 @@ bookkeeping that keeps the index and the three lookups in step.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Hashable
+from collections.abc import Hashable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -45,6 +45,10 @@ class Placed:
     def __contains__(self, owned: tuple[int, str]) -> bool:
         """Whether (user, key) is placed."""
         return owned in self._ids
+
+    def watched(self) -> Iterator[WatchedSubject]:
+        """Every placed subject."""
+        return iter(self._subjects.values())
 
     def users_on(self, feed: Exchange) -> set[int]:
         """Users with a placed subject priced by `feed`."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from bot.alerts.funding_drift import funding_lines
 from bot.alerts.messages import (
     AlertMessage,
     DigestMessage,
@@ -17,6 +18,7 @@ from bot.alerts.messages import (
     Message,
     WeeklyMessage,
 )
+from bot.alerts.symbol_price import SymbolPriceMessage, render_symbol_price
 from bot.feeds.book import MarkQuote
 from bot.i18n import N_, Translator
 from bot.reply import Block, Button, Paragraph, Reply, Table, Title
@@ -54,6 +56,8 @@ def render(tr: Translator, message: Message, now: datetime) -> Reply:
             return _digest(tr, message, now)
         case WeeklyMessage():
             return _weekly(tr, message)
+        case SymbolPriceMessage():
+            return render_symbol_price(tr, message, now)
 
 
 def _subject(tr: Translator, p: AlertMessage) -> str:
@@ -84,7 +88,8 @@ def _alert(tr: Translator, p: AlertMessage, now: datetime) -> Reply:
         (tr("Margin ratio"), "—" if ratio is None else tr.percent(ratio, 1)),
     )
     facts = "\n".join(tr("{label}: {value}", label=label, value=value) for label, value in rows)
-    blocks: list[Block] = [Title(title), Paragraph(facts), *_fixes(tr, p, long)]
+    blocks: list[Block] = [Title(title), Paragraph(facts), *funding_lines(tr, p.funding)]
+    blocks.extend(_fixes(tr, p, long))
     if p.advice is not None:
         blocks.append(Title(tr("Margin mode")))
         blocks.extend(brief_blocks(tr, p.advice.brief()))
@@ -176,9 +181,10 @@ def _buttons(tr: Translator, p: AlertMessage) -> tuple[tuple[Button, ...], ...]:
 
 def _feed_down(tr: Translator, p: FeedDownMessage) -> Reply:
     text = tr(
-        "Live prices from {exchange} are unavailable since {time} UTC. Alerts for your "
-        "positions priced there wait until prices return; replies use your manual marks "
-        "or entry prices meanwhile.",
+        "Live prices from {exchange} are unavailable since {time} UTC. Meanwhile your "
+        "positions priced there use another exchange's live mark where there is one "
+        "(every reply and alert says whose); where there is none, alerts wait until "
+        "prices return and replies use your manual marks or entry prices.",
         exchange=p.exchange.value,
         time=p.since.strftime("%Y-%m-%d %H:%M"),
     )

@@ -22,6 +22,7 @@ import httpx
 from bot.alerts.delivery import Transport
 from bot.alerts.notices import Digests, FeedNotices
 from bot.alerts.outbox import OutboxSender, Sleep
+from bot.alerts.symbol_notices import SymbolNotices
 from bot.alerts.watch import CHANGE_DELAY, AlertWatch
 from bot.alerts.weekly import WeeklyReviews
 from bot.config import Settings
@@ -61,6 +62,7 @@ class AlertRuntime:
         self.poller = FeedPoller(feeds, services.prices)
         self.watch = AlertWatch(services, change_delay)
         self.notices = FeedNotices(services, self.watch)
+        self.symbol_notices = SymbolNotices(services, self.watch)
         self.digests = Digests(services)
         self.weekly = WeeklyReviews(services)
         self.sender = OutboxSender(services, transport, sleep=sleep)
@@ -86,6 +88,7 @@ class AlertRuntime:
         """Rebuild the watch from the database and hear about every later change."""
         await self.watch.start()
         await self.notices.start()
+        await self.symbol_notices.start()
         if self.watch.changed not in self.services.on_portfolio_change:
             self.services.on_portfolio_change.append(self.watch.changed)
 
@@ -93,7 +96,7 @@ class AlertRuntime:
         """One poll of every feed, the alerts its marks trigger, outage notices."""
         ticked = await self.poller.poll(self.services.clock())
         alerts = await self.watch.on_marks(ticked)
-        notices = await self.notices.check()
+        notices = await self.notices.check() + await self.symbol_notices.check()
         if self.candles is not None:  # daily closes for the advice, a few symbols a tick
             await self.candles.refresh(self.watch.symbols(), self.services.clock())
         report = TickReport(sum(len(m) for m in ticked.values()), alerts, notices)

@@ -38,6 +38,7 @@ from zoneinfo import ZoneInfo
 from bot.alerts.advised import samples_of
 from bot.alerts.compose import Place, Scene, alert_message, mode_advice, portfolio_at, priority
 from bot.alerts.decide import Decision, Rules, Seen, decide
+from bot.alerts.funding_drift import FundingDriftPart, funding_warning
 from bot.alerts.messages import AlertMessage
 from bot.alerts.placed import Placed, WatchedSubject
 from bot.feeds.book import MarkQuote
@@ -276,8 +277,22 @@ class AlertWatch:
                 closest(found.evaluation, subject).position.symbol,
                 live=all(self.services.prices.mark(feed, s, now) for s in subject.symbols),
             )
-            decision = decide(_level(levels.get((owner.user.id, key))), seen, rules, now)
-            await self._act(owner, found, subject, key, decision, now)
+            previous = _level(levels.get((owner.user.id, key)))
+            decision = decide(previous, seen, rules, now)
+            drift = funding_warning(  # funding alone reaching danger within 24 h (issue 16)
+                self.services.prices,
+                self.services.book,
+                (found.portfolio, found.evaluation),
+                subject,
+                (previous, decision, seen, rules),
+                feed,
+                now,
+            )
+            if drift is not None:
+                decision = drift[0]
+            await self._act(
+                owner, found, subject, key, decision, now, None if drift is None else drift[1]
+            )
             self._place_subject(owner, found, subject, key, decision)
 
     async def _act(
@@ -288,6 +303,7 @@ class AlertWatch:
         key: str,
         decision: Decision,
         now: datetime,
+        funding: FundingDriftPart | None = None,
     ) -> None:
         """Write what the decision says: the alert with its level in one transaction, or
         the level alone; and when a snooze ends, to look again then."""
@@ -296,6 +312,8 @@ class AlertWatch:
             result = closest(found.evaluation, subject)
             hold = Hold(decision.not_before, priority(decision.send, result))
             message = self._alert(owner, found, subject, decision.send, now)
+            if funding is not None:
+                message = message.model_copy(update={"funding": funding})
             await self.services.alerts.raise_level(
                 user_id, key, decision.send.value, message, decision.urgency, hold
             )

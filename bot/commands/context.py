@@ -8,10 +8,13 @@ from decimal import Decimal
 from functools import cached_property
 from typing import TYPE_CHECKING
 
-from bot.feeds.book import MarkQuote
+from bot.feeds.book import MarkProblem, MarkQuote
+from bot.feeds.venues import FEED_FOR
 from bot.i18n import Translator
 from bot.reply import Paragraph
 from bot.services import Services
+from bot.views.funding import funding_note
+from bot.views.mark_problems import problems_note
 from bot.views.tables import generic_tables_note, marks_note
 from engine.errors import EngineError
 from engine.margin import Evaluation, evaluate
@@ -62,13 +65,29 @@ class Context:
 
     def sources_note(self, positions: tuple[Position, ...]) -> list[Paragraph]:
         """Where a reply's figures come from: which symbols use a generic tier table
-        instead of the exchange's, and each mark's source and age."""
+        instead of the exchange's, each mark's source and age, and why the user's feed
+        gave no price of its own where it did not."""
         symbols = sorted({p.symbol for p in positions})
         generic = [s for s in symbols if self._generic_table(s)]
         return [
             *generic_tables_note(self.tr, generic),
             *marks_note(self.tr, {s: self.quote(s) for s in symbols}, self.now),
+            *problems_note(self.tr, self._problems(symbols), self.now),
         ]
+
+    def _problems(self, symbols: list[str]) -> dict[str, MarkProblem | None]:
+        if self.user.exchange not in FEED_FOR:
+            return {}
+        feed, prices = FEED_FOR[self.user.exchange], self.services.prices
+        return {s: prices.problem(feed, s, self.now) for s in symbols}
+
+    def funding_note(self, portfolio: Portfolio) -> list[Paragraph]:
+        """Each isolated position's funding at its feed's current rate, and its drift."""
+        if self.user.exchange not in FEED_FOR:
+            return []
+        feed, prices = FEED_FOR[self.user.exchange], self.services.prices
+        rates = {p.symbol: prices.funding(feed, p.symbol, self.now) for p in portfolio.positions}
+        return funding_note(self.tr, portfolio, rates, self.services.book)
 
     def _generic_table(self, symbol: str) -> bool:
         if self.user.exchange is Exchange.CUSTOM:  # the trader's own rates, no table

@@ -186,6 +186,7 @@ async def show(ctx: Context, _: ShowPositions) -> Reply:
         ),
         *lines,
         positions_table(tr, result.positions, other_mode_prices(ctx, portfolio)),
+        *ctx.funding_note(portfolio),
         *ctx.sources_note(portfolio.positions),
     ]
     return Reply(tuple(blocks), private_only=True)
@@ -227,8 +228,11 @@ async def _replace(
 
 
 @commands.command("margin", simple.margin, aliases=("addmargin",)).help(
-    ("/margin N +AMOUNT|-AMOUNT", "/margin 1 +200 · /margin 1 -100"),
-    N_("Add margin to an isolated position, or take some out."),
+    ("/margin N +AMOUNT|-AMOUNT|-funding PAID", "/margin 1 +200 · /margin 1 -funding 12.5"),
+    N_(
+        "Add margin to an isolated position, or take some out; -funding sets the funding "
+        "it has paid since opening, which comes out of its margin."
+    ),
 )
 async def adjust_margin(ctx: Context, intent: AdjustMargin) -> Reply:
     stored = await ctx.stored()
@@ -236,6 +240,8 @@ async def adjust_margin(ctx: Context, intent: AdjustMargin) -> Reply:
     position = stored.positions[seq - 1].position
     if position.margin_mode is MarginMode.CROSS:
         return cross_margin_reply(ctx.tr, seq, intent.delta, stored.wallet_balance)
+    if intent.funding_paid is not None:
+        return await _set_funding(ctx, stored, seq, position, intent.funding_paid)
     changed = position.model_copy(update={"extra_margin": position.extra_margin + intent.delta})
     portfolio = await _replace(ctx, stored, seq, changed)
     tr = ctx.tr
@@ -246,6 +252,21 @@ async def adjust_margin(ctx: Context, intent: AdjustMargin) -> Reply:
     )
     echo = tr(message, amount=tr.money(abs(intent.delta)), total=tr.money(changed.extra_margin))
     return await _changed_reply(ctx, portfolio, seq, echo)
+
+
+async def _set_funding(
+    ctx: Context, stored: StoredPortfolio, seq: int, position: Position, paid: Decimal
+) -> Reply:
+    """Funding paid out of the position's margin since opening (received: negative)."""
+    changed = position.model_copy(update={"funding_paid": paid})
+    portfolio = await _replace(ctx, stored, seq, changed)
+    tr = ctx.tr
+    message = (
+        N_("Funding paid since opening: {amount} USDT, out of this position's margin.")
+        if paid >= 0
+        else N_("Funding received since opening: {amount} USDT, added to this position's margin.")
+    )
+    return await _changed_reply(ctx, portfolio, seq, tr(message, amount=tr.money(abs(paid))))
 
 
 @commands.command("lev", simple.lev, aliases=("leverage",)).help(
@@ -278,7 +299,12 @@ async def set_mode(ctx: Context, intent: SetMode) -> Reply:
     seq = _find(stored, intent.seq, (), "mode")
     position = stored.positions[seq - 1].position
     changed = position.model_copy(
-        update={"margin_mode": intent.mode, "extra_margin": Decimal(0), "isolated_margin": None}
+        update={
+            "margin_mode": intent.mode,
+            "extra_margin": Decimal(0),
+            "isolated_margin": None,
+            "funding_paid": Decimal(0),  # a new isolated margin has paid nothing yet
+        }
     )
     portfolio = await _replace(ctx, stored, seq, changed)
     return await _changed_reply(ctx, portfolio, seq)

@@ -51,7 +51,7 @@ def _feed_row(ctx: Context, exchange: Exchange, symbol: str) -> tuple[str, str, 
         state = tr("feed down since {time} UTC", time=down.strftime("%H:%M"))
     elif latest is None:
         state = tr("no price")
-    elif prices.mark(exchange, symbol, ctx.now) is None:
+    elif prices.own(exchange, symbol, ctx.now) is None:
         state = tr("too old to use")
     else:
         state = tr("live")

@@ -8,13 +8,14 @@ request however many users there are. It does not judge the numbers; the
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Protocol
 
 import httpx
 
+from bot.feeds.funding import RawFunding
 from engine.exchanges import SymbolNaming
 from engine.models import Exchange
 
@@ -38,6 +39,7 @@ class RawMark:
     symbol: str  # canonical, 'BTCUSDT'
     price: object
     time: object = None  # None: the exchange gave no time for it
+    funding: RawFunding | None = None  # the funding rate sent with it, if any
 
 
 class FeedError(Exception):
@@ -92,9 +94,11 @@ def marks_of(
     price_key: str,
     time_key: str | None,
     time: object = None,
+    funding: Callable[[dict[str, Any]], RawFunding | None] | None = None,
 ) -> list[RawMark]:
     """The USDT perpetuals among `items` (their names read by the exchange's profile),
-    each with its price and its own time, or `time` for an answer stamped as a whole."""
+    each with its price and its own time, or `time` for an answer stamped as a whole;
+    `funding` reads the funding fields an item carries."""
     marks = []
     for item in items:
         if not isinstance(item, dict):
@@ -104,7 +108,8 @@ def marks_of(
         if symbol is None:
             continue
         stamp = item.get(time_key) if time_key is not None else time
-        marks.append(RawMark(symbol, item.get(price_key), stamp))
+        rate = None if funding is None else funding(item)
+        marks.append(RawMark(symbol, item.get(price_key), stamp, rate))
     return marks
 
 

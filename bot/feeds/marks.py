@@ -1,5 +1,7 @@
 """Which mark a user's position is priced at: the live mark of their exchange's feed
-while it is fresh, else the manual mark they set, else none (the entry price stands in).
+while it is fresh, else another feed's fresh mark for the same symbol (its source
+names that feed, so every reply says whose mark it is), else the manual mark they
+set, else none (the entry price stands in, and the reply says why).
 
 Manual marks live in SQLite and are mirrored here, so pricing a reply costs no
 query. Which feed prices a profile is `FEED_FOR` (`bot.feeds.venues`): its own, or
@@ -33,7 +35,8 @@ class Marks:
         }
 
     def live(self, exchange: Exchange, symbol: str, now: datetime) -> MarkQuote | None:
-        """The fresh feed mark used for this exchange profile, or None."""
+        """The fresh feed mark used for this exchange profile (its own feed's, else
+        another's), or None."""
         return self.book.mark(FEED_FOR[exchange], symbol, now)
 
     def manual(self, user_id: int, symbol: str) -> MarkQuote | None:

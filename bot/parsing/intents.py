@@ -92,7 +92,8 @@ class ClosePosition(Intent):
 @dataclass(frozen=True, slots=True)
 class AdjustMargin(Intent):
     seq: int
-    delta: Decimal
+    delta: Decimal  # margin added (removed: negative); 0 with `funding_paid`
+    funding_paid: Decimal | None = None  # `-funding 12.5`: the funding paid since opening
 
 
 @dataclass(frozen=True, slots=True)

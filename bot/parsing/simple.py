@@ -111,7 +111,16 @@ def close(words: list[str]) -> ClosePosition:
         raise ParseError("bad_position_number", "close", token=word[:30]) from None
 
 
+_FUNDING = {"-funding": 1, "funding": 1, "+funding": -1}  # paid (taken out) or received
+
+
 def margin(words: list[str]) -> AdjustMargin:
+    """`N +AMOUNT|-AMOUNT`, or `N -funding PAID` (`+funding RECEIVED`): the funding the
+    position has paid since it was opened, as the exchange shows it, set (not added)."""
+    if len(words) >= 2 and words[1].lower() in _FUNDING:
+        _arity(words, "margin", 3, 3)
+        paid = _positive(words[2], "margin", signed=True) * _FUNDING[words[1].lower()]
+        return AdjustMargin(_seq(words[0], "margin"), Decimal(0), funding_paid=paid)
     _arity(words, "margin", 2, 2)
     delta = _positive(words[1], "margin", signed=True)
     if delta == 0:

@@ -135,7 +135,9 @@ class ExchangeProfile:
 
     def isolated_wallet(self, position: Position, fee: Decimal) -> Decimal:
         """The margin an isolated position holds: the opening margin, the fee to close held
-        with it, and what was added.
+        with it, and what was added, less the funding it paid since opening (funding is
+        settled out of the position margin: Bybit's help centre, "Funding fee" under
+        isolated margin; Binance and OKX settle isolated funding the same way).
 
         A given `isolated_margin` is that whole wallet, as the result's `isolated_wallet`
         reports it (fee to close included), so the output fed back in means the same;
@@ -146,7 +148,7 @@ class ExchangeProfile:
         else:
             opening = position.qty * position.entry_price / position.leverage
             base = opening + self.fee_to_close(position, fee)
-        return base + self.added_margin(position, fee)
+        return base + self.added_margin(position, fee) - position.funding_paid
 
 
 def check_leverage(position: Position, table: TierTable) -> None:

@@ -20,7 +20,7 @@ from bot.feeds import (
     sources,
 )
 from engine.models import Exchange
-from tests.fakes.markets import FakeMarkets
+from tests.fakes.markets import PATHS, FakeMarkets
 
 NOW = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
 INTERVAL = timedelta(seconds=30)
@@ -56,7 +56,7 @@ async def test_each_feed_reads_every_usdt_perpetual_in_one_request(
         ("1000PEPEUSDT", "0.0123456"),
     ]  # the dated future / USDC perpetual / coin-margined swap are left out
     assert markets.requests(exchange) == 1
-    (request,) = markets.server.requests
+    (request,) = markets.server.requests_to(PATHS[exchange][0])
     assert (
         request.query
         == {"binance": {}, "bybit": {"category": "linear"}, "okx": {"instType": "SWAP"}}[exchange]

@@ -213,3 +213,23 @@ async def test_every_change_tells_the_watch(chat: Chat, services: Services) -> N
     await chat.send("/positions")
     await chat.send("/price BTC 61000")
     assert len(told) == 8  # reads and manual marks change no alert
+
+
+async def test_a_refused_price_is_named_per_symbol_and_another_feed_prices_meanwhile(
+    chat: Chat, services: Services, clock: FakeClock
+) -> None:
+    feed(services, Exchange.BINANCE, "BTCUSDT", "60000")
+    await chat.send("/balance 10000")
+    await chat.send("/long BTC 0.5 @ 62000 x10")
+    clock.advance(90)  # Binance's 60,000 is now too old; its next price is zero
+    now = services.clock()
+    services.prices.offer(Exchange.BINANCE, RawMark("BTCUSDT", "0"), now)
+    services.prices.feed_ok(Exchange.BINANCE, now)
+    listing = await chat.text("/positions")
+    assert "Marks: entry price for BTCUSDT (no live or manual mark)" in listing
+    assert "No usable binance price: BTCUSDT (price refused: zero or negative)" in listing
+
+    feed(services, Exchange.BYBIT, "BTCUSDT", "59000", age_s=4)
+    listing = await chat.text("/positions")
+    assert "Marks: BTCUSDT 59,000.00 (bybit, 4 s old)" in listing  # never the entry price
+    assert "No usable binance price: BTCUSDT (price refused: zero or negative)" in listing

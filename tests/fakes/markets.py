@@ -24,7 +24,16 @@ from engine.models import Exchange
 from tests.fakes.exchange_server import FakeExchange
 from tests.fakes.serving import Served
 
-__all__ = ["PATHS", "FakeMarkets", "binance_body", "bybit_body", "okx_body"]
+__all__ = [
+    "FUNDING",
+    "OKX_FUNDING",
+    "PATHS",
+    "FakeMarkets",
+    "binance_body",
+    "bybit_body",
+    "okx_body",
+    "okx_funding_body",
+]
 
 PATHS = {
     "binance": ("/fapi/v1/premiumIndex", {}),
@@ -37,14 +46,19 @@ def _ms(at: datetime) -> int:
     return int(at.timestamp() * 1000)
 
 
-def binance_body(prices: Mapping[str, object], at: datetime) -> list[dict[str, Any]]:
+FUNDING = "0.0001"  # every symbol's funding rate unless a test serves another
+
+
+def binance_body(
+    prices: Mapping[str, object], at: datetime, funding: str = FUNDING
+) -> list[dict[str, Any]]:
     rows = [
         {
             "symbol": symbol,
             "markPrice": price,
             "indexPrice": price,
             "estimatedSettlePrice": price,
-            "lastFundingRate": "0.00010000",
+            "lastFundingRate": funding,
             "interestRate": "0.00010000",
             "nextFundingTime": _ms(at) + 3_600_000,
             "time": _ms(at),
@@ -55,14 +69,17 @@ def binance_body(prices: Mapping[str, object], at: datetime) -> list[dict[str, A
     return [row for row in rows if row]
 
 
-def bybit_body(prices: Mapping[str, object], at: datetime) -> dict[str, Any]:
+def bybit_body(
+    prices: Mapping[str, object], at: datetime, funding: str = FUNDING
+) -> dict[str, Any]:
     rows = [
         {
             "symbol": symbol,
             "lastPrice": price,
             "indexPrice": price,
             "markPrice": price,
-            "fundingRate": "0.0001",
+            "fundingRate": funding,
+            "nextFundingTime": str(_ms(at) + 3_600_000),
             "openInterest": "1000",
         }
         for symbol, price in prices.items()
@@ -77,7 +94,7 @@ def bybit_body(prices: Mapping[str, object], at: datetime) -> dict[str, Any]:
     }
 
 
-def okx_body(prices: Mapping[str, object], at: datetime) -> dict[str, Any]:
+def okx_body(prices: Mapping[str, object], at: datetime, funding: str = FUNDING) -> dict[str, Any]:
     rows = [
         {
             "instType": "SWAP",
@@ -91,7 +108,26 @@ def okx_body(prices: Mapping[str, object], at: datetime) -> dict[str, Any]:
     return {"code": "0", "msg": "", "data": rows}
 
 
+def okx_funding_body(
+    prices: Mapping[str, object], at: datetime, funding: str = FUNDING
+) -> dict[str, Any]:
+    """OKX v5 public/funding-rate?instId=ANY: every swap's rate, an 8-hour interval."""
+    settles = _ms(at) + 3_600_000
+    rows = [
+        {
+            "instType": "SWAP",
+            "instId": f"{symbol.removesuffix('USDT')}-USDT-SWAP",
+            "fundingRate": funding,
+            "fundingTime": str(settles),
+            "nextFundingTime": str(settles + 8 * 3_600_000),
+        }
+        for symbol in prices
+    ]
+    return {"code": "0", "msg": "", "data": rows}
+
+
 _BODIES = {"binance": binance_body, "bybit": bybit_body, "okx": okx_body}
+OKX_FUNDING = ("/api/v5/public/funding-rate", {"instId": "ANY"})
 
 
 class FakeMarkets(Served):
@@ -107,14 +143,24 @@ class FakeMarkets(Served):
         """Every feed's base URL: all of them are served here."""
         return dict.fromkeys(FEEDS, self.server.url)
 
-    def set(self, exchange: str, prices: Mapping[str, object], at: datetime) -> None:
-        """Serve these marks (text, as exchanges send them) stamped `at`."""
+    def set(
+        self,
+        exchange: str,
+        prices: Mapping[str, object],
+        at: datetime,
+        funding: str = FUNDING,
+    ) -> None:
+        """Serve these marks (text, as exchanges send them) stamped `at`, each symbol
+        with this funding rate."""
         path, query = PATHS[exchange]
-        self.server.route(path, _BODIES[exchange](prices, at), query=query)
+        self.server.route(path, _BODIES[exchange](prices, at, funding), query=query)
+        if exchange == "okx":
+            path, query = OKX_FUNDING
+            self.server.route(path, okx_funding_body(prices, at, funding), query=query)
 
-    def set_all(self, prices: Mapping[str, object], at: datetime) -> None:
+    def set_all(self, prices: Mapping[str, object], at: datetime, funding: str = FUNDING) -> None:
         for exchange in PATHS:
-            self.set(exchange, prices, at)
+            self.set(exchange, prices, at, funding)
 
     def fail(self, exchange: str, status: int = 500, body: Any = b"") -> None:
         path, query = PATHS[exchange]

@@ -2,7 +2,10 @@
 
 * Marks: `GET /v5/market/tickers?category=linear`, {"retCode": 0, "result":
   {"category": "linear", "list": [{"symbol", "markPrice" (text), ...}]}, "time": ms};
-  USDC perpetuals ("BTCPERP") are left out by the profile's naming.
+  USDC perpetuals ("BTCPERP") are left out by the profile's naming. Each item also
+  carries `fundingRate`, `nextFundingTime` (ms text) and, on newer answers,
+  `fundingIntervalHour` (else 8 h; the instruments' `fundingInterval` in minutes is
+  not fetched every tick).
 * Daily candles: `GET /v5/market/kline?category=linear&symbol=BTCUSDT&interval=D&limit=N`,
   {"retCode": 0, "result": {"list": [[start (ms text), open, high, low, close, ...]]}},
   newest first.
@@ -13,6 +16,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot.feeds.base import HttpVenue, RawMark, listed, marks_of
+from bot.feeds.funding import RawFunding, interval_hours
 from engine.exchanges import profile
 from engine.models import Exchange
 
@@ -28,6 +32,13 @@ def _result_list(payload: Any) -> list[Any]:
     return listed(result.get("list") if isinstance(result, dict) else None)
 
 
+def _funding(item: dict[str, Any]) -> RawFunding | None:
+    if "fundingRate" not in item:
+        return None
+    interval = interval_hours(item.get("fundingIntervalHour"))
+    return RawFunding(item["fundingRate"], item.get("nextFundingTime"), interval)
+
+
 class BybitSource(HttpVenue):
     exchange = Exchange.BYBIT
 
@@ -35,7 +46,9 @@ class BybitSource(HttpVenue):
         params = {"category": "linear"}
         payload = await self._get("/v5/market/tickers", params)
         items = _result_list(payload)
-        return marks_of(items, _NAMING, "symbol", "markPrice", None, payload.get("time"))
+        return marks_of(
+            items, _NAMING, "symbol", "markPrice", None, payload.get("time"), funding=_funding
+        )
 
     async def daily_candles(self, symbol: str, limit: int) -> list[Any]:
         params = {
