@@ -83,7 +83,8 @@ async def test_a_wrong_funding_line_says_so_and_changes_nothing(
 async def test_a_cross_position_takes_no_funding_of_its_own(chat: Chat) -> None:
     await chat.send("/mode 1 cross")
     reply = await chat.text("/margin 1 -funding 12.5")
-    assert reply.startswith("That value of margin cannot be used.")  # as for +200
+    # as for +200: a cross position's funding is already in the shared wallet balance
+    assert reply.startswith("#1 is a cross position: it has no margin of its own")
 
 
 async def test_positions_show_the_funding_and_the_drift_of_each_isolated_position(
