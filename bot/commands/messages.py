@@ -96,6 +96,13 @@ BEYOND_PARTIAL_TABLE = N_(
 )
 
 
+# hedge mode: the long and the short of one market must share a margin mode
+MIXED_HEDGE_MODES = N_(
+    "In hedge mode the long and the short of {symbol} share one margin mode: "
+    "give this one the same mode (iso or cross)."
+)
+
+
 def usage_blocks(tr: Translator, command: Command[Any]) -> list[Paragraph]:
     return [
         Paragraph(tr("Syntax: {syntax}", syntax=command.syntax)),
@@ -128,6 +135,8 @@ def engine_error_reply(tr: Translator, error: EngineError, command: Command[Any]
         template = INVALID_INPUT.get(params.get("reason", ""), GENERIC_INVALID)
     elif params.get("reason") == "beyond_partial_table":
         template = BEYOND_PARTIAL_TABLE
+    elif params.get("reason") == "mixed_margin_modes":
+        template = MIXED_HEDGE_MODES
     else:
         template = ENGINE_ERRORS.get(error.code, GENERIC_INVALID)
     blocks: list[Paragraph] = [Paragraph(tr(template, **params))]

@@ -48,7 +48,8 @@ async def existing_position(ctx: Context, typed: OpenPosition) -> Reply | None:
     opened = _as_ordered(fill.opened, intent)
     if not intent.confirmed:
         return _flip_question(ctx, item, fill, opened, _order_line(intent, qty, price))
-    wallet = await book(ctx, stored, item.seq, Change.REVERSE_POSITION, fill.reduction, opened)
+    change, side = Change.REVERSE_POSITION, intent.side.value
+    wallet = await book(ctx, stored, item.seq, change, fill.reduction, opened, side)
     reply = await closed_reply(ctx, item.seq, item.position, fill.reduction, wallet)
     line = position_line(ctx.tr, str(item.seq), opened)
     opened_text = Paragraph(ctx.tr("Opened {line}.", line=line))

@@ -82,6 +82,7 @@ async def book(
     change: Change,
     done: Reduction,
     position: Position | None,
+    command: str = "close",
 ) -> Decimal:
     """Store a trade's result: position `seq` becomes `position` (None: closed) and the
     wallet takes the PnL, once the engine accepted the result; a loss the wallet cannot
@@ -91,7 +92,7 @@ async def book(
         tr = ctx.tr
         raise ParseError(
             "loss_exceeds_wallet",
-            "close",
+            command,
             loss=tr.money(-done.realized_pnl),
             wallet=tr.money(stored.wallet_balance),
         )

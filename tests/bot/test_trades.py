@@ -232,3 +232,16 @@ async def test_a_partial_close_in_russian(chat: Chat) -> None:
     balance = ru.money(Decimal("10200"))
     assert f"Реализованный PnL +200,00 USDT зачислен на кошелёк: баланс {balance} USDT." in closed
     assert "Осталось 0,4 BTCUSDT" in closed
+
+
+async def test_hedge_legs_in_two_margin_modes_are_refused_in_those_words(chat: Chat) -> None:
+    await _btc_long(chat)
+    await chat.text("/hedge on")
+
+    reply = await chat.send("/short BTC 0.3 @ 59000 x10 cross")
+
+    assert reply.is_error
+    assert "In hedge mode the long and the short of BTCUSDT share one margin mode" in (
+        reply.plain_text()
+    )
+    assert "1 position," in await chat.text("/positions")
