@@ -6,11 +6,15 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+import pytest
+
 from bot.i18n import Catalogs
+from bot.parsing import ParseError
+from bot.parsing.intents import AddToPosition, ClosePosition, Intent, SetHedge
 from bot.services import Services
 from engine.margin import evaluate
 from engine.tiers import TierBook
-from tests.bot.conftest import Chat
+from tests.bot.conftest import Chat, parse
 from tests.engine.builders import portfolio, position
 
 TR = Catalogs().translator("en")
@@ -245,3 +249,57 @@ async def test_hedge_legs_in_two_margin_modes_are_refused_in_those_words(chat: C
         reply.plain_text()
     )
     assert "1 position," in await chat.text("/positions")
+
+
+async def test_a_loss_larger_than_the_wallet_is_refused_and_nothing_changes(chat: Chat) -> None:
+    await chat.text("/balance 3100")
+    await chat.text("/long BTC 0.5 @ 60000 x10 iso")
+
+    reply = await chat.send("/close 1 @ 50000")
+
+    # (50,000 - 60,000) x 0.5 = -5,000, more than the 3,100 wallet
+    assert reply.is_error
+    assert "That close loses 5,000.00 USDT, more than the wallet balance of 3,100.00" in (
+        reply.plain_text()
+    )
+    assert "Wallet balance: 3,100.00 USDT" in await chat.text("/balance")
+    assert "#1 BTCUSDT long 0.5 @ 60,000.00" in await chat.text("/positions")
+
+
+D = Decimal
+
+
+@pytest.mark.parametrize(
+    ("line", "intent"),
+    [
+        ("/close 1 50%", ClosePosition(seq=1, percent=D(50))),
+        ("/close 1 0.1", ClosePosition(seq=1, qty=D("0.1"))),
+        ("/close 1 0.1 @ 64k", ClosePosition(seq=1, qty=D("0.1"), price=D(64000))),
+        ("/close btc at 64000", ClosePosition(symbol="BTCUSDT", price=D(64000))),
+        ("/add 1 0.2 @ 58000", AddToPosition(1, D("0.2"), D(58000))),
+        ("/add #2 0.2", AddToPosition(2, D("0.2"))),
+        ("/hedge", SetHedge(None)),
+        ("/hedge on", SetHedge(True)),
+        ("/hedge off", SetHedge(False)),
+    ],
+)
+def test_the_trades_grammars(line: str, intent: Intent) -> None:
+    assert parse(line) == intent
+
+
+@pytest.mark.parametrize(
+    ("line", "code"),
+    [
+        ("/close 1 150%", "bad_percent"),
+        ("/close 1 0", "not_positive"),
+        ("/close 1 0.1 @", "missing_value"),
+        ("/add 1", "missing_argument"),
+        ("/add 1 0.2 @ 58000 x", "unexpected"),
+        ("/hedge maybe", "unexpected"),
+    ],
+)
+def test_the_trades_grammars_refuse_in_codes(line: str, code: str) -> None:
+    with pytest.raises(ParseError) as raised:
+        parse(line)
+
+    assert raised.value.code == code
