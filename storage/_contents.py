@@ -69,8 +69,11 @@ class Leg:
 
 @dataclass(frozen=True, slots=True)
 class State:
+    """A portfolio's contents: what a change replaces and an undo snapshot restores."""
+
     wallet_balance: Decimal
-    legs: tuple[Leg, ...] = ()
+    legs: tuple[Leg, ...]
+    position_mode: PositionMode
 
 
 def normalize(position: Position) -> Position:
@@ -80,14 +83,18 @@ def normalize(position: Position) -> Position:
     return build(Position, fields)
 
 
-def validate(state: State, mode: PositionMode) -> None:
-    """Raise the engine's error if the state is not a valid portfolio under `mode`."""
+def validate(state: State) -> None:
+    """Raise the engine's error if the state is not a valid portfolio under its mode."""
     positions = [
         leg.position.model_copy(update={"id": str(seq)}) for seq, leg in enumerate(state.legs, 1)
     ]
     build(
         Portfolio,
-        {"position_mode": mode, "wallet_balance": state.wallet_balance, "positions": positions},
+        {
+            "position_mode": state.position_mode,
+            "wallet_balance": state.wallet_balance,
+            "positions": positions,
+        },
     )
 
 
@@ -122,10 +129,18 @@ def _field(record: sqlite3.Row | dict[str, Any], field: str) -> Any:
 def state_to_json(state: State) -> str:
     """The undo snapshot: every number as a decimal string."""
     legs = [{**_record(leg.position), "created_at": leg.created_at} for leg in state.legs]
-    return json.dumps({"wallet_balance": str(state.wallet_balance), "positions": legs})
+    return json.dumps(
+        {
+            "wallet_balance": str(state.wallet_balance),
+            "position_mode": state.position_mode.value,
+            "positions": legs,
+        }
+    )
 
 
-def state_from_json(text: str) -> State:
+def state_from_json(text: str, mode: PositionMode) -> State:
+    """A snapshot back as a state; one taken before snapshots held the position mode
+    (migration 0007) keeps `mode`, the portfolio's current one."""
     data = json.loads(text)
     return State(
         to_decimal(data["wallet_balance"], "wallet_balance"),
@@ -133,16 +148,17 @@ def state_from_json(text: str) -> State:
             Leg(position_from_record(item, seq), item.get("created_at"))
             for seq, item in enumerate(data["positions"], 1)
         ),
+        PositionMode(data.get("position_mode", mode)),
     )
 
 
 async def active_ref(
     conn: aiosqlite.Connection, user_id: int
 ) -> tuple[PortfolioRef, str, PositionMode]:
-    """The user's active portfolio (reference and name) and the user's position mode."""
+    """The user's active portfolio: reference, name and position mode."""
     row = await fetch_one(
         conn,
-        "SELECT p.id, p.name, u.position_mode FROM users u"
+        "SELECT p.id, p.name, p.position_mode FROM users u"
         " JOIN portfolios p ON p.id = u.active_portfolio_id AND p.user_id = u.id"
         " WHERE u.id = ?",
         (user_id,),
@@ -152,15 +168,13 @@ async def active_ref(
     return PortfolioRef(user_id, row["id"]), row["name"], PositionMode(row["position_mode"])
 
 
-async def load_active(
-    conn: aiosqlite.Connection, user_id: int
-) -> tuple[PortfolioRef, str, PositionMode, State]:
-    """The active portfolio, its name, the user's position mode and its contents, in ONE
+async def load_active(conn: aiosqlite.Connection, user_id: int) -> tuple[PortfolioRef, str, State]:
+    """The active portfolio, its name and its contents (position mode included), in ONE
     query: every statement is a round trip to the database thread, the costliest step."""
     columns = ", ".join(f"pos.{name}" for name in POSITION_FIELDS)
     rows = await fetch_all(
         conn,
-        "SELECT p.id AS portfolio_id, p.name, p.wallet_balance, u.position_mode,"
+        "SELECT p.id AS portfolio_id, p.name, p.wallet_balance, p.position_mode,"
         f" pos.seq, pos.created_at, {columns}"
         " FROM users u"
         " JOIN portfolios p ON p.id = u.active_portfolio_id AND p.user_id = u.id"
@@ -176,15 +190,15 @@ async def load_active(
         for row in rows
         if row["seq"] is not None
     )
-    state = State(to_decimal(head["wallet_balance"], "wallet_balance"), legs)
-    ref = PortfolioRef(user_id, head["portfolio_id"])
-    return ref, head["name"], PositionMode(head["position_mode"]), state
+    wallet = to_decimal(head["wallet_balance"], "wallet_balance")
+    state = State(wallet, legs, PositionMode(head["position_mode"]))
+    return PortfolioRef(user_id, head["portfolio_id"]), head["name"], state
 
 
 async def load_state(conn: aiosqlite.Connection, ref: PortfolioRef) -> State:
     head = await fetch_one(
         conn,
-        "SELECT wallet_balance FROM portfolios WHERE id = ? AND user_id = ?",
+        "SELECT wallet_balance, position_mode FROM portfolios WHERE id = ? AND user_id = ?",
         (ref.id, ref.user_id),
     )
     if head is None:
@@ -196,21 +210,26 @@ async def load_state(conn: aiosqlite.Connection, ref: PortfolioRef) -> State:
         (ref.id, ref.user_id),
     )
     legs = tuple(Leg(position_from_record(row, row["seq"]), row["created_at"]) for row in rows)
-    return State(to_decimal(head["wallet_balance"], "wallet_balance"), legs)
+    wallet = to_decimal(head["wallet_balance"], "wallet_balance")
+    return State(wallet, legs, PositionMode(head["position_mode"]))
 
 
 async def write_state(
     conn: aiosqlite.Connection, ref: PortfolioRef, state: State, before: State | None = None
 ) -> None:
-    """Store the portfolio's balance and positions (numbered 1..n).
+    """Store the portfolio's balance, position mode and positions (numbered 1..n).
 
     With `before` (what is stored now), only the part that changed is written:
     each statement is a round trip to the database thread.
     """
-    if before is None or before.wallet_balance != state.wallet_balance:
+    if before is None or (before.wallet_balance, before.position_mode) != (
+        state.wallet_balance,
+        state.position_mode,
+    ):
         cursor = await conn.execute(
-            "UPDATE portfolios SET wallet_balance = ? WHERE id = ? AND user_id = ?",
-            (str(state.wallet_balance), ref.id, ref.user_id),
+            "UPDATE portfolios SET wallet_balance = ?, position_mode = ?"
+            " WHERE id = ? AND user_id = ?",
+            (str(state.wallet_balance), state.position_mode.value, ref.id, ref.user_id),
         )
         if cursor.rowcount != 1:
             raise NotFound(what="portfolio", portfolio_id=ref.id)

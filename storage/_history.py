@@ -10,6 +10,7 @@ from enum import StrEnum
 
 import aiosqlite
 
+from engine.models import PositionMode
 from storage._contents import PortfolioRef, State, state_from_json, state_to_json
 from storage.db import fetch_one
 
@@ -28,6 +29,11 @@ class Change(StrEnum):
     SET_MODE_ALL = "set_mode_all"
     RESET = "reset"
     DELETE_PORTFOLIO = "delete_portfolio"  # /portfolio delete: undone by storage._deleted
+    ADD_TO_POSITION = "add_to_position"  # averaged in
+    REDUCE_POSITION = "reduce_position"  # partly closed, PnL booked
+    CLOSE_POSITION = "close_position"  # closed, PnL booked
+    REVERSE_POSITION = "reverse_position"  # closed and the rest opened on the other side
+    SET_POSITION_MODE = "set_position_mode"  # hedge on or off
 
 
 async def remember(
@@ -46,8 +52,11 @@ async def remember(
     )
 
 
-async def pop_latest(conn: aiosqlite.Connection, ref: PortfolioRef) -> tuple[Change, State] | None:
-    """Take the newest snapshot off the portfolio's history; None when it is empty."""
+async def pop_latest(
+    conn: aiosqlite.Connection, ref: PortfolioRef, mode: PositionMode
+) -> tuple[Change, State] | None:
+    """Take the newest snapshot off the portfolio's history; None when it is empty. `mode`
+    is the portfolio's current position mode, for a snapshot older than the mode's column."""
     row = await fetch_one(
         conn,
         "SELECT id, description, snapshot FROM history"
@@ -57,7 +66,7 @@ async def pop_latest(conn: aiosqlite.Connection, ref: PortfolioRef) -> tuple[Cha
     if row is None:
         return None
     await conn.execute("DELETE FROM history WHERE id = ? AND user_id = ?", (row["id"], ref.user_id))
-    return Change(row["description"]), state_from_json(row["snapshot"])
+    return Change(row["description"]), state_from_json(row["snapshot"], mode)
 
 
 async def latest_id(conn: aiosqlite.Connection, ref: PortfolioRef) -> int | None:

@@ -9,7 +9,7 @@ another user's portfolio behaves exactly like one that does not exist.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 import aiosqlite
@@ -61,6 +61,7 @@ class StoredPortfolio:
     name: str
     wallet_balance: Decimal
     positions: tuple[StoredPosition, ...]
+    position_mode: PositionMode = PositionMode.ONE_WAY  # hedge: a long and a short per symbol
 
     @property
     def engine_positions(self) -> tuple[Position, ...]:
@@ -92,7 +93,7 @@ class StoredPortfolio:
             )
         data = {
             "exchange": user.exchange,
-            "position_mode": user.position_mode,
+            "position_mode": self.position_mode,
             "wallet_balance": self.wallet_balance if wallet is None else wallet,
             "positions": priced,
             "custom": user.custom_rates,
@@ -145,7 +146,7 @@ class PortfolioRepository:
 
     async def active(self, user_id: int) -> StoredPortfolio:
         async with self._db.statement() as conn:  # load_active is one statement
-            ref, name, _, state = await load_active(conn, user_id)
+            ref, name, state = await load_active(conn, user_id)
             return _stored(ref, name, state)
 
     async def get(self, user_id: int, portfolio_id: int) -> StoredPortfolio:
@@ -213,13 +214,15 @@ class PortfolioRepository:
 
     async def set_balance(self, user_id: int, amount: Decimal | str | int) -> None:
         balance = to_decimal(amount, "wallet_balance")
-        await self._change(user_id, Change.SET_BALANCE, lambda s: State(balance, s.legs))
+        await self._change(
+            user_id, Change.SET_BALANCE, lambda s: replace(s, wallet_balance=balance)
+        )
 
     async def add_position(self, user_id: int, position: Position) -> int:
         """Append a position; returns its number."""
         leg = Leg(normalize(position))
         _, after = await self._change(
-            user_id, Change.ADD_POSITION, lambda s: State(s.wallet_balance, (*s.legs, leg))
+            user_id, Change.ADD_POSITION, lambda s: replace(s, legs=(*s.legs, leg))
         )
         return len(after.legs)
 
@@ -230,8 +233,7 @@ class PortfolioRepository:
         def edit(state: State) -> State:
             index = _index(state, seq)
             replaced = Leg(position, state.legs[index].created_at)
-            legs = (*state.legs[:index], replaced, *state.legs[index + 1 :])
-            return State(state.wallet_balance, legs)
+            return replace(state, legs=(*state.legs[:index], replaced, *state.legs[index + 1 :]))
 
         await self._change(user_id, Change.REPLACE_POSITION, edit)
 
@@ -240,7 +242,7 @@ class PortfolioRepository:
 
         def edit(state: State) -> State:
             index = _index(state, seq)
-            return State(state.wallet_balance, state.legs[:index] + state.legs[index + 1 :])
+            return replace(state, legs=state.legs[:index] + state.legs[index + 1 :])
 
         before, _ = await self._change(user_id, Change.REMOVE_POSITION, edit)
         return before.legs[seq - 1].position
@@ -254,13 +256,39 @@ class PortfolioRepository:
             return Leg(normalize(position), leg.created_at)
 
         def edit(state: State) -> State:
-            return State(state.wallet_balance, tuple(switched(leg) for leg in state.legs))
+            return replace(state, legs=tuple(switched(leg) for leg in state.legs))
 
         await self._change(user_id, Change.SET_MODE_ALL, edit)
 
     async def reset(self, user_id: int) -> None:
-        """Empty the active portfolio: no positions, zero balance (undoable)."""
-        await self._change(user_id, Change.RESET, lambda _: State(ZERO))
+        """Empty the active portfolio: no positions, zero balance (undoable); the position
+        mode stays."""
+        await self._change(user_id, Change.RESET, lambda s: State(ZERO, (), s.position_mode))
+
+    async def set_position_mode(self, user_id: int, mode: PositionMode) -> None:
+        """Hedge mode on or off for the active portfolio (undoable); one-way is refused
+        (PositionModeConflict) while a symbol holds a long and a short."""
+        mode = PositionMode(mode)
+        await self._change(
+            user_id, Change.SET_POSITION_MODE, lambda s: replace(s, position_mode=mode)
+        )
+
+    async def update_position_and_balance(
+        self, user_id: int, change: Change, seq: int, position: Position | None, pnl: Decimal
+    ) -> Decimal:
+        """A trade on position `seq` as one undoable change: the position becomes
+        `position` (None: closed, the ones after it move up a number) and `pnl` is booked
+        into the wallet. Returns the new wallet balance."""
+        replaced = None if position is None else normalize(position)
+
+        def edit(state: State) -> State:
+            index = _index(state, seq)
+            kept = () if replaced is None else (Leg(replaced, state.legs[index].created_at),)
+            legs = (*state.legs[:index], *kept, *state.legs[index + 1 :])
+            return replace(state, wallet_balance=state.wallet_balance + pnl, legs=legs)
+
+        _, after = await self._change(user_id, change, edit)
+        return after.wallet_balance
 
     async def undo(self, user_id: int) -> Change | None:
         """What `undo_last` reverted, or None."""
@@ -277,13 +305,13 @@ class PortfolioRepository:
             deletion = await latest_deletion(conn, user_id)
             newest = await latest_id(conn, ref)
             if deletion is not None and (newest is None or deletion.history_id > newest):
-                await _restore(conn, deletion, mode)
+                await _restore(conn, deletion)
                 return Undone(Change.DELETE_PORTFOLIO, deletion.name)
-            latest = await pop_latest(conn, ref)
+            latest = await pop_latest(conn, ref, mode)
             if latest is None:
                 return None
             change, state = latest
-            validate(state, mode)  # e.g. a hedge snapshot after switching to one-way
+            validate(state)
             await write_state(conn, ref, state)
             return Undone(change, name)
 
@@ -296,9 +324,9 @@ class PortfolioRepository:
         one round trip to the database thread."""
 
         async def body(conn: aiosqlite.Connection) -> tuple[State, State]:
-            ref, _, mode, before = await load_active(conn, user_id)
+            ref, _, before = await load_active(conn, user_id)
             after = edit(before)
-            validate(after, mode)
+            validate(after)
             await remember(conn, ref, change, before)
             await write_state(conn, ref, after, before)
             return before, after
@@ -306,8 +334,8 @@ class PortfolioRepository:
         return await self._db.atomic(body)
 
 
-async def _restore(conn: aiosqlite.Connection, deletion: Deletion, mode: PositionMode) -> None:
-    """A deleted portfolio back, if it still fits: the limit and the position mode."""
+async def _restore(conn: aiosqlite.Connection, deletion: Deletion) -> None:
+    """A deleted portfolio back, if it still fits: the limit (and its own position mode)."""
     count = await fetch_one(
         conn,
         f"SELECT count(*) AS n FROM portfolios WHERE user_id = ? AND {LIVE}",
@@ -315,13 +343,13 @@ async def _restore(conn: aiosqlite.Connection, deletion: Deletion, mode: Positio
     )
     if count is not None and count["n"] >= MAX_PORTFOLIOS:
         raise Conflict("too_many_portfolios", limit=MAX_PORTFOLIOS)
-    validate(await load_state(conn, deletion.ref), mode)
+    validate(await load_state(conn, deletion.ref))
     await restore(conn, deletion)
 
 
 def _stored(ref: PortfolioRef, name: str, state: State) -> StoredPortfolio:
     positions = tuple(StoredPosition(seq, leg.position) for seq, leg in enumerate(state.legs, 1))
-    return StoredPortfolio(ref.id, name, state.wallet_balance, positions)
+    return StoredPortfolio(ref.id, name, state.wallet_balance, positions, state.position_mode)
 
 
 def _index(state: State, seq: int) -> int:

@@ -22,11 +22,10 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import aiosqlite
 
 from engine.errors import InvalidInput
-from engine.models import CustomRates, Exchange, MarginMode, PositionMode, build
+from engine.models import CustomRates, Exchange, MarginMode, build
 from engine.numbers import ONE, ZERO, to_decimal
-from storage._contents import PortfolioRef, load_state, validate
 from storage._json import dumps_exact
-from storage.db import Database, fetch_all, fetch_one, insert
+from storage.db import Database, fetch_one, insert
 from storage.errors import NotFound
 
 __all__ = ["DEFAULT_PORTFOLIO", "SETTINGS", "User", "UserRepository"]
@@ -46,7 +45,6 @@ class User:
     risk_profile: Mapping[str, Any] | None
     default_leverage: Decimal
     default_margin_mode: MarginMode
-    position_mode: PositionMode
     custom_mmr: Decimal | None
     custom_maintenance_amount: Decimal | None
     custom_fee_rate: Decimal | None
@@ -145,7 +143,7 @@ class UserRepository:
         """Change settings by name (see SETTINGS); one transaction, all or nothing.
 
         Cross-field rules are checked against the result: custom rates must form
-        valid `CustomRates`, and a new position mode must fit every portfolio.
+        valid `CustomRates`. (The position mode is a portfolio's: `PortfolioRepository`.)
         """
         columns = {name: _setter(name)(value) for name, value in fields.items()}
         async with self._db.transaction() as conn:
@@ -157,8 +155,6 @@ class UserRepository:
                 )
             user = await _fetch(conn, user_id)
             _check_custom_rates(user)
-            if "position_mode" in columns:
-                await _check_position_mode(conn, user)
         return self._remember(user)
 
 
@@ -235,7 +231,6 @@ SETTINGS: Mapping[str, Callable[[object], str | None]] = {
     "risk_profile": _risk_profile,
     "default_leverage": _leverage,
     "default_margin_mode": partial(_choice, MarginMode, "default_margin_mode"),
-    "position_mode": partial(_choice, PositionMode, "position_mode"),
     "custom_mmr": partial(_optional_decimal, "custom_mmr"),
     "custom_maintenance_amount": partial(_optional_decimal, "custom_maintenance_amount"),
     "custom_fee_rate": partial(_optional_decimal, "custom_fee_rate"),
@@ -260,15 +255,6 @@ def _check_custom_rates(user: User) -> None:
         raise InvalidInput(**{**error.params, "field": f"custom_{error.params['field']}"}) from None
 
 
-async def _check_position_mode(conn: aiosqlite.Connection, user: User) -> None:
-    """Switching to one-way with a long and a short on one symbol would be refused."""
-    rows = await fetch_all(
-        conn, "SELECT id FROM portfolios WHERE user_id = ? AND deleted_at IS NULL", (user.id,)
-    )
-    for row in rows:
-        validate(await load_state(conn, PortfolioRef(user.id, row["id"])), user.position_mode)
-
-
 def user_from_row(row: sqlite3.Row) -> User:
     """A row of users as a User."""
 
@@ -285,7 +271,6 @@ def user_from_row(row: sqlite3.Row) -> User:
         risk_profile=None if profile is None else json.loads(profile),
         default_leverage=Decimal(row["default_leverage"]),
         default_margin_mode=MarginMode(row["default_margin_mode"]),
-        position_mode=PositionMode(row["position_mode"]),
         custom_mmr=decimal("custom_mmr"),
         custom_maintenance_amount=decimal("custom_maintenance_amount"),
         custom_fee_rate=decimal("custom_fee_rate"),

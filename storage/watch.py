@@ -11,6 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
+from engine.models import PositionMode
 from storage._contents import POSITION_FIELDS, position_from_record
 from storage.alert_settings import AlertSettings, settings_from_row
 from storage.db import Database, fetch_all, owned_by
@@ -42,27 +43,31 @@ async def watched(db: Database, *owners: int) -> list[Watched]:
         )
         rows = await fetch_all(
             conn,
-            "SELECT p.user_id, p.id AS portfolio_id, p.name, p.wallet_balance, pos.seq,"
+            "SELECT p.user_id, p.id AS portfolio_id, p.name, p.wallet_balance, p.position_mode,"
+            " pos.seq,"
             f" {columns} FROM portfolios p LEFT JOIN positions pos ON pos.portfolio_id = p.id"
             f" WHERE p.deleted_at IS NULL{owned_by('p.user_id', owners, 'AND')}"
             " ORDER BY p.user_id, p.id, pos.seq",
             owners,
         )
-    by_user: dict[int, dict[int, tuple[str, Decimal, list[StoredPosition]]]] = defaultdict(dict)
+    by_user: dict[int, dict[int, tuple[str, Decimal, PositionMode, list[StoredPosition]]]] = (
+        defaultdict(dict)
+    )
     for row in rows:
+        mode = PositionMode(row["position_mode"])
         portfolio = by_user[row["user_id"]].setdefault(
-            row["portfolio_id"], (row["name"], Decimal(row["wallet_balance"]), [])
+            row["portfolio_id"], (row["name"], Decimal(row["wallet_balance"]), mode, [])
         )
         if row["seq"] is not None:
-            portfolio[2].append(StoredPosition(row["seq"], position_from_record(row, row["seq"])))
+            portfolio[3].append(StoredPosition(row["seq"], position_from_record(row, row["seq"])))
     found_settings = {row["user_id"]: settings_from_row(row) for row in settings}
     return [
         Watched(
             user=user_from_row(row),
             settings=found_settings.get(row["id"], AlertSettings()),
             portfolios=tuple(
-                StoredPortfolio(pid, name, wallet, tuple(positions))
-                for pid, (name, wallet, positions) in by_user[row["id"]].items()
+                StoredPortfolio(pid, name, wallet, tuple(positions), mode)
+                for pid, (name, wallet, mode, positions) in by_user[row["id"]].items()
             ),
         )
         for row in users

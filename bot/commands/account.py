@@ -24,6 +24,11 @@ _UNDONE = {
     Change.SET_MODE_ALL: N_("Undone: the margin modes are as they were."),
     Change.RESET: N_("Undone: the reset. Everything is back."),
     Change.DELETE_PORTFOLIO: N_("Undone: portfolio “{name}” is back."),
+    Change.ADD_TO_POSITION: N_("Undone: the addition; the size and entry are as they were."),
+    Change.REDUCE_POSITION: N_("Undone: the partial close; the size and wallet are as they were."),
+    Change.CLOSE_POSITION: N_("Undone: the position is back and the wallet as it was."),
+    Change.REVERSE_POSITION: N_("Undone: the position is back on its side, the wallet as it was."),
+    Change.SET_POSITION_MODE: N_("Undone: hedge mode is as it was."),
 }
 
 

@@ -36,6 +36,20 @@ PARSE_ERRORS: Mapping[str, str] = {
     "bad_symbol": N_("“{token}” is not a market symbol."),
     "unit_mismatch": N_("The size is in {unit} but the market is {symbol}."),
     "bad_position_number": N_("“{token}” is not a position number: see /positions."),
+    "no_position": N_("You have no {coin} position: see /positions."),
+    "two_positions": N_("{symbol} has a long and a short ({n}): name one by its number."),
+    "exceeds_position": N_(
+        "You hold {size} {symbol}: a close of {qty} is more than that. "
+        "An order on the other side (/long or /short) can close and reverse it."
+    ),
+    "loss_exceeds_wallet": N_(
+        "That close loses {loss} USDT, more than the wallet balance of {wallet} USDT: "
+        "the exchange would have liquidated first. Check the price, or raise the balance."
+    ),
+    "hedge_both_sides": N_(
+        "Hedge mode stays on: {symbols} holds a long and a short, and one-way mode keeps one "
+        "position per market. Close one side first (/close N), then /hedge off."
+    ),
     "bad_leverage": N_("“{token}” is not a leverage: write 20 or 20x."),
     "leverage_too_high": N_(
         "“{token}” is more leverage than any exchange offers: the most is {limit}x."
@@ -58,8 +72,8 @@ ENGINE_ERRORS: Mapping[str, str] = {
         "{leverage}x is more than {symbol} allows at this size: the most is {max_leverage}x."
     ),
     "position_mode_conflict": N_(
-        "{symbol} already has a position. Close it first, or use "
-        "hedge mode to hold a long and a short together."
+        "{symbol} already has a position. Close it first, or turn on hedge mode with "
+        "/hedge on to hold a long and a short together."
     ),
     "tier_data_error": N_("I have no margin table for {symbol} on this exchange."),
 }
@@ -79,6 +93,13 @@ GENERIC_INVALID = N_("That value of {field} cannot be used.")
 BEYOND_PARTIAL_TABLE = N_(
     "The {symbol} margin table I have for this exchange (as of {as_of}) stops below this "
     "position's size, so I can't compute its margin exactly. Try a smaller size."
+)
+
+
+# hedge mode: the long and the short of one market must share a margin mode
+MIXED_HEDGE_MODES = N_(
+    "In hedge mode the long and the short of {symbol} share one margin mode: "
+    "give this one the same mode (iso or cross)."
 )
 
 
@@ -114,6 +135,8 @@ def engine_error_reply(tr: Translator, error: EngineError, command: Command[Any]
         template = INVALID_INPUT.get(params.get("reason", ""), GENERIC_INVALID)
     elif params.get("reason") == "beyond_partial_table":
         template = BEYOND_PARTIAL_TABLE
+    elif params.get("reason") == "mixed_margin_modes":
+        template = MIXED_HEDGE_MODES
     else:
         template = ENGINE_ERRORS.get(error.code, GENERIC_INVALID)
     blocks: list[Paragraph] = [Paragraph(tr(template, **params))]

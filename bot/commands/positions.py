@@ -8,19 +8,18 @@ from bot.commands.checks import concerns, question
 from bot.commands.command import Feature, always
 from bot.commands.context import Context, other_mode_prices
 from bot.commands.contracts import (
-    contract_symbol,
     conversion_note,
     converted,
     resolve,
     unknown_symbol_reply,
 )
 from bot.commands.cross_margin import cross_margin_reply
+from bot.commands.netting import existing_position
 from bot.feeds.book import MarkQuote
 from bot.i18n import N_, Translator
 from bot.parsing import ParseError, position, simple
 from bot.parsing.intents import (
     AdjustMargin,
-    ClosePosition,
     OpenPosition,
     SetLeverage,
     SetMode,
@@ -43,7 +42,6 @@ from storage.portfolios import StoredPortfolio
 
 __all__ = [
     "adjust_margin",
-    "close",
     "commands",
     "open_position",
     "set_leverage",
@@ -100,6 +98,9 @@ commands = Feature()
     (f"/short {_OPEN_SYNTAX}", "/short ETH 3 @ 3100 20x cross"), N_("Add a short position.")
 )
 async def open_position(ctx: Context, typed: OpenPosition) -> Reply:
+    held = await existing_position(ctx, typed)  # a held symbol: average in, reduce or flip
+    if held is not None:
+        return held
     tr = ctx.tr
     found = resolve(ctx, typed.symbol)
     if isinstance(found, UnknownSymbol):
@@ -198,22 +199,6 @@ def _find(stored: StoredPortfolio, seq: int | None, symbols: tuple[str, ...], co
             return item.seq
     typed = symbols[-1] if symbols else str(seq)
     raise ParseError("bad_position_number", command, token=typed)
-
-
-@commands.command("close", simple.close, aliases=("cl",)).help(
-    ("/close N|SYMBOL", "/close 2 · /close btc"), N_("Remove a position by its number or symbol.")
-)
-async def close(ctx: Context, intent: ClosePosition) -> Reply:
-    stored = await ctx.stored()
-    # the contract the symbol means, or the name as typed (a position stored under it)
-    symbols = () if intent.symbol is None else (contract_symbol(ctx, intent.symbol), intent.symbol)
-    seq = _find(stored, intent.seq, symbols, "close")
-    removed = await ctx.services.portfolios.remove_position(ctx.user.id, seq)
-    await ctx.changed()
-    text = ctx.tr(
-        "Closed {line}. /undo brings it back.", line=position_line(ctx.tr, str(seq), removed)
-    )
-    return Reply((Paragraph(text),), private_only=True)
 
 
 async def _replace(

@@ -13,13 +13,25 @@ missing.
 
 from __future__ import annotations
 
-from bot.commands import account, advice, alerts, analysis, chart, faq, positions, prices, settings
+from bot.commands import (
+    account,
+    advice,
+    alerts,
+    analysis,
+    chart,
+    faq,
+    positions,
+    prices,
+    settings,
+    trades,
+)
 from bot.commands.command import Registry
 
 __all__ = ["FEATURES", "REGISTRY"]
 
 FEATURES = (
     positions.commands,
+    trades.commands,
     account.commands,
     analysis.commands,
     advice.commands,

@@ -11,6 +11,7 @@ from engine.profile import Experience, Style
 from engine.scenarios import Shock
 
 __all__ = [
+    "AddToPosition",
     "AdjustMargin",
     "Alerts",
     "Calc",
@@ -28,6 +29,7 @@ __all__ = [
     "SetBalance",
     "SetDefaults",
     "SetExchange",
+    "SetHedge",
     "SetLanguage",
     "SetLeverage",
     "SetMode",
@@ -87,6 +89,21 @@ class ShowPositions(Intent):
 class ClosePosition(Intent):
     seq: int | None = None
     symbol: str | None = None
+    qty: Decimal | None = None  # part of the size; None and no percent: all of it
+    percent: Decimal | None = None  # '50%': 50
+    price: Decimal | None = None  # the exit; None: the current mark
+
+
+@dataclass(frozen=True, slots=True)
+class AddToPosition(Intent):
+    seq: int
+    qty: Decimal
+    price: Decimal | None = None  # None: the current mark
+
+
+@dataclass(frozen=True, slots=True)
+class SetHedge(Intent):
+    on: bool | None  # None: show the portfolio's position mode
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,7 +10,6 @@ from typing import TypeVar
 from bot.parsing.errors import ParseError
 from bot.parsing.intents import (
     AdjustMargin,
-    ClosePosition,
     Compare,
     Faq,
     Help,
@@ -98,17 +97,6 @@ def _in_usdt(words: list[str]) -> list[str]:
     if len(words) == 2 and words[1] in _USDT:
         words = words[:1]
     return [_USDT_WORD.sub("", word) for word in words]
-
-
-def close(words: list[str]) -> ClosePosition:
-    _arity(words, "close", 1, 1)
-    word = words[0]
-    if word.removeprefix("#").isdigit():
-        return ClosePosition(seq=_seq(word, "close"))
-    try:
-        return ClosePosition(symbol=canonical_symbol(word))
-    except InvalidInput:
-        raise ParseError("bad_position_number", "close", token=word[:30]) from None
 
 
 _FUNDING = {"-funding": 1, "funding": 1, "+funding": -1}  # paid (taken out) or received

@@ -82,7 +82,7 @@ async def test_a_scripted_session_of_thirty_commands(chat: Chat, services: Servi
     sol_max = book.table(Exchange.BINANCE, "SOLUSDT").tier_for(Decimal(1500)).max_leverage
     assert f"the most is {sol_max}x" in too_high
     assert "Syntax: /long" in too_high
-    assert "already has a position" in await chat.text("/long btc 1 @ 60000 x5")
+    assert "You already hold #1 BTCUSDT long" in await chat.text("/long btc 1 @ 60000 x5")
     assert "At what price?" in await chat.text("/long sol 10")
 
     assert "Closed #2" in await chat.text("/close eth")

@@ -23,7 +23,7 @@ from storage import (
     migrate,
 )
 from storage.migrations import split_statements
-from tests.storage.conftest import ALICE, BOB
+from tests.storage.conftest import ALICE, BOB, position
 
 
 async def _tables(db: Database) -> set[str]:
@@ -55,16 +55,25 @@ async def test_an_old_file_is_upgraded_in_place_with_its_data(db_path: Path) -> 
     try:
         assert (await old.fetch_one("PRAGMA user_version") or [0])[0] == 1
         assert "alert_settings" not in await _tables(old)
-        users = UserRepository(old)
-        await users.get_or_create(ALICE)
-        await users.update(ALICE, language="de")
-        # today's repositories know the positions column 0008 adds: written as 0001 had it
+        # today's repositories speak today's schema: the version-1 rows are written as SQL
         async with old.transaction() as conn:
-            await conn.execute("UPDATE portfolios SET wallet_balance = '1000.10'")
+            await conn.execute("INSERT INTO users (id, language) VALUES (?, 'de')", (ALICE,))
+            await conn.execute(
+                "INSERT INTO portfolios (id, user_id, name, wallet_balance)"
+                " VALUES (1, ?, 'main', '1000.10')",
+                (ALICE,),
+            )
+            await conn.execute("UPDATE users SET active_portfolio_id = 1 WHERE id = ?", (ALICE,))
             await conn.execute(
                 "INSERT INTO positions (portfolio_id, seq, symbol, side, qty, entry_price,"
-                " leverage, margin_mode, extra_margin) SELECT id, 1, 'BTCUSDT', 'long',"
-                " '0.003', '62000', '10', 'isolated', '0' FROM portfolios"
+                " leverage, margin_mode) VALUES (1, 1, 'BTCUSDT', 'long', '0.003', '62000.50',"
+                " '10', 'isolated')"
+            )
+            await conn.execute(
+                "INSERT INTO history (user_id, portfolio_id, description, snapshot)"
+                ' VALUES (?, 1, \'add_position\', \'{"wallet_balance": "1000.10",'
+                ' "positions": []}\')',
+                (ALICE,),
             )
     finally:
         await old.close()
@@ -72,10 +81,9 @@ async def test_an_old_file_is_upgraded_in_place_with_its_data(db_path: Path) -> 
     db = await Database.open(db_path)
     try:
         assert (await db.fetch_one("PRAGMA user_version") or [0])[0] == latest_version()
-        after = await PortfolioRepository(db).active(ALICE)
-        assert after.wallet_balance == Decimal("1000.10")
-        (kept,) = after.positions
-        assert (kept.position.qty, kept.position.funding_paid) == (Decimal("0.003"), Decimal(0))
+        upgraded = await PortfolioRepository(db).active(ALICE)
+        assert [s.position for s in upgraded.positions] == [position(qty="0.003", id="1")]
+        assert upgraded.wallet_balance == Decimal("1000.10")
         assert (await UserRepository(db).get(ALICE)).language == "de"
         assert await AlertRepository(db).settings(ALICE) == AlertSettings()
     finally:

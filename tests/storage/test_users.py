@@ -6,10 +6,10 @@ from decimal import Decimal
 
 import pytest
 
-from engine.errors import InvalidInput, PositionModeConflict
-from engine.models import CustomRates, Exchange, MarginMode, PositionMode
+from engine.errors import InvalidInput
+from engine.models import CustomRates, Exchange, MarginMode
 from storage import Database, NotFound, PortfolioRepository, UserRepository
-from tests.storage.conftest import ALICE, dump, position
+from tests.storage.conftest import ALICE, dump
 
 
 async def test_first_contact_creates_the_user_and_an_active_main_portfolio(
@@ -24,10 +24,7 @@ async def test_first_contact_creates_the_user_and_an_active_main_portfolio(
         "UTC",
         Decimal("10"),
     )
-    assert (user.default_margin_mode, user.position_mode) == (
-        MarginMode.ISOLATED,
-        PositionMode.ONE_WAY,
-    )
+    assert user.default_margin_mode is MarginMode.ISOLATED
     assert user.custom_rates is None
     active = await portfolios.active(ALICE)
     assert (active.id, active.name, active.wallet_balance) == (
@@ -69,7 +66,6 @@ async def test_settings_round_trip_exactly(users: UserRepository, alice: int) ->
         risk_profile={"max_loss": Decimal("250.50"), "style": "swing"},
         default_leverage="12.5",
         default_margin_mode="cross",
-        position_mode=PositionMode.HEDGE,
         custom_mmr="0.0040",
         custom_maintenance_amount="16300.00",
         custom_fee_rate="0.0005",
@@ -102,7 +98,7 @@ async def test_settings_can_be_cleared(users: UserRepository, alice: int) -> Non
         ("default_leverage", "0.5"),
         ("default_leverage", "NaN"),
         ("default_margin_mode", "portfolio"),
-        ("position_mode", "both"),
+        ("position_mode", "hedge"),  # a portfolio's setting now, not a user's
         ("custom_mmr", "1.5"),  # a rate of 150% is a typo, not a rule
         ("custom_fee_rate", "-0.1"),
         ("risk_profile", {"max_loss": 250.5}),  # a float would bring binary money back
@@ -122,20 +118,6 @@ async def test_invalid_settings_are_refused_and_nothing_changes(
 
     assert raised.value.params["field"] == field
     assert await dump(db) == before  # not even the valid timezone landed
-
-
-async def test_one_way_is_refused_while_a_portfolio_holds_both_sides(
-    users: UserRepository, portfolios: PortfolioRepository, db: Database, alice: int
-) -> None:
-    await users.update(alice, position_mode="hedge")
-    await portfolios.add_position(alice, position(side="long"))
-    await portfolios.add_position(alice, position(side="short"))
-    before = await dump(db)
-
-    with pytest.raises(PositionModeConflict):
-        await users.update(alice, position_mode="one_way")
-
-    assert await dump(db) == before
 
 
 async def test_unknown_users_are_not_found(users: UserRepository) -> None:
