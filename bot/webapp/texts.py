@@ -33,6 +33,7 @@ _TEXTS = {
     "mark": N_("Mark"),
     "entry_short": N_("Entry"),
     "equity_left": N_("Equity left"),
+    "at_price": N_("At this price (isolated / cross)"),
     "liquidated": N_("Liquidated"),
     "chart": N_("Chart"),
     "hint": N_("Drag the price: positions that liquidate at once are marked in each mode."),

@@ -176,9 +176,9 @@
     box.textContent = "";
     cards.forEach(function (card) {
       var node = el("article", { class: "card", id: "card-" + card.id, "data-symbol": card.symbol });
-      node.appendChild(el("h3", {}, card.title + " · " + card.mode));
+      node.appendChild(el("h3", {}, card.title));
       var list = el("dl");
-      [[texts.entry_short, card.entry], [texts.mark, card.mark], ["", ""]].forEach(function (pair) {
+      [[texts.entry_short, card.entry], [texts.mark, card.mark], [texts.mode, card.mode]].forEach(function (pair) {
         var cell = el("div");
         cell.appendChild(el("dt", {}, pair[0]));
         cell.appendChild(el("dd", {}, pair[1]));
@@ -191,7 +191,7 @@
         list.appendChild(cell);
       });
       var state = el("div");
-      state.appendChild(el("dt", {}, texts.price));
+      state.appendChild(el("dt", {}, texts.at_price));
       state.appendChild(el("dd", { id: "state-" + card.id }, ""));
       list.appendChild(state);
       node.appendChild(list);
@@ -277,7 +277,7 @@
       view.positions.forEach(function (p) {
         var state = $("state-" + p.id);
         if (!state) { return; }
-        state.textContent = modes[0] + ": " + p.texts[0] + " · " + modes[1] + ": " + p.texts[1];
+        state.textContent = p.texts[0] + " / " + p.texts[1];
         state.className = p.liquidated[0] || p.liquidated[1] ? "gone" : "";
         var card = $("card-" + p.id);
         card.setAttribute("data-isolated", p.liquidated[0] ? "liquidated" : "survives");
