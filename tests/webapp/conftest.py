@@ -58,8 +58,9 @@ class Web:
             text = reply.plain_text()
         return text
 
-    def client(self, user_id: int | None, **kwargs: str) -> httpx.AsyncClient:
-        headers = {} if user_id is None else {"Authorization": "tma " + init_data(user_id, **kwargs)}
+    def client(self, user_id: int | None, language: str = "en") -> httpx.AsyncClient:
+        signed = None if user_id is None else init_data(user_id, language=language)
+        headers = {} if signed is None else {"Authorization": "tma " + signed}
         return httpx.AsyncClient(base_url=self.url, headers=headers, timeout=10)
 
 

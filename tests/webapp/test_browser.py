@@ -40,7 +40,11 @@ LIGHT = {"bg_color": "#ffffff", "text_color": "#000000", "hint_color": "#707579"
 DARK = {"bg_color": "#17212b", "text_color": "#f5f5f5", "hint_color": "#708499",
         "button_color": "#5288c1", "button_text_color": "#ffffff",
         "secondary_bg_color": "#232e3c"}  # fmt: skip
-SHOTS = Path(os.environ.get("ISOCROSS_SCREENSHOTS", "")) if os.environ.get("ISOCROSS_SCREENSHOTS") else None
+SHOTS = (
+    Path(os.environ.get("ISOCROSS_SCREENSHOTS", ""))
+    if os.environ.get("ISOCROSS_SCREENSHOTS")
+    else None
+)
 
 
 @pytest.fixture
@@ -57,8 +61,10 @@ async def browser() -> AsyncIterator[Browser]:
         await launched.close()
 
 
-def launch_url(web: Web, user_id: int, theme: dict[str, str], query: str = "", **kw: str) -> str:
-    data = kw.pop("data", None) or init_data(user_id, **kw)
+def launch_url(
+    web: Web, user_id: int, theme: dict[str, str], query: str = "", data: str | None = None
+) -> str:
+    data = data or init_data(user_id)
     fragment = f"tgWebAppData={quote(data)}&tgWebAppThemeParams={quote(json.dumps(theme))}"
     return f"{web.url}/app/{query}#{fragment}"
 
@@ -131,9 +137,7 @@ async def test_the_slider_past_a_liquidation_marks_it_in_one_mode_only(
         await page.screenshot(path=str(SHOTS / "webapp-portfolio.png"))
 
 
-async def test_a_tampered_launch_gets_an_error_page_and_no_data(
-    web: Web, browser: Browser
-) -> None:
+async def test_a_tampered_launch_gets_an_error_page_and_no_data(web: Web, browser: Browser) -> None:
     await web.say(7, *PORTFOLIO)
     forged = init_data(8).replace("%22id%22%3A8", "%22id%22%3A7")
     page = await open_page(browser, launch_url(web, 7, LIGHT, "?view=portfolio", data=forged))
