@@ -60,10 +60,13 @@ def webhook_route(
         if len(body) > _MAX_UPDATE:
             return Response(status_code=413)
         try:
-            update = Update.de_json(data=json.loads(body), bot=app.bot)
+            data = json.loads(body)
         except ValueError:
+            data = None
+        if not isinstance(data, dict):
             log.warning("a webhook post that is no update (%d bytes)", len(body))
             return Response(status_code=400)
+        update = Update.de_json(data=data, bot=app.bot)
         await app.update_queue.put(update)
         return Response()
 

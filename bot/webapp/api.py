@@ -97,6 +97,9 @@ def _refused(message: str, field: str | None) -> Response:
 
 
 async def _body(request: Request) -> dict[str, Any]:
+    declared = request.headers.get("content-length", "0")
+    if not declared.isdigit() or int(declared) > _MAX_BODY:
+        raise ValueError("body too large")
     raw = await request.body()
     if len(raw) > _MAX_BODY:
         raise ValueError("body too large")

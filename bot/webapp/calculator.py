@@ -52,9 +52,8 @@ def calculate(ctx: Context, data: Mapping[str, Any]) -> dict[str, Any]:
     ctx = _on_exchange(ctx, form.exchange)
     intent = in_contracts(ctx, form.intent)
     leverage = intent.leverage or ctx.user.default_leverage
-    qty = intent.qty if intent.qty is not None else (form.margin or Decimal(0)) * leverage
-    if intent.qty is None:
-        qty = qty / intent.price
+    # a size as typed, else the size the margin buys at this leverage (notional / entry)
+    qty = intent.qty or (form.margin or Decimal(0)) * leverage / intent.price
     position = Position(
         id="1",
         symbol=intent.symbol,

@@ -100,8 +100,12 @@ async def test_webhook_mode_takes_updates_through_the_apps_server(tmp_path: Path
                 accepted = await client.post(
                     hook, json=update, headers={"X-Telegram-Bot-Api-Secret-Token": SECRET}
                 )
+                junk = await client.post(
+                    hook, json=[1], headers={"X-Telegram-Bot-Api-Secret-Token": SECRET}
+                )
                 page = await client.get(f"http://127.0.0.1:{port}/app/")
             assert (forged.status_code, accepted.status_code, page.status_code) == (403, 200, 200)
+            assert junk.status_code == 400
             await api.wait_for(lambda: api.texts(71))
         assert api.texts(71)[0].startswith("Margin ratio")
         assert not api.calls_to("getUpdates")

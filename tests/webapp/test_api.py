@@ -131,3 +131,11 @@ async def test_the_page_and_its_assets_are_served_from_the_bot(web: Web) -> None
     assert "default-src 'self'" in page.headers["content-security-policy"]
     assert script.status_code == 200
     assert bare.status_code == 308 and bare.headers["location"].endswith("/app/")
+
+
+async def test_a_margin_instead_of_a_size_buys_what_it_covers(web: Web) -> None:
+    form = {**CALC, "size": "", "margin": "310"}  # 310 x 20 / 62,000 = 0.1 BTC
+    async with web.client(7) as client:
+        body = (await client.post("/api/calc", json=form)).json()
+    assert body["title"] == "long 0.1 BTCUSDT @ 62,000.00 ×20"
+    assert cell(body, "liquidation") == ["59,136.55", "52,208.84"]
