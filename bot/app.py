@@ -256,13 +256,15 @@ async def running(
     given settings with a webhook, serving it: the start and stop sequence of `run_*`.
     Given `web` settings, the Mini App's server runs beside it (and takes the webhook)."""
     await app.initialize()
+    server: WebServer | None = None
     try:
         if app.post_init is not None:
             await app.post_init(app)
         updater = app.updater
         if updater is None:
             raise RuntimeError("the application was built without an updater")
-        server = None if web is None else await _start_web(app, web, webhook is not None)
+        if web is not None:
+            server = await _start_web(app, web, webhook is not None)
         if webhook is None:
             await updater.start_polling(
                 timeout=timedelta(seconds=poll_timeout), allowed_updates=Update.ALL_TYPES
@@ -283,9 +285,9 @@ async def running(
             if updater.running:
                 await updater.stop()
             await app.stop()
-            if server is not None:
-                await server.stop()
     finally:
+        if server is not None:
+            await server.stop()
         await app.shutdown()
         if app.post_shutdown is not None:
             await app.post_shutdown(app)

@@ -104,6 +104,7 @@ async def test_a_typed_position_shows_the_engines_liquidation_price(
     )
     assert await iso.text_content() == expected
     assert await no_horizontal_scroll(page)
+    assert not await page.evaluate("document.documentElement.classList.contains('dark')")
     await page.screenshot(path=str(tmp_path / "calculator-light.png"), full_page=True)
     if SHOTS:
         await page.screenshot(path=str(SHOTS / "webapp-calculator.png"))
@@ -132,6 +133,10 @@ async def test_the_slider_past_a_liquidation_marks_it_in_one_mode_only(
     assert await page.text_content("#outcome-liquidated-0") == "1"
     assert await page.text_content("#outcome-liquidated-1") == "0"
     assert await no_horizontal_scroll(page)
+    # Telegram's dark theme: its colours, and the dark scheme read from bg_color
+    assert await page.evaluate("document.documentElement.classList.contains('dark')")
+    background = await page.evaluate("getComputedStyle(document.body).backgroundColor")
+    assert background == "rgb(23, 33, 43)"  # DARK's bg_color #17212b
     await page.screenshot(path=str(tmp_path / "portfolio-dark.png"), full_page=True)
     if SHOTS:
         await page.screenshot(path=str(SHOTS / "webapp-portfolio.png"))
