@@ -3,7 +3,8 @@
 Every request carries Telegram's initData as `Authorization: tma <initData>` (the Mini
 Apps convention); one that is missing, tampered with or stale is answered 401 before
 anything is read. The validated user id is the only owner any handler ever sees: no
-request names a user.
+request names a user. The read-only key form (issue 18) will post here, as one more route
+in `api_routes`, so a key never passes through the chat.
 """
 
 from __future__ import annotations
