@@ -8,7 +8,9 @@ that post_init opens and post_shutdown closes.
 
 from __future__ import annotations
 
+import asyncio
 import gc
+import signal
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import timedelta
@@ -49,6 +51,9 @@ from bot.telegram.runtime import IsoContext, Runtime
 from bot.telegram.start import on_start
 from bot.telegram.throttle import Throttle
 from bot.telegram.transport import TelegramTransport
+from bot.telegram.webapp import set_menu_button, webhook_route
+from bot.webapp.api import ApiConfig
+from bot.webapp.server import WebServer, create_app
 
 __all__ = [
     "IsoApp",
@@ -144,6 +149,11 @@ def _opener(settings: Settings) -> Any:
         if app.job_queue is not None:
             schedule_alert_jobs(app.job_queue, alerts)
         app.bot_data.background(publish_commands(app.bot, services.catalogs))
+        if settings.webapp_url is not None:
+            app.bot_data.webapp_url = settings.webapp_url
+            app.bot_data.background(
+                set_menu_button(app.bot, settings.webapp_url, services.catalogs)
+            )
         # What start-up built (tier tables, catalogs, the rebuilt watch) lives as long as
         # the process: frozen, the collector stops walking it on every full collection,
         # which otherwise held every update up for tens of milliseconds (75 ms seen).
@@ -177,9 +187,12 @@ async def check_connection(settings: Settings) -> str | None:
 
 
 def run(settings: Settings) -> None:
-    """Long polling, or a webhook server when ISOCROSS_WEBHOOK_URL is set; until a signal."""
+    """Long polling, or a webhook server when ISOCROSS_WEBHOOK_URL is set; until a signal.
+    With ISOCROSS_WEBAPP_URL one web server serves the Mini App (and the webhook)."""
     app = build_application(settings)
-    if settings.webhook_url is None:
+    if settings.webapp_url is not None:
+        asyncio.run(_serve_until_signal(app, settings))
+    elif settings.webhook_url is None:
         app.run_polling(allowed_updates=Update.ALL_TYPES, timeout=int(POLL_TIMEOUT))
     else:
         app.run_webhook(**webhook_options(settings))
@@ -201,32 +214,80 @@ def webhook_options(settings: Settings) -> dict[str, Any]:
     }
 
 
+async def _serve_until_signal(app: IsoApp, settings: Settings) -> None:
+    """PTB's custom-webhook pattern: the bot and uvicorn in one loop, until SIGINT/SIGTERM."""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for number in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(number, stop.set)
+    webhook = settings if settings.webhook_url is not None else None
+    async with running(app, webhook=webhook, web=settings):
+        await stop.wait()
+
+
+async def _start_web(app: IsoApp, settings: Settings, webhook: bool) -> WebServer:
+    """The Mini App's server on webhook_listen:webhook_port, with the webhook route in
+    webhook mode (Telegram's updates then come through Starlette, not PTB's own server)."""
+    if settings.telegram_bot_token is None:
+        raise ValueError("TELEGRAM_BOT_TOKEN is not set")
+    config = ApiConfig(
+        app.bot_data.services,
+        settings.telegram_bot_token.get_secret_value(),
+        timedelta(seconds=settings.webapp_auth_max_age_s),
+    )
+    extra = []
+    if webhook:
+        options = webhook_options(settings)
+        extra.append(webhook_route(app, options["url_path"], options["secret_token"]))
+    server = WebServer(create_app(config, extra), settings.webhook_listen, settings.webhook_port)
+    await server.start()
+    return server
+
+
 @asynccontextmanager
 async def running(
-    app: IsoApp, *, poll_timeout: float = POLL_TIMEOUT, webhook: Settings | None = None
+    app: IsoApp,
+    *,
+    poll_timeout: float = POLL_TIMEOUT,
+    webhook: Settings | None = None,
+    web: Settings | None = None,
 ) -> AsyncIterator[IsoApp]:
     """The bot inside an event loop that is already running (tests, benchmarks), polling or,
-    given settings with a webhook, serving it: the start and stop sequence of `run_*`."""
+    given settings with a webhook, serving it: the start and stop sequence of `run_*`.
+    Given `web` settings, the Mini App's server runs beside it (and takes the webhook)."""
     await app.initialize()
+    server: WebServer | None = None
     try:
         if app.post_init is not None:
             await app.post_init(app)
         updater = app.updater
         if updater is None:
             raise RuntimeError("the application was built without an updater")
+        if web is not None:
+            server = await _start_web(app, web, webhook is not None)
         if webhook is None:
             await updater.start_polling(
                 timeout=timedelta(seconds=poll_timeout), allowed_updates=Update.ALL_TYPES
             )
-        else:
+        elif server is None:
             await updater.start_webhook(**webhook_options(webhook))
+        else:
+            options = webhook_options(webhook)
+            await app.bot.set_webhook(
+                options["webhook_url"],
+                secret_token=options["secret_token"],
+                allowed_updates=Update.ALL_TYPES,
+            )
         await app.start()
         try:
             yield app
         finally:
-            await updater.stop()
+            if updater.running:
+                await updater.stop()
             await app.stop()
     finally:
+        if server is not None:
+            await server.stop()
         await app.shutdown()
         if app.post_shutdown is not None:
             await app.post_shutdown(app)

@@ -52,6 +52,15 @@ class Settings(BaseSettings):
     webhook_secret: SecretStr | None = Field(
         default=None, alias="ISOCROSS_WEBHOOK_SECRET", validate_default=True
     )
+    # The Mini App: its public HTTPS page (https://host/app/), which the proxy forwards to
+    # webhook_listen:webhook_port; set, it turns the app, its menu button and buttons on.
+    webapp_url: str | None = Field(
+        default=None, alias="ISOCROSS_WEBAPP_URL", pattern=r"^https://[^\s/]+/(\S*/)?app/$"
+    )
+    # how long a launch's initData stays valid after Telegram signed it
+    webapp_auth_max_age_s: int = Field(
+        default=86400, ge=60, le=7 * 86400, alias="ISOCROSS_WEBAPP_AUTH_MAX_AGE_S"
+    )
 
     @property
     def exchange_urls(self) -> dict[Exchange, str]:

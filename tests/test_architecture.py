@@ -54,6 +54,7 @@ BOT_FOLDERS_MAY_IMPORT = {
     "commands": {"parsing", "views", "feeds"},
     "alerts": {"views", "feeds"},
     "telegram": {"alerts", "commands", "parsing", "views", "feeds"},
+    "webapp": {"commands", "parsing", "views", "feeds"},
 }
 BOT_FOLDERS_NEVER_IMPORT = {
     "parsing": {"storage", "telegram"},
@@ -62,6 +63,7 @@ BOT_FOLDERS_NEVER_IMPORT = {
     "commands": {"telegram"},
     "alerts": {"telegram"},
     "telegram": set(),
+    "webapp": {"telegram"},
 }
 
 

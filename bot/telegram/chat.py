@@ -12,6 +12,7 @@ from telegram import Update
 from bot.reply import Reply
 from bot.telegram.runtime import IsoContext, caller_of, target_of
 from bot.telegram.send import send_reply
+from bot.telegram.webapp import app_link
 
 __all__ = ["on_command", "on_other"]
 
@@ -24,7 +25,8 @@ async def on_command(update: Update, context: IsoContext) -> None:
     runtime = context.bot_data
     reply = await runtime.layer.handle(message.text, caller_of(update))
     tr = await runtime.translator(update.effective_user)
-    await send_reply(context.bot, target_of(message), reply, tr, command=message.text)
+    app = None if reply.is_error else app_link(runtime.webapp_url, message.text, tr)
+    await send_reply(context.bot, target_of(message), reply, tr, command=message.text, app=app)
 
 
 async def on_other(update: Update, context: IsoContext) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import html
 from collections.abc import Iterator, Sequence
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, WebAppInfo
 
 from bot.reply import CALLBACK_LIMIT, Block, Button, Paragraph, Reply, Title
 
@@ -45,10 +45,12 @@ def pages(reply: Reply, limit: int = TEXT_LIMIT) -> list[str]:
 
 
 def keyboard(
-    rows: Sequence[Sequence[Button]], link: tuple[str, str] | None = None
+    rows: Sequence[Sequence[Button]],
+    link: tuple[str, str] | None = None,
+    app: tuple[str, str] | None = None,
 ) -> InlineKeyboardMarkup | None:
-    """Buttons whose callback data is the command line they stand for, and an optional
-    (label, url) button below them."""
+    """Buttons whose callback data is the command line they stand for, and optional
+    (label, url) buttons below them: a link, and the Mini App (private chats only)."""
     markup = [
         [InlineKeyboardButton(b.label, callback_data=callback_data(b.action)) for b in row]
         for row in rows
@@ -56,6 +58,8 @@ def keyboard(
     ]
     if link is not None:
         markup.append([InlineKeyboardButton(link[0], url=link[1])])
+    if app is not None:
+        markup.append([InlineKeyboardButton(app[0], web_app=WebAppInfo(url=app[1]))])
     return InlineKeyboardMarkup(markup) if markup else None
 
 

@@ -33,6 +33,7 @@ class Runtime:
         self.throttle = Throttle()
         self.drafts: dict[int, list[str]] = {}  # user id -> the /new flow's answers so far
         self.alerts: AlertRuntime | None = None  # the price watch and alert jobs' state
+        self.webapp_url: str | None = None  # the Mini App's page, when it is on
         self._tasks: set[asyncio.Task[None]] = set()
 
     def background(self, work: Coroutine[Any, Any, None]) -> None:

@@ -26,10 +26,17 @@ class PrivacyError(RuntimeError):
 
 
 async def send_reply(
-    bot: ExtBot[int], target: Target, reply: Reply, tr: Translator, command: str | None = None
+    bot: ExtBot[int],
+    target: Target,
+    reply: Reply,
+    tr: Translator,
+    command: str | None = None,
+    app: tuple[str, str] | None = None,
 ) -> list[Message]:
-    """Send a reply; a long one becomes pages with buttons when `command` can be re-run."""
+    """Send a reply; a long one becomes pages with buttons when `command` can be re-run;
+    `app` (label, URL) adds a Mini App button, in a private chat only."""
     _check_privacy(reply, target)
+    app = app if target.private else None
     sent: list[Message] = []
     if reply.picture is not None:
         sent.append(
@@ -43,11 +50,12 @@ async def send_reply(
     texts = render.pages(reply)
     navigation = _navigation(texts, command, 0)
     if navigation is not None:
-        markup = _markup(bot, reply, tr, navigation)
+        markup = _markup(bot, reply, tr, navigation, app)
         return [*sent, await send_page(bot, target, texts[0], markup)]
     for index, text in enumerate(texts):
         last = index == len(texts) - 1
-        sent.append(await send_page(bot, target, text, _markup(bot, reply, tr) if last else None))
+        markup = _markup(bot, reply, tr, app=app) if last else None
+        sent.append(await send_page(bot, target, text, markup))
     return sent
 
 
@@ -106,14 +114,18 @@ def _check_privacy(reply: Reply, target: Target) -> None:
 
 
 def _markup(
-    bot: ExtBot[int], reply: Reply, tr: Translator, navigation: tuple[Button, ...] | None = None
+    bot: ExtBot[int],
+    reply: Reply,
+    tr: Translator,
+    navigation: tuple[Button, ...] | None = None,
+    app: tuple[str, str] | None = None,
 ) -> InlineKeyboardMarkup | None:
     """The reply's buttons (under the page buttons), and the deep link a refusal carries."""
     link = None
     if reply.private_request is not None:
         link = (tr("Continue in private"), deeplink.link(bot.username, reply.private_request))
     rows = [navigation, *reply.buttons] if navigation else list(reply.buttons)
-    return render.keyboard(rows, link)
+    return render.keyboard(rows, link, app)
 
 
 def _navigation(texts: list[str], command: str | None, page: int) -> tuple[Button, ...] | None:

@@ -256,6 +256,9 @@ class FakeBotAPI:
     def _api_setWebhook(self, _: JSONDict) -> bool:
         return True
 
+    def _api_setChatMenuButton(self, _: JSONDict) -> bool:
+        return True
+
     def _api_setMyCommands(self, params: JSONDict) -> bool:
         scope = (params.get("scope") or {"type": "default"})["type"]
         with self._cond:

@@ -99,7 +99,10 @@ def checked_markup(markup: object) -> JSONDict | None:
             data = button.get("callback_data")
             if data is not None and not 1 <= len(data.encode()) <= CALLBACK_LIMIT:
                 raise HTTPError(400, "Bad Request: BUTTON_DATA_INVALID")
-            if data is None and not button.get("url"):
+            app = button.get("web_app")
+            if app is not None and not str(app.get("url", "")).startswith("https://"):
+                raise HTTPError(400, "Bad Request: BUTTON_URL_INVALID")
+            if data is None and not button.get("url") and app is None:
                 raise HTTPError(400, "Bad Request: can't parse inline keyboard button")
     copied: JSONDict = json.loads(json.dumps(markup))
     return copied
