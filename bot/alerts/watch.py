@@ -11,8 +11,10 @@ and the trigger index that tells which of them a price tick concerns.
 * Every evaluation at live marks records the positions' distances to liquidation
   (a daily minimum per position, `storage.reviews`) for the weekly closest call.
 * After a command changed a user's portfolios or alert settings, that user's
-  subjects are evaluated again right after the reply (so a change that makes
-  things worse alerts, and a closed position forgets its level). Changes that
+  subjects are evaluated again right after the reply (a closed position forgets
+  its level). A subject whose fingerprint changed (`bot.alerts.baseline`) is
+  armed, not alerted: its cushion is measured again and the level that already
+  holds remembered, so only a rise from there alerts. Changes that
   arrive within CHANGE_DELAY of each other are read back together, in one
   batch of queries for all their users rather than a batch per change.
 
@@ -33,9 +35,11 @@ from collections import defaultdict
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from bot.alerts.advised import samples_of
+from bot.alerts.baseline import cushion_of, fingerprint
 from bot.alerts.compose import Place, Scene, alert_message, mode_advice, portfolio_at, priority
 from bot.alerts.decide import Decision, Rules, Seen, decide
 from bot.alerts.messages import AlertMessage
@@ -43,7 +47,7 @@ from bot.alerts.placed import Placed, WatchedSubject
 from bot.feeds.book import MarkQuote
 from bot.feeds.venues import FEED_FOR
 from bot.services import Services
-from engine.alerts import Level, Thresholds
+from engine.alerts import Level, Risk, Thresholds, cushion_thresholds
 from engine.errors import EngineError
 from engine.legs import Prepared, prepare
 from engine.margin import Evaluation, evaluate_prepared
@@ -51,7 +55,7 @@ from engine.models import Exchange, Portfolio
 from engine.profile import RiskProfile
 from engine.triggers import Band, Subject, assess, bands, closest, moves_with_one_price
 from engine.triggers import subjects_of as find_subjects
-from storage.alerts import AlertSettings, Hold
+from storage.alerts import AlertSettings, Baseline, Hold
 from storage.errors import NotFound
 from storage.portfolios import StoredPortfolio
 from storage.users import User
@@ -69,15 +73,17 @@ class _Owner:
     settings: AlertSettings
     snoozes: Mapping[str, datetime]
 
-    @property
-    def thresholds(self) -> Thresholds:
+    def thresholds(self, cushion: Decimal | None) -> Thresholds:
+        """A subject's thresholds: the owner's, with distances scaled to the subject's
+        opening cushion unless the owner fixed them (/alerts distance)."""
         s = self.settings
-        return Thresholds(s.warn_ratio, s.danger_ratio, s.warn_distance, s.danger_distance)
+        base = Thresholds(s.warn_ratio, s.danger_ratio, s.warn_distance, s.danger_distance)
+        return base if s.fixed_distance else cushion_thresholds(base, cushion)
 
-    def rules(self) -> Rules:
+    def rules(self, thresholds: Thresholds) -> Rules:
         s = self.settings
         zone = ZoneInfo(self.user.timezone)
-        return Rules(self.thresholds, zone, s.quiet_start, s.quiet_end, self.snoozes)
+        return Rules(thresholds, zone, s.quiet_start, s.quiet_end, self.snoozes)
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,6 +101,42 @@ def _level(text: str | None) -> Level | None:
         return None if text is None else Level(text)
     except ValueError:
         return None
+
+
+@dataclass(frozen=True, slots=True)
+class _Known:
+    """What is remembered of subjects: levels and opening cushions, by (user, key)."""
+
+    levels: Mapping[tuple[int, str], str]
+    baselines: Mapping[tuple[int, str], Baseline]
+
+    def level(self, user_id: int, key: str) -> Level | None:
+        return _level(self.levels.get((user_id, key)))
+
+    def cushion(self, user_id: int, key: str) -> Decimal | None:
+        found = self.baselines.get((user_id, key))
+        return None if found is None else found.cushion
+
+    def baseline(
+        self, user_id: int, key: str, portfolio: Portfolio, subject: Subject, risk: Risk
+    ) -> tuple[Baseline, bool]:
+        """The subject's stored baseline, or a new one measured now (True: it changed)."""
+        stamp = fingerprint(portfolio, subject)
+        stored = self.baselines.get((user_id, key))
+        if stored is not None and stored.fingerprint == stamp:
+            return stored, False
+        return Baseline(stamp, cushion_of(risk)), True
+
+
+@dataclass(frozen=True, slots=True)
+class _Judged:
+    """One subject's decision, with the thresholds and baseline it was judged by."""
+
+    subject: Subject
+    key: str
+    decision: Decision
+    thresholds: Thresholds
+    baseline: Baseline
 
 
 class AlertWatch:
@@ -129,12 +171,13 @@ class AlertWatch:
         async with self._lock:
             now = self.services.clock()
             levels = await self.services.alerts.levels()
+            known = _Known(levels, await self.services.alerts.baselines())
             snoozes = await self.services.alerts.snoozes(now)
             for entry in await watched(self.services.db):
                 owner = _Owner(entry.user, entry.settings, snoozes.get(entry.user.id, {}))
                 for stored in entry.portfolios:
-                    await self._rebuild(owner, stored, levels, now)
-            await self._forget_stale(levels, None)
+                    await self._rebuild(owner, stored, known, now)
+            await self._forget_stale(known, None)
         log.info("alert watch: %d subjects, %d band ends", len(self), len(self.index))
 
     async def changed(self, user_id: int) -> None:
@@ -168,13 +211,14 @@ class AlertWatch:
         for user_id in users:
             self.placed.drop_user(user_id)
         levels = await self.services.alerts.levels(*users)
+        known = _Known(levels, await self.services.alerts.baselines(*users))
         snoozes = await self.services.alerts.snoozes(now, *users)
         for entry in await watched(self.services.db, *users):
             owner = _Owner(entry.user, entry.settings, snoozes.get(entry.user.id, {}))
             for stored in entry.portfolios:
-                await self._judge(owner, stored, levels, now)
+                await self._judge(owner, stored, known, now)
             await asyncio.sleep(0)  # a batch is many users' engine work: let replies through
-        await self._forget_stale(levels, set(users))
+        await self._forget_stale(known, set(users))
 
     async def on_marks(self, ticked: Mapping[Exchange, Mapping[str, MarkQuote]]) -> int:
         """Evaluate the subjects these new marks concern; the number of alerts queued."""
@@ -213,7 +257,8 @@ class AlertWatch:
             for key in keys
             if (s := self.subject(user_id, key)) and s.level
         }
-        await self._judge(_Owner(user, settings, snoozes), stored, levels, now, only=keys)
+        known = _Known(levels, await services.alerts.baselines(user_id))
+        await self._judge(_Owner(user, settings, snoozes), stored, known, now, only=keys)
 
     def _evaluate(self, owner: _Owner, stored: StoredPortfolio, now: datetime) -> _Evaluated | None:
         """The portfolio at the live marks (a symbol without one keeps its stored mark);
@@ -238,7 +283,7 @@ class AlertWatch:
         self,
         owner: _Owner,
         stored: StoredPortfolio,
-        levels: Mapping[tuple[int, str], str],
+        known: _Known,
         now: datetime,
     ) -> None:
         """Place the subjects of one portfolio at their remembered levels, judging none."""
@@ -247,15 +292,16 @@ class AlertWatch:
             return
         for subject in find_subjects(found.portfolio):
             key = f"{stored.id}:{subject.key}"
-            level = _level(levels.get((owner.user.id, key)))
+            level = known.level(owner.user.id, key)
             kept = Decision(level, record=False, watch_from=level, judged=False)
-            self._place_subject(owner, found, subject, key, kept)
+            thresholds = owner.thresholds(known.cushion(owner.user.id, key))
+            self._place_subject(owner, found, subject, key, kept, thresholds)
 
     async def _judge(
         self,
         owner: _Owner,
         stored: StoredPortfolio,
-        levels: Mapping[tuple[int, str], str],
+        known: _Known,
         now: datetime,
         only: set[str] | None = None,
     ) -> None:
@@ -266,36 +312,42 @@ class AlertWatch:
             return
         feed = FEED_FOR[owner.user.exchange]
         await self._sample(stored.id, found.evaluation, feed, now)
-        rules = owner.rules()
         for subject in find_subjects(found.portfolio):
             key = f"{stored.id}:{subject.key}"
             if only is not None and key not in only:
                 continue
+            risk = assess(found.evaluation, subject)
+            baseline, changed = known.baseline(owner.user.id, key, found.portfolio, subject, risk)
+            thresholds = owner.thresholds(baseline.cushion)
             seen = Seen(
-                assess(found.evaluation, subject),
+                risk,
                 closest(found.evaluation, subject).position.symbol,
                 live=all(self.services.prices.mark(feed, s, now) for s in subject.symbols),
+                changed=changed,
             )
-            decision = decide(_level(levels.get((owner.user.id, key))), seen, rules, now)
-            await self._act(owner, found, subject, key, decision, now)
-            self._place_subject(owner, found, subject, key, decision)
+            decision = decide(known.level(owner.user.id, key), seen, owner.rules(thresholds), now)
+            judged = _Judged(subject, key, decision, thresholds, baseline)
+            await self._act(owner, found, judged, now)
+            self._place_subject(owner, found, subject, key, decision, thresholds)
 
     async def _act(
         self,
         owner: _Owner,
         found: _Evaluated,
-        subject: Subject,
-        key: str,
-        decision: Decision,
+        judged: _Judged,
         now: datetime,
     ) -> None:
-        """Write what the decision says: the alert with its level in one transaction, or
-        the level alone; and when a snooze ends, to look again then."""
-        user_id = owner.user.id
-        if decision.send is not None:
-            result = closest(found.evaluation, subject)
+        """Write what the decision says: a new cushion with the level it is armed at, the
+        alert with its level in one transaction, or the level alone; and when a snooze
+        ends, to look again then."""
+        user_id, decision, key = owner.user.id, judged.decision, judged.key
+        if decision.armed:
+            level = None if decision.level is None else decision.level.value
+            await self.services.alerts.arm(user_id, key, judged.baseline, level)
+        elif decision.send is not None:
+            result = closest(found.evaluation, judged.subject)
             hold = Hold(decision.not_before, priority(decision.send, result))
-            message = self._alert(owner, found, subject, decision.send, now)
+            message = self._alert(owner, found, judged, now)
             await self.services.alerts.raise_level(
                 user_id, key, decision.send.value, message, decision.urgency, hold
             )
@@ -307,14 +359,17 @@ class AlertWatch:
             heapq.heappush(self._wake, (decision.wake_at, user_id))
 
     def _alert(
-        self, owner: _Owner, found: _Evaluated, subject: Subject, level: Level, now: datetime
+        self, owner: _Owner, found: _Evaluated, judged: _Judged, now: datetime
     ) -> AlertMessage:
-        """The alert at `level`, with the mode advice when switching mode would matter."""
+        """The alert at the level sent, with the mode advice when switching mode would
+        matter."""
         stored, user, book = found.stored, owner.user, self.services.book
+        subject, level = judged.subject, judged.decision.send
+        assert level is not None
         feed = FEED_FOR[user.exchange]
         quotes = {s: q for s in subject.symbols if (q := self.services.prices.mark(feed, s, now))}
         place = Place(stored.id, stored.name, user.active_portfolio_id == stored.id)
-        scene = Scene(found.portfolio, found.evaluation, book, owner.thresholds, quotes, place)
+        scene = Scene(found.portfolio, found.evaluation, book, judged.thresholds, quotes, place)
         advice = mode_advice(
             found.portfolio,
             book,
@@ -325,7 +380,13 @@ class AlertWatch:
         return alert_message(level, subject, scene, advice)
 
     def _place_subject(
-        self, owner: _Owner, found: _Evaluated, subject: Subject, key: str, decision: Decision
+        self,
+        owner: _Owner,
+        found: _Evaluated,
+        subject: Subject,
+        key: str,
+        decision: Decision,
+        thresholds: Thresholds,
     ) -> None:
         """Index the subject at its band: exact when it moves with one price or was just
         judged at live marks; otherwise due at the next mark."""
@@ -337,7 +398,7 @@ class AlertWatch:
                     found.prepared,
                     subject,
                     decision.watch_from,
-                    owner.thresholds,
+                    thresholds,
                     rearm=decision.rearm,
                 )
             except EngineError as error:
@@ -356,12 +417,10 @@ class AlertWatch:
         )
         await self.services.reviews.record(portfolio_id, live)
 
-    async def _forget_stale(
-        self, levels: Mapping[tuple[int, str], str], users: Collection[int] | None
-    ) -> None:
-        """Levels of subjects that are gone (a closed position, a deleted portfolio), of
-        these users or of everyone."""
-        for owner, key in levels:
+    async def _forget_stale(self, known: _Known, users: Collection[int] | None) -> None:
+        """Levels and cushions of subjects that are gone (a closed position, a deleted
+        portfolio), of these users or of everyone."""
+        for owner, key in {*known.levels, *known.baselines}:
             mine = users is None or owner in users
             if mine and (owner, key) not in self.placed:
                 await self.services.alerts.forget(key, owner)

@@ -44,6 +44,8 @@ class CommandLayer:
         reply = await self._answer(text, caller, known)
         if known is None and reply.is_error and await self._known(caller.user_id) is not None:
             await self.services.users.forget(caller.user_id)
+        elif not reply.is_error and caller.language_code:  # pushes speak it too
+            await self.services.users.heard(caller.user_id, caller.language_code)
         return reply
 
     async def _answer(self, text: str, caller: Caller, known: User | None) -> Reply:

@@ -22,7 +22,9 @@ LONG = "/long BTC 0.5 @ 62000 x5 iso"
 
 
 async def opened(harness: Harness, user_id: int = 42) -> None:
+    """The position, alerted by the fixed distances these tests were written for."""
     chat = harness.chat(user_id)
+    await chat.send("/alerts distance 10% 5%")
     await chat.send("/balance 10000")
     await chat.send(LONG)
 
@@ -160,23 +162,28 @@ async def test_after_a_snooze_the_current_risk_is_told_once(harness: Harness) ->
 
 
 @pytest.mark.e2e
-async def test_a_portfolio_change_is_watched_at_once(harness: Harness) -> None:
+async def test_a_change_into_danger_is_armed_not_alerted_and_the_next_level_alerts(
+    harness: Harness,
+) -> None:
     await harness.tick({"BTCUSDT": "56000"})
     await opened(harness)  # 11% away: nothing yet
     assert await harness.tick({"BTCUSDT": "56000"}) == 0
     chat = harness.chat()
-    # x8: wallet 3,875, liquidation 27,125 / 0.498 = 54,467.87, 2.7% away: alerted at once
+    # x8: wallet 3,875, liquidation 27,125 / 0.498 = 54,467.87, 2.7% away: at danger
+    # already, which the /lev reply tells; armed there, no alert
     await chat.send("/lev 1 8")
     await harness.runtime.send()
-    assert harness.transport.titles()[0].startswith("Danger: BTCUSDT long")
+    assert harness.transport.delivered == []
+    assert await harness.services.alerts.levels(42) == {(42, "1:BTCUSDT:long"): "danger"}
     await chat.send("/close 1")
     assert await harness.services.alerts.levels(42) == {}  # a closed position forgets
-    await chat.send("/undo")
-    await harness.runtime.send()
-    assert len(harness.transport.delivered) == 1  # one message a second to a chat
-    harness.clock.advance(1)
-    await harness.runtime.send()
-    assert harness.transport.titles()[1].startswith("Danger")  # back, and still in danger
+    assert await harness.services.alerts.baselines(42) == {}
+    await chat.send("/undo")  # back, still in danger: armed again, silently
+    assert await harness.tick({"BTCUSDT": "55900"}) == 0
+    assert await harness.tick({"BTCUSDT": "54400"}) == 1  # past 54,467.87
+    assert harness.transport.titles() == [
+        "Liquidation: the BTCUSDT mark has passed the liquidation price"
+    ]
 
 
 @pytest.mark.e2e
