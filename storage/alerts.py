@@ -161,6 +161,14 @@ class AlertRepository:
         )
         return tuple(_message(row) for row in rows)
 
+    async def message(self, user_id: int, message_id: int) -> OutboxMessage | None:
+        """One of the user's messages, sent or not (an alert's Details button reads it
+        back); None if it is not theirs or is gone."""
+        row = await self._db.fetch_one(
+            "SELECT * FROM outbox WHERE id = ? AND user_id = ?", (message_id, user_id)
+        )
+        return None if row is None else _message(row)
+
     async def mark_sent(self, user_id: int, message_id: int) -> bool:
         """Mark one of the user's messages sent; False if it was not pending."""
         async with self._db.transaction() as conn:

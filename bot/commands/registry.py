@@ -13,7 +13,18 @@ missing.
 
 from __future__ import annotations
 
-from bot.commands import account, advice, alerts, analysis, chart, faq, positions, prices, settings
+from bot.commands import (
+    account,
+    advice,
+    alerts,
+    analysis,
+    chart,
+    faq,
+    fixes,
+    positions,
+    prices,
+    settings,
+)
 from bot.commands.command import Registry
 
 __all__ = ["FEATURES", "REGISTRY"]
@@ -26,6 +37,7 @@ FEATURES = (
     chart.commands,
     prices.commands,
     alerts.commands,
+    fixes.commands,
     settings.commands,
     faq.commands,
 )
