@@ -154,7 +154,9 @@ async def test_rows_written_before_the_models_are_migrated_and_still_render(
     assert "Add 149.00 USDT margin to get back to 10% from liquidation." in alert
     assert "In cross mode the liquidation price would be 42,168.68." in alert
     assert "Margin mode" not in alert  # the advice is in the details, a button away
-    assert "Margin mode" in alert_details(EN, read(pending[0].payload), NOW).plain_text()
+    first = read(pending[0].payload)
+    assert isinstance(first, AlertMessage)
+    assert "Margin mode" in alert_details(EN, first, NOW).plain_text()
     assert notice.startswith("Live prices from bybit are unavailable since 2026-03-10 11:58 UTC.")
     assert "#1 BTCUSDT long  60,000.00   49,799.20" in digest
     assert "Marks: BTCUSDT binance, 30 s old" in digest
