@@ -41,6 +41,7 @@ __all__ = [
     "Risk",
     "Step",
     "Thresholds",
+    "cushion_of",
     "cushion_thresholds",
     "delivery",
     "digest_due",
@@ -137,6 +138,14 @@ class Thresholds:
         ratio = max(reach.ratio - REARM_RATIO, reach.ratio * _HALF)
         distance = min(reach.distance * _ONE_AND_A_HALF, (ONE + reach.distance) * _HALF)
         return Criteria(ratio, distance)
+
+
+def cushion_of(risk: Risk) -> Decimal | None:
+    """The distance to liquidation a subject has now, as its new cushion; None when it
+    has no liquidation price or is past it (the defaults then use the fixed distances)."""
+    if risk.liquidated or risk.distance is None or risk.distance <= ZERO:
+        return None
+    return abs(risk.distance)
 
 
 def cushion_thresholds(base: Thresholds, cushion: Decimal | None) -> Thresholds:

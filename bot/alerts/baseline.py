@@ -12,13 +12,11 @@ in each command's write path means every way a portfolio changes (a command,
 from __future__ import annotations
 
 import hashlib
-from decimal import Decimal
 
-from engine.alerts import Risk
 from engine.models import Portfolio
 from engine.triggers import Subject
 
-__all__ = ["cushion_of", "fingerprint"]
+__all__ = ["fingerprint"]
 
 _DIGEST_BYTES = 12
 
@@ -50,11 +48,3 @@ def fingerprint(portfolio: Portfolio, subject: Subject) -> str:
         parts.append(str(portfolio.wallet_balance))
     text = "\n".join(parts).encode()
     return hashlib.blake2b(text, digest_size=_DIGEST_BYTES).hexdigest()
-
-
-def cushion_of(risk: Risk) -> Decimal | None:
-    """The distance to liquidation a subject has now, as its new cushion; None when it
-    has no liquidation price or is past it (the defaults then use the fixed distances)."""
-    if risk.liquidated or risk.distance is None or risk.distance <= 0:
-        return None
-    return abs(risk.distance)

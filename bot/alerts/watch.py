@@ -39,7 +39,7 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from bot.alerts.advised import samples_of
-from bot.alerts.baseline import cushion_of, fingerprint
+from bot.alerts.baseline import fingerprint
 from bot.alerts.compose import Place, Scene, alert_message, mode_advice, portfolio_at, priority
 from bot.alerts.decide import Decision, Rules, Seen, decide
 from bot.alerts.messages import AlertMessage
@@ -47,7 +47,7 @@ from bot.alerts.placed import Placed, WatchedSubject
 from bot.feeds.book import MarkQuote
 from bot.feeds.venues import FEED_FOR
 from bot.services import Services
-from engine.alerts import Level, Risk, Thresholds, cushion_thresholds
+from engine.alerts import Level, Risk, Thresholds, cushion_of, cushion_thresholds
 from engine.errors import EngineError
 from engine.legs import Prepared, prepare
 from engine.margin import Evaluation, evaluate_prepared

@@ -1,0 +1,129 @@
+"""Alerts worth waking up for (issue 16), end to end: fake exchanges -> feeds -> watch ->
+SQLite outbox -> sender -> a recording transport.
+
+Positions on Binance, BTC tier 1: maintenance 0.4% of notional, no fee in the wallet.
+* 5x long 0.5 @ 62,000 isolated: wallet 6,200; 6,200 + 0.5 (P - 62,000) = 0.002 P
+  -> P = 24,800 / 0.498 = 49,799.20, so it opens 19.68% from liquidation. Half of
+  that gone (9.84% left) is a mark of 49,799.20 / 0.9016 = 55,233.6.
+* 20x long 0.1 @ 62,000 isolated: wallet 310; 310 + 0.1 (P - 62,000) = 0.0004 P
+  -> P = 5,890 / 0.0996 = 59,136.55, 4.62% from liquidation at opening; warned at
+  2.31%, a mark of 59,136.55 / 0.9769 = 60,534.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from tests.e2e.conftest import Harness
+
+FIVE_X = "/long BTC 0.5 @ 62000 x5 iso"
+TWENTY_X = "/long BTC 0.1 @ 62000 x20 iso"
+
+
+@pytest.mark.e2e
+async def test_a_5x_position_is_warned_at_half_its_opening_cushion(harness: Harness) -> None:
+    chat = harness.chat()
+    await chat.send("/balance 10000")
+    await chat.send(FIVE_X)
+    (baseline,) = (await harness.services.alerts.baselines(42)).values()
+    assert baseline.cushion is not None  # (62,000 - 49,799.20) / 62,000
+    assert baseline.cushion.quantize(Decimal("0.0001")) == Decimal("0.1968")
+    # 55,300: 9.95% away, more than half the cushion left; 55,200: 9.78%, less
+    assert [await harness.tick({"BTCUSDT": p}) for p in ("58000", "55300", "55200")] == [0, 0, 1]
+    assert harness.transport.titles() == ["Warning: BTCUSDT long is 9.8% from liquidation"]
+
+
+@pytest.mark.e2e
+async def test_a_20x_position_is_warned_at_half_its_opening_cushion_not_at_birth(
+    harness: Harness,
+) -> None:
+    chat = harness.chat()
+    await chat.send("/balance 10000")
+    await chat.send(TWENTY_X)
+    # with the old fixed 10% / 5% this was a danger the moment it opened; now 61,500
+    # (3.8% away) and 60,600 (2.4%) are quiet, and 60,500 (2.25%) warns
+    moves = ("62000", "61500", "60600", "60500", "60450")
+    assert [await harness.tick({"BTCUSDT": p}) for p in moves] == [0, 0, 0, 1, 0]
+    assert harness.transport.titles() == ["Warning: BTCUSDT long is 2.3% from liquidation"]
+    # danger at three quarters gone: 1.15% left, a mark of about 59,825
+    assert await harness.tick({"BTCUSDT": "59800"}) == 1
+    assert harness.transport.titles()[1] == "Danger: BTCUSDT long is 1.1% from liquidation"
+
+
+@pytest.mark.e2e
+async def test_a_position_opened_at_danger_is_armed_silently_and_alerts_at_the_next_level(
+    harness: Harness,
+) -> None:
+    chat = harness.chat()
+    await chat.send("/alerts distance 8% 5%")  # fixed thresholds: the 20x opens at danger
+    await chat.send("/balance 10000")
+    await chat.send(TWENTY_X)
+    assert await harness.services.alerts.levels(42) == {(42, "1:BTCUSDT:long"): "danger"}
+    # 4.6%, then 3%, then 1.2% from liquidation: danger all along, said by the reply
+    assert [await harness.tick({"BTCUSDT": p}) for p in ("62000", "61000", "59900")] == [0, 0, 0]
+    assert harness.transport.delivered == []
+    assert await harness.tick({"BTCUSDT": "59100"}) == 1  # past 59,136.55
+    assert await harness.tick({"BTCUSDT": "59000"}) == 0
+    assert harness.transport.titles() == [
+        "Liquidation: the BTCUSDT mark has passed the liquidation price"
+    ]
+
+
+@pytest.mark.e2e
+async def test_no_fix_asks_for_more_margin_than_the_free_balance(harness: Harness) -> None:
+    chat = harness.chat()
+    await chat.send("/balance 6500")  # 6,200 of it is the position's margin: 300 free
+    await chat.send(FIVE_X)
+    assert await harness.tick({"BTCUSDT": "52000"}) == 1  # 4.2%: danger
+    (alert,) = harness.transport.delivered
+    # 6,500 in the position: 6,500 + 0.5 (P - 62,000) = 0.002 P -> 49,196.79, 5.4% away
+    assert (
+        "Add your free 300.00 USDT as margin: liquidation at 49,196.79, 5.4% away." in alert.text
+    )
+    assert "In cross mode the liquidation price would be 49,196.79." in alert.text
+    fix = alert.reply.buttons[0][0]
+    assert fix.action == "/fix 1 margin 300.00"
+    # and the preview refuses a cent more than is free
+    refused = await chat.send("/fix 1 margin 300.01")
+    assert refused.is_error
+    assert "more than your free balance of 300.00 USDT" in refused.plain_text()
+
+
+@pytest.mark.e2e
+async def test_a_liquidated_position_gets_what_happened_and_what_is_left_not_fixes(
+    harness: Harness,
+) -> None:
+    chat = harness.chat()
+    await chat.send("/balance 6500")
+    await chat.send(FIVE_X)
+    assert await harness.tick({"BTCUSDT": "49700"}) == 1
+    (alert,) = harness.transport.delivered
+    assert alert.text.split("\n") == [
+        "Liquidation: the BTCUSDT mark has passed the liquidation price",
+        "",
+        # past it, the price rounds toward the mark
+        "Mark 49,700.00 (binance, 0 s old) · liquidation 49,799.19",
+        "Lost: the 6,200.00 USDT margin of #1; 300.00 USDT left in the wallet.",
+        "If your exchange closed it, remove it with /close 1.",
+    ]
+    actions = [b.action for row in alert.reply.buttons for b in row]
+    assert not any(a.startswith("/fix") for a in actions)
+
+
+@pytest.mark.e2e
+async def test_an_alert_about_sol_never_talks_about_btc(harness: Harness) -> None:
+    chat = harness.chat()
+    await chat.send("/balance 20000")
+    await chat.send(FIVE_X)
+    await chat.send("/long SOL 100 @ 150 x10 iso")
+    prices = {"BTCUSDT": "62000", "SOLUSDT": "150"}
+    assert await harness.tick(prices) == 0
+    assert await harness.tick({**prices, "SOLUSDT": "140"}) == 1
+    (alert,) = harness.transport.delivered
+    assert alert.text.startswith("Warning: SOLUSDT long")
+    details = await harness.details()
+    for text in (alert.text, details):
+        assert "BTC" not in text
+    assert len(alert.text.split("\n")) <= 8
