@@ -79,9 +79,7 @@ async def test_no_fix_asks_for_more_margin_than_the_free_balance(harness: Harnes
     assert await harness.tick({"BTCUSDT": "52000"}) == 1  # 4.2%: danger
     (alert,) = harness.transport.delivered
     # 6,500 in the position: 6,500 + 0.5 (P - 62,000) = 0.002 P -> 49,196.79, 5.4% away
-    assert (
-        "Add your free 300.00 USDT as margin: liquidation at 49,196.79, 5.4% away." in alert.text
-    )
+    assert "Add your free 300.00 USDT as margin: liquidation at 49,196.79, 5.4% away." in alert.text
     assert "In cross mode the liquidation price would be 49,196.79." in alert.text
     fix = alert.reply.buttons[0][0]
     assert fix.action == "/fix 1 margin 300.00"

@@ -4,9 +4,9 @@ PTB Application's JobQueue -> the watch -> the SQLite outbox -> the Telegram tra
 stays there.
 
 The position: BTC long 0.5 @ 62,000 ×5 isolated on Binance, wallet 10,000: liquidation
-at 49,799.20, 19.7% from the entry. It is opened before any live mark is in, so that
-is its cushion: warning once half of it is gone (9.84%, a mark <= 55,233), danger at
-three quarters (4.92%, <= 52,376).
+at 49,799.20, 19.7% from the entry and 17.0% from a 60,000 mark. Its cushion is the
+distance when the watch first sees it (at the live mark if one is in, else the entry):
+warning once half of it is gone, danger at three quarters.
 """
 
 from __future__ import annotations
@@ -96,25 +96,30 @@ async def test_a_falling_price_pushes_one_warning_then_one_danger(
     live: tuple[Harness, Ticker], api: FakeBotAPI, markets: FakeMarkets
 ) -> None:
     bot, ticker = live
+    await _queued_after_a_tick(bot, markets)  # the live mark is in: 60,000
     await bot.say(TRADER, "/balance 10000")
     opened = (await bot.say(TRADER, "/long BTC 0.5 @ 62000 x5 iso"))[0]
     assert opened.text.startswith("Added #1 BTCUSDT long 0.5")
-    assert await _queued_after_a_tick(bot, markets) == 0  # 60,000 is 17% away: nothing
+    # opened 17.0% from liquidation at that mark: warning at 8.5% (a mark <= 54,425),
+    # danger at 4.25% (<= 52,009)
+    assert await _queued_after_a_tick(bot, markets) == 0
     quiet = len(api.texts(TRADER))
 
-    ticker.move("55000")  # 9.5% from liquidation
+    ticker.move("55000")  # 9.5% from liquidation: more than half the cushion left
+    assert await _queued_after_a_tick(bot, markets) == 0
+    ticker.move("54000")  # 7.8%
     await api.wait_for(lambda: len(_alerts(api, "Warning")) == 1, timeout=15)
-    ticker.move("54500")  # still a warning: said once already
+    ticker.move("53500")  # still a warning: said once already
     assert await _queued_after_a_tick(bot, markets) == 1
 
-    ticker.move("52000")  # 4.2%: worse, so it is said at once
+    ticker.move("51500")  # 3.3%: worse, so it is said at once
     await api.wait_for(lambda: len(_alerts(api, "Danger")) == 1, timeout=15)
     assert await _queued_after_a_tick(bot, markets) == 2  # and only once
     assert len(api.texts(TRADER)) == quiet + 2
 
     warning, danger = _alerts(api, "Warning")[0], _alerts(api, "Danger")[0]
-    assert "BTCUSDT long is 9.5% from liquidation" in warning
-    assert "BTCUSDT long is 4.2% from liquidation" in danger
+    assert "BTCUSDT long is 7.8% from liquidation" in warning
+    assert "BTCUSDT long is 3.3% from liquidation" in danger
     assert "49,799.20" in danger  # the engine's liquidation price, rounded toward danger
     sent = [call for call in api.calls_to("sendMessage") if "Danger" in str(call)]
     assert sent and all("reply_markup" in str(call) for call in sent)  # fix-it buttons
