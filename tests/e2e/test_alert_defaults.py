@@ -16,6 +16,8 @@ from decimal import Decimal
 
 import pytest
 
+from bot.alerts.messages import read
+from bot.alerts.render import render
 from tests.e2e.conftest import Harness
 
 FIVE_X = "/long BTC 0.5 @ 62000 x5 iso"
@@ -125,3 +127,46 @@ async def test_an_alert_about_sol_never_talks_about_btc(harness: Harness) -> Non
     for text in (alert.text, details):
         assert "BTC" not in text
     assert len(alert.text.split("\n")) <= 8
+
+
+async def _rendered(harness: Harness, language: str) -> list[str]:
+    """The last delivered alert as a reader of `language` gets it, line by line."""
+    delivered = harness.transport.delivered[-1]
+    (action,) = [b.action for row in delivered.reply.buttons for b in row if b.action[:3] == "ad:"]
+    stored = await harness.services.alerts.message(delivered.user_id, int(action[3:]))
+    assert stored is not None
+    tr = harness.services.catalogs.translator(language)
+    return render(tr, read(stored.payload), harness.clock.now, stored.id).plain_text().split("\n")
+
+
+@pytest.mark.e2e
+async def test_isolated_and_cross_alerts_fit_in_eight_lines_in_english_and_russian(
+    harness: Harness,
+) -> None:
+    chat = harness.chat()
+    await chat.send("/balance 10000")
+    await chat.send(FIVE_X)
+    assert await harness.tick({"BTCUSDT": "54000", "ETHUSDT": "3100"}) == 1
+    isolated = {lang: await _rendered(harness, lang) for lang in ("en", "ru")}
+    assert isolated["ru"][0].startswith("Предупреждение: BTCUSDT")
+
+    other = harness.chat(43)
+    await other.send("/balance 4000")
+    await other.send("/long BTC 0.5 @ 62000 x20 cross")
+    await other.send("/long ETH 5 @ 3100 x20 cross")
+    fired = 0
+    for step in range(1, 12):  # both fall 1% a tick, until the account is warned
+        moved = {"BTCUSDT": str(62000 - 620 * step), "ETHUSDT": str(3100 - 31 * step)}
+        fired = await harness.tick(moved)
+        if fired:
+            break
+    assert fired == 1 and harness.transport.delivered[-1].user_id == 43
+    cross = {lang: await _rendered(harness, lang) for lang in ("en", "ru")}
+    assert "your cross account (BTCUSDT long)" in cross["en"][0]
+    counts = {
+        (kind, lang): len(lines)
+        for kind, by in (("iso", isolated), ("cross", cross))
+        for lang, lines in by.items()
+    }
+    assert all(count <= 8 for count in counts.values()), counts
+    assert counts == {("iso", "en"): 6, ("iso", "ru"): 6, ("cross", "en"): 6, ("cross", "ru"): 6}
