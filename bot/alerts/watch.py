@@ -35,19 +35,17 @@ from collections import defaultdict
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 from bot.alerts.advised import samples_of
-from bot.alerts.baseline import fingerprint
 from bot.alerts.compose import Place, Scene, alert_message, mode_advice, portfolio_at, priority
-from bot.alerts.decide import Decision, Rules, Seen, decide
+from bot.alerts.decide import Decision, Seen, decide
+from bot.alerts.memory import Judged, Known, Owner
 from bot.alerts.messages import AlertMessage
 from bot.alerts.placed import Placed, WatchedSubject
 from bot.feeds.book import MarkQuote
 from bot.feeds.venues import FEED_FOR
 from bot.services import Services
-from engine.alerts import Level, Risk, Thresholds, cushion_of, cushion_thresholds
+from engine.alerts import Thresholds
 from engine.errors import EngineError
 from engine.legs import Prepared, prepare
 from engine.margin import Evaluation, evaluate_prepared
@@ -55,35 +53,15 @@ from engine.models import Exchange, Portfolio
 from engine.profile import RiskProfile
 from engine.triggers import Band, Subject, assess, bands, closest, moves_with_one_price
 from engine.triggers import subjects_of as find_subjects
-from storage.alerts import AlertSettings, Baseline, Hold
+from storage.alerts import Hold
 from storage.errors import NotFound
 from storage.portfolios import StoredPortfolio
-from storage.users import User
 from storage.watch import watched
 
 __all__ = ["AlertWatch", "WatchedSubject"]
 
 log = logging.getLogger(__name__)
 CHANGE_DELAY = 0.2  # seconds a change waits for others to be read back with it
-
-
-@dataclass(frozen=True, slots=True)
-class _Owner:
-    user: User
-    settings: AlertSettings
-    snoozes: Mapping[str, datetime]
-
-    def thresholds(self, cushion: Decimal | None) -> Thresholds:
-        """A subject's thresholds: the owner's, with distances scaled to the subject's
-        opening cushion unless the owner fixed them (/alerts distance)."""
-        s = self.settings
-        base = Thresholds(s.warn_ratio, s.danger_ratio, s.warn_distance, s.danger_distance)
-        return base if s.fixed_distance else cushion_thresholds(base, cushion)
-
-    def rules(self, thresholds: Thresholds) -> Rules:
-        s = self.settings
-        zone = ZoneInfo(self.user.timezone)
-        return Rules(thresholds, zone, s.quiet_start, s.quiet_end, self.snoozes)
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,49 +72,6 @@ class _Evaluated:
     portfolio: Portfolio
     prepared: Prepared
     evaluation: Evaluation
-
-
-def _level(text: str | None) -> Level | None:
-    try:
-        return None if text is None else Level(text)
-    except ValueError:
-        return None
-
-
-@dataclass(frozen=True, slots=True)
-class _Known:
-    """What is remembered of subjects: levels and opening cushions, by (user, key)."""
-
-    levels: Mapping[tuple[int, str], str]
-    baselines: Mapping[tuple[int, str], Baseline]
-
-    def level(self, user_id: int, key: str) -> Level | None:
-        return _level(self.levels.get((user_id, key)))
-
-    def cushion(self, user_id: int, key: str) -> Decimal | None:
-        found = self.baselines.get((user_id, key))
-        return None if found is None else found.cushion
-
-    def baseline(
-        self, user_id: int, key: str, portfolio: Portfolio, subject: Subject, risk: Risk
-    ) -> tuple[Baseline, bool]:
-        """The subject's stored baseline, or a new one measured now (True: it changed)."""
-        stamp = fingerprint(portfolio, subject)
-        stored = self.baselines.get((user_id, key))
-        if stored is not None and stored.fingerprint == stamp:
-            return stored, False
-        return Baseline(stamp, cushion_of(risk)), True
-
-
-@dataclass(frozen=True, slots=True)
-class _Judged:
-    """One subject's decision, with the thresholds and baseline it was judged by."""
-
-    subject: Subject
-    key: str
-    decision: Decision
-    thresholds: Thresholds
-    baseline: Baseline
 
 
 class AlertWatch:
@@ -171,10 +106,10 @@ class AlertWatch:
         async with self._lock:
             now = self.services.clock()
             levels = await self.services.alerts.levels()
-            known = _Known(levels, await self.services.alerts.baselines())
+            known = Known(levels, await self.services.alerts.baselines())
             snoozes = await self.services.alerts.snoozes(now)
             for entry in await watched(self.services.db):
-                owner = _Owner(entry.user, entry.settings, snoozes.get(entry.user.id, {}))
+                owner = Owner(entry.user, entry.settings, snoozes.get(entry.user.id, {}))
                 for stored in entry.portfolios:
                     await self._rebuild(owner, stored, known, now)
             await self._forget_stale(known, None)
@@ -211,10 +146,10 @@ class AlertWatch:
         for user_id in users:
             self.placed.drop_user(user_id)
         levels = await self.services.alerts.levels(*users)
-        known = _Known(levels, await self.services.alerts.baselines(*users))
+        known = Known(levels, await self.services.alerts.baselines(*users))
         snoozes = await self.services.alerts.snoozes(now, *users)
         for entry in await watched(self.services.db, *users):
-            owner = _Owner(entry.user, entry.settings, snoozes.get(entry.user.id, {}))
+            owner = Owner(entry.user, entry.settings, snoozes.get(entry.user.id, {}))
             for stored in entry.portfolios:
                 await self._judge(owner, stored, known, now)
             await asyncio.sleep(0)  # a batch is many users' engine work: let replies through
@@ -257,10 +192,10 @@ class AlertWatch:
             for key in keys
             if (s := self.subject(user_id, key)) and s.level
         }
-        known = _Known(levels, await services.alerts.baselines(user_id))
-        await self._judge(_Owner(user, settings, snoozes), stored, known, now, only=keys)
+        known = Known(levels, await services.alerts.baselines(user_id))
+        await self._judge(Owner(user, settings, snoozes), stored, known, now, only=keys)
 
-    def _evaluate(self, owner: _Owner, stored: StoredPortfolio, now: datetime) -> _Evaluated | None:
+    def _evaluate(self, owner: Owner, stored: StoredPortfolio, now: datetime) -> _Evaluated | None:
         """The portfolio at the live marks (a symbol without one keeps its stored mark);
         None, logged, when the engine refuses it."""
         feed = FEED_FOR[owner.user.exchange]
@@ -281,9 +216,9 @@ class AlertWatch:
 
     async def _rebuild(
         self,
-        owner: _Owner,
+        owner: Owner,
         stored: StoredPortfolio,
-        known: _Known,
+        known: Known,
         now: datetime,
     ) -> None:
         """Place the subjects of one portfolio at their remembered levels, judging none."""
@@ -299,9 +234,9 @@ class AlertWatch:
 
     async def _judge(
         self,
-        owner: _Owner,
+        owner: Owner,
         stored: StoredPortfolio,
-        known: _Known,
+        known: Known,
         now: datetime,
         only: set[str] | None = None,
     ) -> None:
@@ -326,15 +261,15 @@ class AlertWatch:
                 changed=changed,
             )
             decision = decide(known.level(owner.user.id, key), seen, owner.rules(thresholds), now)
-            judged = _Judged(subject, key, decision, thresholds, baseline)
+            judged = Judged(subject, key, decision, thresholds, baseline)
             await self._act(owner, found, judged, now)
             self._place_subject(owner, found, subject, key, decision, thresholds)
 
     async def _act(
         self,
-        owner: _Owner,
+        owner: Owner,
         found: _Evaluated,
-        judged: _Judged,
+        judged: Judged,
         now: datetime,
     ) -> None:
         """Write what the decision says: a new cushion with the level it is armed at, the
@@ -359,7 +294,7 @@ class AlertWatch:
             heapq.heappush(self._wake, (decision.wake_at, user_id))
 
     def _alert(
-        self, owner: _Owner, found: _Evaluated, judged: _Judged, now: datetime
+        self, owner: Owner, found: _Evaluated, judged: Judged, now: datetime
     ) -> AlertMessage:
         """The alert at the level sent, with the mode advice when switching mode would
         matter."""
@@ -381,7 +316,7 @@ class AlertWatch:
 
     def _place_subject(
         self,
-        owner: _Owner,
+        owner: Owner,
         found: _Evaluated,
         subject: Subject,
         key: str,
@@ -417,7 +352,7 @@ class AlertWatch:
         )
         await self.services.reviews.record(portfolio_id, live)
 
-    async def _forget_stale(self, known: _Known, users: Collection[int] | None) -> None:
+    async def _forget_stale(self, known: Known, users: Collection[int] | None) -> None:
         """Levels and cushions of subjects that are gone (a closed position, a deleted
         portfolio), of these users or of everyone."""
         for owner, key in {*known.levels, *known.baselines}:
