@@ -12,6 +12,7 @@ Positions on Binance, BTC tier 1: maintenance 0.4% of notional, no fee in the wa
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
 
 import pytest
@@ -170,3 +171,30 @@ async def test_isolated_and_cross_alerts_fit_in_eight_lines_in_english_and_russi
     }
     assert all(count <= 8 for count in counts.values()), counts
     assert counts == {("iso", "en"): 6, ("iso", "ru"): 6, ("cross", "en"): 6, ("cross", "ru"): 6}
+
+
+@pytest.mark.e2e
+async def test_pushes_speak_lang_first_then_the_clients_latest_language_then_english(
+    harness: Harness,
+) -> None:
+    chat = harness.chat(44)
+    chat.caller = replace(chat.caller, language_code="es")
+    await chat.send("/balance 10000")
+    await chat.send(FIVE_X)
+    assert await harness.tick({"BTCUSDT": "54000"}) == 1
+    assert harness.transport.titles()[-1].startswith("Aviso: BTCUSDT largo")
+
+    chat.caller = replace(chat.caller, language_code="ru-RU")  # the client changed language
+    await chat.send("/positions")
+    assert (await harness.services.users.get(44)).telegram_language == "ru-RU"
+    assert await harness.tick({"BTCUSDT": "51500"}) == 1
+    assert harness.transport.titles()[-1].startswith("Опасность: BTCUSDT")
+
+    await chat.send("/lang en")  # a choice beats what the client says
+    harness.clock.advance(1)
+    assert await harness.tick({"BTCUSDT": "49700"}) == 1
+    assert harness.transport.titles()[-1].startswith("Liquidation: the BTCUSDT mark")
+
+    chat.caller = replace(chat.caller, language_code="tr")
+    assert (await chat.send("/long")).is_error  # an error reply changes nothing stored ...
+    assert (await harness.services.users.get(44)).telegram_language == "ru-RU"  # ... at all
