@@ -25,6 +25,8 @@ __all__ = ["Judged", "Known", "Owner", "level_of_text"]
 
 @dataclass(frozen=True, slots=True)
 class Owner:
+    """A subject's owner as the watch judges for them: who, what they set, what is snoozed."""
+
     user: User
     settings: AlertSettings
     snoozes: Mapping[str, datetime]
@@ -43,6 +45,7 @@ class Owner:
 
 
 def level_of_text(text: str | None) -> Level | None:
+    """A stored level; None for none, or for one this code no longer knows."""
     try:
         return None if text is None else Level(text)
     except ValueError:
