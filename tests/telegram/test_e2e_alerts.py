@@ -175,3 +175,22 @@ async def test_pressing_a_fix_answers_below_and_the_alert_keeps_its_text(
     assert preview.text.startswith("Changed #1")  # the preview shows what was done
     assert alert.text.startswith(text)  # the alert keeps its text ...
     assert alert.text.removeprefix(text).strip().startswith("Fix applied at ")  # ... noted
+
+
+async def test_a_position_opened_at_danger_is_not_alerted_until_the_next_level(
+    live: tuple[Harness, Ticker], api: FakeBotAPI, markets: FakeMarkets
+) -> None:
+    bot, ticker = live
+    await _queued_after_a_tick(bot, markets)  # the live mark is in: 60,000
+    await bot.say(TRADER, "/alerts distance 8% 5%")
+    await bot.say(TRADER, "/balance 10000")
+    # 20x: 310 + 0.1 (P - 62,000) = 0.0004 P -> 59,136.55, 1.4% below 60,000: danger
+    await bot.say(TRADER, "/long BTC 0.1 @ 62000 x20 iso")
+    quiet = len(api.texts(TRADER))
+    assert await _queued_after_a_tick(bot, markets) == 0
+    ticker.move("59500")  # 0.6%: still danger, armed at opening
+    assert await _queued_after_a_tick(bot, markets) == 0
+    ticker.move("59000")  # past the liquidation price: the next level
+    await api.wait_for(lambda: len(_alerts(api, "Liquidation: the")) == 1, timeout=15)
+    assert await _queued_after_a_tick(bot, markets) == 1
+    assert len(api.texts(TRADER)) == quiet + 1
