@@ -39,9 +39,12 @@ Block = Title | Paragraph | Table
 class Button:
     label: str
     action: str  # a command line the press stands for, e.g. "/close 2"
+    # the press answers with a new message and the pressed one keeps its text (an alert's
+    # buttons: pressing a fix never edits the alert away)
+    below: bool = False
 
     def __post_init__(self) -> None:
-        if len(self.action.encode()) > CALLBACK_LIMIT:
+        if len(self.action.encode()) + self.below > CALLBACK_LIMIT:
             raise ValueError(f"button action over {CALLBACK_LIMIT} bytes: {self.action!r}")
 
 

@@ -10,12 +10,20 @@ has fallen clearly back: the margin ratio `REARM_RATIO` below the threshold
 threshold. So a mark that wobbles around a threshold alerts once, not on every
 tick, while a worse level always fires.
 
+By default the distance thresholds scale with the subject's own *cushion*, its
+distance to liquidation when it was opened or last changed: warning once half
+of it is gone (`CUSHION_WARNING`), danger at three quarters (`CUSHION_DANGER`).
+A fixed 10% would warn every 10x position the moment it opens and find every
+20x one in danger; a margin ratio alone warns a 5x isolated position only a
+fraction of a percent before its liquidation price. A level that already holds
+when a subject is opened or changed is armed silently (`level_of` it, remembered).
+
 Pure: times are passed in (`now`, already in the user's timezone).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from enum import StrEnum
@@ -23,6 +31,8 @@ from enum import StrEnum
 from engine.numbers import ONE, ZERO
 
 __all__ = [
+    "CUSHION_DANGER",
+    "CUSHION_WARNING",
     "REARM_RATIO",
     "WEEKLY_DEFAULT_TIME",
     "Criteria",
@@ -31,6 +41,8 @@ __all__ = [
     "Risk",
     "Step",
     "Thresholds",
+    "cushion_of",
+    "cushion_thresholds",
     "delivery",
     "digest_due",
     "level_of",
@@ -43,6 +55,8 @@ __all__ = [
 
 REARM_RATIO = Decimal("0.10")  # ten points of margin ratio
 WEEKLY_DEFAULT_TIME = time(9, 0)  # the weekly review's time for a user without a digest time
+CUSHION_WARNING = Decimal("0.5")  # warning: the distance is down to half the cushion
+CUSHION_DANGER = Decimal("0.25")  # danger: down to a quarter
 _HALF = Decimal("0.5")
 _ONE_AND_A_HALF = Decimal("1.5")
 
@@ -124,6 +138,26 @@ class Thresholds:
         ratio = max(reach.ratio - REARM_RATIO, reach.ratio * _HALF)
         distance = min(reach.distance * _ONE_AND_A_HALF, (ONE + reach.distance) * _HALF)
         return Criteria(ratio, distance)
+
+
+def cushion_of(risk: Risk) -> Decimal | None:
+    """The distance to liquidation a subject has now, as its new cushion; None when it
+    has no liquidation price or is past it (the defaults then use the fixed distances)."""
+    if risk.liquidated or risk.distance is None or risk.distance <= ZERO:
+        return None
+    return abs(risk.distance)
+
+
+def cushion_thresholds(base: Thresholds, cushion: Decimal | None) -> Thresholds:
+    """`base` with its distances scaled to a subject's opening cushion: warning at
+    half of it, danger at a quarter (a 20x long opened 4.6% away warns at 2.3%, a 5x
+    opened 19.7% away at 9.85%). A subject with no usable cushion (no liquidation
+    price, or opened already past it) keeps `base`'s distances."""
+    if cushion is None or not ZERO < cushion < ONE:
+        return base
+    return replace(
+        base, warn_distance=cushion * CUSHION_WARNING, danger_distance=cushion * CUSHION_DANGER
+    )
 
 
 def level_of(risk: Risk, thresholds: Thresholds) -> Level | None:

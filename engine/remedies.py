@@ -7,19 +7,26 @@
   exact engine. (Closing part of an isolated position releases its margin pro
   rata and leaves the liquidation price where it was, so it is no fix there.)
 * The other margin mode: the same portfolio with this one position switched.
+* Margin that fits: isolated margin comes out of the free balance (cross equity
+  less the cross positions' initial margin), so a fix never proposes more than
+  it; short of that, all of it, with what it achieves (`margin_fix`).
 """
 
 from __future__ import annotations
 
-from decimal import ROUND_CEILING, Decimal
+from dataclasses import dataclass
+from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 
 from engine.errors import EngineError, InvalidInput
 from engine.margin import PositionResult, Status, evaluate
 from engine.models import Portfolio, Position
 from engine.numbers import ZERO
+from engine.sizing import margin_to_add
 from engine.tiers import TierBook
 
-__all__ = ["other_mode_liquidation", "qty_to_close"]
+__all__ = ["MarginFix", "margin_fix", "other_mode_liquidation", "qty_to_close", "with_margin"]
+
+_CENT = Decimal("0.01")
 
 _STEPS = 40
 _SIGNIFICANT = 3
@@ -102,3 +109,53 @@ def other_mode_liquidation(
     except EngineError:
         return None
     return result.positions[index].liquidation_price
+
+
+def with_margin(
+    portfolio: Portfolio, book: TierBook, position_id: str, amount: Decimal
+) -> PositionResult:
+    """The position once `amount` is added: to its isolated margin, or (cross) to the
+    wallet as a deposit."""
+    index, position = _position(portfolio, position_id)
+    if position.is_cross:
+        changed = portfolio.model_copy(update={"wallet_balance": portfolio.wallet_balance + amount})
+    else:
+        more = position.model_copy(update={"extra_margin": position.extra_margin + amount})
+        positions = (*portfolio.positions[:index], more, *portfolio.positions[index + 1 :])
+        changed = portfolio.model_copy(update={"positions": positions})
+    return evaluate(changed, book).positions[index]
+
+
+@dataclass(frozen=True, slots=True)
+class MarginFix:
+    """Margin (or a deposit, cross) to add, and where it puts the liquidation price."""
+
+    amount: Decimal
+    enough: bool  # it reaches the target distance (False: all the free balance, short of it)
+    liquidation: Decimal | None
+    distance: Decimal | None
+
+
+def margin_fix(
+    portfolio: Portfolio,
+    book: TierBook,
+    position_id: str,
+    target: Decimal,
+    free: Decimal | None,
+) -> MarginFix | None:
+    """The margin that puts the liquidation price `target` away, in cents rounded up, at
+    most `free` (None: no limit, a deposit); None when nothing is needed or nothing fits."""
+    needed = margin_to_add(portfolio, book, position_id, target).quantize(
+        _CENT, rounding=ROUND_CEILING
+    )
+    if needed <= ZERO:
+        return None
+    amount = needed
+    if free is not None and needed > free:
+        amount = free.quantize(_CENT, rounding=ROUND_FLOOR)
+    if amount <= ZERO:
+        return None
+    after = with_margin(portfolio, book, position_id, amount)
+    return MarginFix(
+        amount, amount == needed, after.liquidation_price, after.distance_to_liquidation
+    )

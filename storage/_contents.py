@@ -140,7 +140,7 @@ def state_to_json(state: State) -> str:
 
 def state_from_json(text: str, mode: PositionMode) -> State:
     """A snapshot back as a state; one taken before snapshots held the position mode
-    (migration 0007) keeps `mode`, the portfolio's current one."""
+    (migration 0009) keeps `mode`, the portfolio's current one."""
     data = json.loads(text)
     return State(
         to_decimal(data["wallet_balance"], "wallet_balance"),

@@ -33,6 +33,10 @@ class AlertSettings:
     danger_ratio: Decimal = Decimal("0.85")
     warn_distance: Decimal = Decimal("0.10")
     danger_distance: Decimal = Decimal("0.05")
+    # False: distances scale with each subject's opening cushion (warn_distance and
+    # danger_distance then stand in only for a subject without one); True: these two
+    # distances, chosen with /alerts distance, apply to every subject
+    fixed_distance: bool = False
     quiet_start: time | None = None  # in the user's timezone
     quiet_end: time | None = None
     digest_time: time | None = None
@@ -49,7 +53,7 @@ def changed(current: AlertSettings, fields: Mapping[str, object]) -> AlertSettin
 def _parse(fields: Mapping[str, object]) -> dict[str, Any]:
     parsed: dict[str, Any] = {}
     for name, value in fields.items():
-        if name in ("enabled", "weekly_review"):
+        if name in ("enabled", "weekly_review", "fixed_distance"):
             if not isinstance(value, bool):
                 raise InvalidInput(field=name, reason="not_a_bool")
             parsed[name] = value
@@ -111,4 +115,5 @@ def settings_from_row(row: sqlite3.Row) -> AlertSettings:
         quiet_end=clock("quiet_end"),
         digest_time=clock("digest_time"),
         weekly_review=bool(row["weekly_review"]),
+        fixed_distance=bool(row["fixed_distance"]),
     )

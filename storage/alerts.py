@@ -22,11 +22,20 @@ from pydantic import BaseModel
 
 from storage._json import dumps_exact
 from storage._time import from_text, to_text
+from storage.alert_baselines import Baseline, delete_baseline, read_baselines, write_baseline
 from storage.alert_settings import AlertSettings, changed, column_value, settings_from_row
 from storage.db import Database, fetch_one, insert, owned_by
 from storage.errors import NotFound
 
-__all__ = ["AlertRepository", "AlertSettings", "Hold", "OutboxMessage", "Schedule", "Urgency"]
+__all__ = [
+    "AlertRepository",
+    "AlertSettings",
+    "Baseline",
+    "Hold",
+    "OutboxMessage",
+    "Schedule",
+    "Urgency",
+]
 
 Payload = Mapping[str, object] | BaseModel  # a model is stored as its JSON form
 _NOW = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')"
@@ -152,6 +161,14 @@ class AlertRepository:
         )
         return tuple(_message(row) for row in rows)
 
+    async def message(self, user_id: int, message_id: int) -> OutboxMessage | None:
+        """One of the user's messages, sent or not (an alert's Details button reads it
+        back); None if it is not theirs or is gone."""
+        row = await self._db.fetch_one(
+            "SELECT * FROM outbox WHERE id = ? AND user_id = ?", (message_id, user_id)
+        )
+        return None if row is None else _message(row)
+
     async def mark_sent(self, user_id: int, message_id: int) -> bool:
         """Mark one of the user's messages sent; False if it was not pending."""
         async with self._db.transaction() as conn:
@@ -181,14 +198,32 @@ class AlertRepository:
         return {(row["user_id"], row["position_key"]): row["level"] for row in rows}
 
     async def forget(self, position_key: str, user_id: int | None = None) -> None:
-        """Forget a key for one user, or for every user (a feed is back for everyone)."""
+        """Forget a key for one user, or for every user (a feed is back for everyone):
+        its level and its opening cushion."""
         async with self._db.transaction() as conn:
             if user_id is None:
-                await conn.execute(
-                    "DELETE FROM alert_state WHERE position_key = ?", (position_key,)
-                )
+                for table in ("alert_state", "alert_baselines"):
+                    await conn.execute(
+                        f"DELETE FROM {table} WHERE position_key = ?", (position_key,)
+                    )
             else:
                 await _set_level(conn, user_id, position_key, None)
+                await delete_baseline(conn, user_id, position_key)
+
+    async def baselines(self, *users: int) -> dict[tuple[int, str], Baseline]:
+        """Every subject's opening cushion, of these users or of all."""
+        return await read_baselines(self._db, users)
+
+    async def arm(
+        self, user_id: int, position_key: str, baseline: Baseline, level: str | None
+    ) -> None:
+        """A subject opened or changed: its new cushion and the level it is armed at
+        (the one that already holds, told by the command's reply, never alerted), in
+        one transaction."""
+        async with self._db.transaction() as conn:
+            await _require_user(conn, user_id)
+            await write_baseline(conn, user_id, position_key, baseline)
+            await _set_level(conn, user_id, position_key, level)
 
     async def outages_told(self) -> dict[str, set[int]]:
         """Per exchange, the users told it is down (remembered across a restart)."""

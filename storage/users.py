@@ -40,6 +40,7 @@ _MAX_LEVERAGE = Decimal(200)  # above any exchange's limit: a typo guard, not a 
 class User:
     id: int  # the Telegram user id
     language: str | None  # the user's explicit choice; None: follow Telegram's
+    telegram_language: str | None  # what Telegram reported in their last update
     exchange: Exchange
     timezone: str
     risk_profile: Mapping[str, Any] | None
@@ -135,6 +136,23 @@ class UserRepository:
             user = await _fetch(conn, user_id)
         return self._remember(user)
 
+    async def heard(self, user_id: int, language_code: str | None) -> None:
+        """Keep the language Telegram reported in the user's latest update, for the
+        messages they get without asking (alerts, digests, notices); written only when
+        it changed. A tag that is no language tag is ignored, never stored."""
+        if not language_code:
+            return
+        try:
+            code = _language(language_code.strip())
+        except InvalidInput:
+            return
+        try:
+            known = await self.get(user_id)
+        except NotFound:  # a line that stores no one (/calc in a group, a stray "yes")
+            return
+        if known.telegram_language != code:
+            await self.update(user_id, telegram_language=code)
+
     def _remember(self, user: User) -> User:
         self._cache[user.id] = (time.monotonic(), user)
         return user
@@ -226,6 +244,7 @@ def _risk_profile(value: object) -> str | None:
 
 SETTINGS: Mapping[str, Callable[[object], str | None]] = {
     "language": partial(_optional_text, field="language", parse=_language),
+    "telegram_language": partial(_optional_text, field="telegram_language", parse=_language),
     "exchange": partial(_choice, Exchange, "exchange"),
     "timezone": _timezone,
     "risk_profile": _risk_profile,
@@ -255,6 +274,14 @@ def _check_custom_rates(user: User) -> None:
         raise InvalidInput(**{**error.params, "field": f"custom_{error.params['field']}"}) from None
 
 
+def _column(row: sqlite3.Row, name: str) -> Any:
+    """A column a file before its migration lacks (read while migrating): None."""
+    try:
+        return row[name]
+    except IndexError:
+        return None
+
+
 def user_from_row(row: sqlite3.Row) -> User:
     """A row of users as a User."""
 
@@ -266,6 +293,7 @@ def user_from_row(row: sqlite3.Row) -> User:
     return User(
         id=row["id"],
         language=row["language"],
+        telegram_language=_column(row, "telegram_language"),
         exchange=Exchange(row["exchange"]),
         timezone=row["timezone"],
         risk_profile=None if profile is None else json.loads(profile),

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from decimal import ROUND_CEILING, Decimal
+from decimal import Decimal
 
 from bot.alerts.messages import (
     AlertMessage,
@@ -23,13 +23,13 @@ from bot.feeds.book import MarkQuote
 from bot.views.advice_brief import brief_of
 from engine.alerts import Level, Thresholds
 from engine.errors import EngineError
-from engine.margin import Evaluation, PositionResult
+from engine.margin import Evaluation, PositionResult, Status
 from engine.market import MarketData
 from engine.models import Portfolio
+from engine.numbers import ZERO
 from engine.profile import RiskProfile
-from engine.remedies import other_mode_liquidation, qty_to_close
+from engine.remedies import MarginFix, margin_fix, other_mode_liquidation, qty_to_close
 from engine.review import alert_advice
-from engine.sizing import margin_to_add
 from engine.tiers import TierBook
 from engine.triggers import Subject, closest
 from storage.portfolios import StoredPortfolio
@@ -47,7 +47,6 @@ __all__ = [
 ]
 
 log = logging.getLogger(__name__)
-_CENT = Decimal("0.01")
 _MILLIONTHS = Decimal(1_000_000)
 
 
@@ -96,23 +95,45 @@ class Scene:
 
 @dataclass(frozen=True, slots=True)
 class _Fixes:
-    add_margin: Decimal | None = None  # a deposit, for cross
+    """What an alert proposes: margin that fits (a deposit, for cross), a size to close
+    (cross), the other mode's price; for a liquidated subject what was lost and is left."""
+
+    add: MarginFix | None = None
     close_qty: Decimal | None = None
     other_mode: Decimal | None = None
+    lost: Decimal | None = None
+    left: Decimal | None = None
 
 
-def _fixes(portfolio: Portfolio, book: TierBook, position_id: str, target: Decimal) -> _Fixes:
-    """Margin to add (a deposit, for cross), size to close (cross), the other mode's price;
-    as many of them as the engine could work out."""
-    found: dict[str, Decimal | None] = {}
+def _fixes(scene: Scene, result: PositionResult, cross: bool, target: Decimal) -> _Fixes:
+    """As many fixes as the engine could work out; none once liquidated."""
+    portfolio, book, account = scene.portfolio, scene.book, scene.evaluation.account
+    position_id = result.position.id
+    if result.status is Status.LIQUIDATED or (cross and account.cross_margin_ratio is None):
+        return _aftermath(scene, result, cross)
+    add: MarginFix | None = None
+    close: Decimal | None = None
+    other: Decimal | None = None
     try:
-        margin = margin_to_add(portfolio, book, position_id, target)
-        found["add_margin"] = margin.quantize(_CENT, rounding=ROUND_CEILING) or None
-        found["close_qty"] = qty_to_close(portfolio, book, position_id, target) or None
-        found["other_mode"] = other_mode_liquidation(portfolio, book, position_id)
+        free = None if cross else account.available_balance
+        add = margin_fix(portfolio, book, position_id, target, free)
+        close = qty_to_close(portfolio, book, position_id, target) or None
+        other = other_mode_liquidation(portfolio, book, position_id)
     except EngineError:
         log.exception("alert fixes failed for position %s", position_id)
-    return _Fixes(**found)
+    return _Fixes(add, close, other)
+
+
+def _aftermath(scene: Scene, result: PositionResult, cross: bool) -> _Fixes:
+    """Liquidated: an isolated position loses its margin and the wallet keeps the rest;
+    a cross account keeps what equity is left above nothing."""
+    account, wallet = scene.evaluation.account, scene.portfolio.wallet_balance
+    if not cross:
+        lost = result.isolated_wallet or ZERO
+        return _Fixes(lost=lost, left=max(ZERO, wallet - lost))
+    isolated = wallet - account.cross_wallet
+    kept = max(ZERO, account.cross_equity)
+    return _Fixes(lost=max(ZERO, account.cross_wallet - kept), left=isolated + kept)
 
 
 def alert_message(
@@ -125,8 +146,9 @@ def alert_message(
     position = result.position
     ratio = evaluation.account.cross_margin_ratio if subject.cross else result.margin_ratio
     target = scene.thresholds.warn_distance
-    fixes = _fixes(scene.portfolio, scene.book, position.id, target)
+    fixes = _fixes(scene, result, subject.cross, target)
     quote = scene.quotes.get(position.symbol)
+    add = fixes.add
     return AlertMessage(
         level=level,
         portfolio_id=scene.place.portfolio_id,
@@ -147,9 +169,15 @@ def alert_message(
         ratio=ratio,
         target=target,
         wallet=scene.portfolio.wallet_balance,
-        add_margin=fixes.add_margin,
+        add_margin=None if add is None else add.amount,
+        add_enough=add is None or add.enough,
+        add_liquidation=None if add is None else add.liquidation,
+        add_distance=None if add is None else add.distance,
+        free=None if subject.cross else evaluation.account.available_balance,
         close_qty=fixes.close_qty,
         other_mode=fixes.other_mode,
+        lost=fixes.lost,
+        left=fixes.left,
         advice=advice,
     )
 

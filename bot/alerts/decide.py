@@ -8,6 +8,9 @@ the rules of when an alert fires are tested as a table (tests/bot/test_decide.py
 and the watch only reads, writes and enqueues what it says.
 
 The rules, in order:
+* a subject opened or changed since it was last judged is armed, never alerted:
+  the level that already holds is remembered (the command's reply said it) and
+  its cushion measured again; only a rise to the next level alerts from there;
 * only an evaluation at live marks is judged (never a manual or entry price);
 * the level steps with hysteresis (`engine.alerts.step`): a crossing upward
   fires, a wobble stays silent, a clear recovery re-arms;
@@ -24,7 +27,16 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, time, tzinfo
 
-from engine.alerts import Delivery, Level, Risk, Thresholds, delivery, quiet_until, step
+from engine.alerts import (
+    Delivery,
+    Level,
+    Risk,
+    Thresholds,
+    delivery,
+    level_of,
+    quiet_until,
+    step,
+)
 from storage.alerts import Urgency
 
 __all__ = ["Decision", "Rules", "Seen", "decide"]
@@ -32,8 +44,9 @@ __all__ = ["Decision", "Rules", "Seen", "decide"]
 
 @dataclass(frozen=True, slots=True)
 class Rules:
-    """What the owner set that bears on an alert: thresholds, quiet hours (wall clock in
-    `timezone`), and the snoozes running per symbol ('*': every symbol)."""
+    """What bears on one subject's alert: its thresholds (the owner's, scaled to its
+    cushion unless fixed), quiet hours (wall clock in `timezone`), and the snoozes
+    running per symbol ('*': every symbol)."""
 
     thresholds: Thresholds
     timezone: tzinfo = UTC
@@ -56,6 +69,7 @@ class Seen:
     risk: Risk
     symbol: str
     live: bool = True
+    changed: bool = False  # opened or changed since it was last judged: arm, never alert
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +82,7 @@ class Decision:
     not_before: datetime | None = None  # quiet hours hold the alert until then (UTC)
     wake_at: datetime | None = None  # a snooze held an alert back: look again then
     judged: bool = True  # False: the marks were not live, nothing was judged
+    armed: bool = False  # a new cushion: record it with `level` (the subject changed)
 
     @property
     def urgency(self) -> Urgency:
@@ -77,6 +92,9 @@ class Decision:
 
 def decide(previous: Level | None, seen: Seen, rules: Rules, now: datetime) -> Decision:
     """The decision about one subject remembered at `previous`, evaluated at `now`."""
+    if seen.changed:
+        level = level_of(seen.risk, rules.thresholds)
+        return Decision(level, record=True, watch_from=level, judged=seen.live, armed=True)
     if not seen.live:
         return Decision(previous, record=False, watch_from=previous, judged=False)
     moved = step(previous, seen.risk, rules.thresholds)

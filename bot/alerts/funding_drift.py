@@ -64,13 +64,15 @@ def funding_warning(
 ) -> tuple[Decision, FundingDriftPart] | None:
     """The warning to send instead of nothing, when funding alone reaches danger in 24 h.
 
-    Only for a subject that had no level before and has none now (a subject re-arming
-    from a level waits for its next change); the warning is watched without re-arming,
-    as the price that would re-arm it is the price it already has."""
+    Only for a subject that had no level before (or was just opened or changed: armed
+    with a new cushion) and has none now; a subject re-arming from a level waits for its
+    next change. Funding drift is no level the position opened at, so a new position
+    that funding alone brings to danger within a day is warned at once. The warning is
+    watched without re-arming, as the price that would re-arm it is the price it has."""
     previous, decision, seen, rules = judged
-    if subject.cross or not decision.judged or decision.send or previous is not None:
+    if subject.cross or not decision.judged or decision.send or decision.level is not None:
         return None
-    if decision.level is not None:
+    if previous is not None and not decision.armed:  # a new cushion forgets the old level
         return None
     portfolio, evaluation = found
     result = evaluation.by_id(subject.position_ids[0])
@@ -87,7 +89,7 @@ def funding_warning(
     warned = decide(None, Seen(at_warning, seen.symbol, live=True), rules, now)
     if warned.send is None:  # snoozed: nothing to say now
         return None
-    warned = replace(warned, rearm=False)
+    warned = replace(warned, rearm=False, armed=decision.armed)
     hours = Decimal(int(quote.interval.total_seconds())) / 3600
     after = int(danger.after.total_seconds()) // 3600
     return warned, FundingDriftPart(

@@ -182,9 +182,15 @@ class AlertMessage(_Priced):
     leverage: Exact
     target: Exact  # the warning distance the fixes restore
     wallet: Exact
-    add_margin: Exact | None = None  # a deposit, for cross
+    add_margin: Exact | None = None  # a deposit, for cross; isolated: at most `free`
+    add_enough: bool = True  # False: all the free balance, short of `target`
+    add_liquidation: Exact | None = None  # the liquidation price once it is added
+    add_distance: Exact | None = None
+    free: Exact | None = None  # the free balance margin can come from
     close_qty: Exact | None = None
     other_mode: Exact | None = None  # the liquidation price in the other margin mode
+    lost: Exact | None = None  # liquidated: the margin (isolated) or equity (cross) gone
+    left: Exact | None = None  # liquidated: what the wallet keeps
     advice: BriefMessage | None = None
     funding: FundingDriftPart | None = None  # funding alone brings it to danger (issue 16)
 

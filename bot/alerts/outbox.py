@@ -137,7 +137,8 @@ class OutboxSender:
             return None
         try:
             user = await self.services.users.get(message.user_id)
-            return render(self.services.catalogs.translator(user.language), content, now)
+            tr = self.services.catalogs.translator(user.language, user.telegram_language)
+            return render(tr, content, now, message.id)
         except Exception:  # a message that cannot be shown must not block the queue
             log.exception("outbox message %s cannot be rendered; dropped", message.id)
             await alerts.mark_failed(message.user_id, message.id, "unrenderable")

@@ -11,8 +11,10 @@ and the trigger index that tells which of them a price tick concerns.
 * Every evaluation at live marks records the positions' distances to liquidation
   (a daily minimum per position, `storage.reviews`) for the weekly closest call.
 * After a command changed a user's portfolios or alert settings, that user's
-  subjects are evaluated again right after the reply (so a change that makes
-  things worse alerts, and a closed position forgets its level). Changes that
+  subjects are evaluated again right after the reply (a closed position forgets
+  its level). A subject whose fingerprint changed (`bot.alerts.baseline`) is
+  armed, not alerted: its cushion is measured again and the level that already
+  holds remembered, so only a rise from there alerts. Changes that
   arrive within CHANGE_DELAY of each other are read back together, in one
   batch of queries for all their users rather than a batch per change.
 
@@ -33,18 +35,18 @@ from collections import defaultdict
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from bot.alerts.advised import samples_of
 from bot.alerts.compose import Place, Scene, alert_message, mode_advice, portfolio_at, priority
-from bot.alerts.decide import Decision, Rules, Seen, decide
-from bot.alerts.funding_drift import FundingDriftPart, funding_warning
+from bot.alerts.decide import Decision, Seen, decide
+from bot.alerts.funding_drift import funding_warning
+from bot.alerts.memory import Judged, Known, Owner
 from bot.alerts.messages import AlertMessage
 from bot.alerts.placed import Placed, WatchedSubject
 from bot.feeds.book import MarkQuote
 from bot.feeds.venues import FEED_FOR
 from bot.services import Services
-from engine.alerts import Level, Thresholds
+from engine.alerts import Thresholds
 from engine.errors import EngineError
 from engine.legs import Prepared, prepare
 from engine.margin import Evaluation, evaluate_prepared
@@ -52,33 +54,15 @@ from engine.models import Exchange, Portfolio
 from engine.profile import RiskProfile
 from engine.triggers import Band, Subject, assess, bands, closest, moves_with_one_price
 from engine.triggers import subjects_of as find_subjects
-from storage.alerts import AlertSettings, Hold
+from storage.alerts import Hold
 from storage.errors import NotFound
 from storage.portfolios import StoredPortfolio
-from storage.users import User
 from storage.watch import watched
 
 __all__ = ["AlertWatch", "WatchedSubject"]
 
 log = logging.getLogger(__name__)
 CHANGE_DELAY = 0.2  # seconds a change waits for others to be read back with it
-
-
-@dataclass(frozen=True, slots=True)
-class _Owner:
-    user: User
-    settings: AlertSettings
-    snoozes: Mapping[str, datetime]
-
-    @property
-    def thresholds(self) -> Thresholds:
-        s = self.settings
-        return Thresholds(s.warn_ratio, s.danger_ratio, s.warn_distance, s.danger_distance)
-
-    def rules(self) -> Rules:
-        s = self.settings
-        zone = ZoneInfo(self.user.timezone)
-        return Rules(self.thresholds, zone, s.quiet_start, s.quiet_end, self.snoozes)
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,13 +73,6 @@ class _Evaluated:
     portfolio: Portfolio
     prepared: Prepared
     evaluation: Evaluation
-
-
-def _level(text: str | None) -> Level | None:
-    try:
-        return None if text is None else Level(text)
-    except ValueError:
-        return None
 
 
 class AlertWatch:
@@ -130,12 +107,13 @@ class AlertWatch:
         async with self._lock:
             now = self.services.clock()
             levels = await self.services.alerts.levels()
+            known = Known(levels, await self.services.alerts.baselines())
             snoozes = await self.services.alerts.snoozes(now)
             for entry in await watched(self.services.db):
-                owner = _Owner(entry.user, entry.settings, snoozes.get(entry.user.id, {}))
+                owner = Owner(entry.user, entry.settings, snoozes.get(entry.user.id, {}))
                 for stored in entry.portfolios:
-                    await self._rebuild(owner, stored, levels, now)
-            await self._forget_stale(levels, None)
+                    await self._rebuild(owner, stored, known, now)
+            await self._forget_stale(known, None)
         log.info("alert watch: %d subjects, %d band ends", len(self), len(self.index))
 
     async def changed(self, user_id: int) -> None:
@@ -169,13 +147,14 @@ class AlertWatch:
         for user_id in users:
             self.placed.drop_user(user_id)
         levels = await self.services.alerts.levels(*users)
+        known = Known(levels, await self.services.alerts.baselines(*users))
         snoozes = await self.services.alerts.snoozes(now, *users)
         for entry in await watched(self.services.db, *users):
-            owner = _Owner(entry.user, entry.settings, snoozes.get(entry.user.id, {}))
+            owner = Owner(entry.user, entry.settings, snoozes.get(entry.user.id, {}))
             for stored in entry.portfolios:
-                await self._judge(owner, stored, levels, now)
+                await self._judge(owner, stored, known, now)
             await asyncio.sleep(0)  # a batch is many users' engine work: let replies through
-        await self._forget_stale(levels, set(users))
+        await self._forget_stale(known, set(users))
 
     async def on_marks(self, ticked: Mapping[Exchange, Mapping[str, MarkQuote]]) -> int:
         """Evaluate the subjects these new marks concern; the number of alerts queued."""
@@ -214,9 +193,10 @@ class AlertWatch:
             for key in keys
             if (s := self.subject(user_id, key)) and s.level
         }
-        await self._judge(_Owner(user, settings, snoozes), stored, levels, now, only=keys)
+        known = Known(levels, await services.alerts.baselines(user_id))
+        await self._judge(Owner(user, settings, snoozes), stored, known, now, only=keys)
 
-    def _evaluate(self, owner: _Owner, stored: StoredPortfolio, now: datetime) -> _Evaluated | None:
+    def _evaluate(self, owner: Owner, stored: StoredPortfolio, now: datetime) -> _Evaluated | None:
         """The portfolio at the live marks (a symbol without one keeps its stored mark);
         None, logged, when the engine refuses it."""
         feed = FEED_FOR[owner.user.exchange]
@@ -237,9 +217,9 @@ class AlertWatch:
 
     async def _rebuild(
         self,
-        owner: _Owner,
+        owner: Owner,
         stored: StoredPortfolio,
-        levels: Mapping[tuple[int, str], str],
+        known: Known,
         now: datetime,
     ) -> None:
         """Place the subjects of one portfolio at their remembered levels, judging none."""
@@ -248,15 +228,16 @@ class AlertWatch:
             return
         for subject in find_subjects(found.portfolio):
             key = f"{stored.id}:{subject.key}"
-            level = _level(levels.get((owner.user.id, key)))
+            level = known.level(owner.user.id, key)
             kept = Decision(level, record=False, watch_from=level, judged=False)
-            self._place_subject(owner, found, subject, key, kept)
+            thresholds = owner.thresholds(known.cushion(owner.user.id, key))
+            self._place_subject(owner, found, subject, key, kept, thresholds)
 
     async def _judge(
         self,
-        owner: _Owner,
+        owner: Owner,
         stored: StoredPortfolio,
-        levels: Mapping[tuple[int, str], str],
+        known: Known,
         now: datetime,
         only: set[str] | None = None,
     ) -> None:
@@ -267,17 +248,20 @@ class AlertWatch:
             return
         feed = FEED_FOR[owner.user.exchange]
         await self._sample(stored.id, found.evaluation, feed, now)
-        rules = owner.rules()
         for subject in find_subjects(found.portfolio):
             key = f"{stored.id}:{subject.key}"
             if only is not None and key not in only:
                 continue
+            risk = assess(found.evaluation, subject)
+            baseline, changed = known.baseline(owner.user.id, key, found.portfolio, subject, risk)
+            thresholds = owner.thresholds(baseline.cushion)
             seen = Seen(
-                assess(found.evaluation, subject),
+                risk,
                 closest(found.evaluation, subject).position.symbol,
                 live=all(self.services.prices.mark(feed, s, now) for s in subject.symbols),
+                changed=changed,
             )
-            previous = _level(levels.get((owner.user.id, key)))
+            previous, rules = known.level(owner.user.id, key), owner.rules(thresholds)
             decision = decide(previous, seen, rules, now)
             drift = funding_warning(  # funding alone reaching danger within 24 h (issue 16)
                 self.services.prices,
@@ -290,49 +274,54 @@ class AlertWatch:
             )
             if drift is not None:
                 decision = drift[0]
-            await self._act(
-                owner, found, subject, key, decision, now, None if drift is None else drift[1]
-            )
-            self._place_subject(owner, found, subject, key, decision)
+            funding = None if drift is None else drift[1]
+            judged = Judged(subject, key, decision, thresholds, baseline, funding)
+            await self._act(owner, found, judged, now)
+            self._place_subject(owner, found, subject, key, decision, thresholds)
 
     async def _act(
         self,
-        owner: _Owner,
+        owner: Owner,
         found: _Evaluated,
-        subject: Subject,
-        key: str,
-        decision: Decision,
+        judged: Judged,
         now: datetime,
-        funding: FundingDriftPart | None = None,
     ) -> None:
-        """Write what the decision says: the alert with its level in one transaction, or
-        the level alone; and when a snooze ends, to look again then."""
-        user_id = owner.user.id
+        """Write what the decision says: a new cushion with the level it is armed at, the
+        alert with its level in one transaction, or the level alone; and when a snooze
+        ends, to look again then."""
+        user_id, decision, key = owner.user.id, judged.decision, judged.key
+        if decision.armed:  # a funding-drift warning may go out with the new cushion
+            armed = decision.level if decision.send is None else None
+            level = None if armed is None else armed.value
+            await self.services.alerts.arm(user_id, key, judged.baseline, level)
         if decision.send is not None:
-            result = closest(found.evaluation, subject)
+            result = closest(found.evaluation, judged.subject)
             hold = Hold(decision.not_before, priority(decision.send, result))
-            message = self._alert(owner, found, subject, decision.send, now)
-            if funding is not None:
-                message = message.model_copy(update={"funding": funding})
+            message = self._alert(owner, found, judged, now)
+            if judged.funding is not None:
+                message = message.model_copy(update={"funding": judged.funding})
             await self.services.alerts.raise_level(
                 user_id, key, decision.send.value, message, decision.urgency, hold
             )
             self.queued += 1
-        elif decision.record:
+        elif decision.record and not decision.armed:
             level = None if decision.level is None else decision.level.value
             await self.services.alerts.set_level(user_id, key, level)
         if decision.wake_at is not None:
             heapq.heappush(self._wake, (decision.wake_at, user_id))
 
     def _alert(
-        self, owner: _Owner, found: _Evaluated, subject: Subject, level: Level, now: datetime
+        self, owner: Owner, found: _Evaluated, judged: Judged, now: datetime
     ) -> AlertMessage:
-        """The alert at `level`, with the mode advice when switching mode would matter."""
+        """The alert at the level sent, with the mode advice when switching mode would
+        matter."""
         stored, user, book = found.stored, owner.user, self.services.book
+        subject, level = judged.subject, judged.decision.send
+        assert level is not None
         feed = FEED_FOR[user.exchange]
         quotes = {s: q for s in subject.symbols if (q := self.services.prices.mark(feed, s, now))}
         place = Place(stored.id, stored.name, user.active_portfolio_id == stored.id)
-        scene = Scene(found.portfolio, found.evaluation, book, owner.thresholds, quotes, place)
+        scene = Scene(found.portfolio, found.evaluation, book, judged.thresholds, quotes, place)
         advice = mode_advice(
             found.portfolio,
             book,
@@ -343,7 +332,13 @@ class AlertWatch:
         return alert_message(level, subject, scene, advice)
 
     def _place_subject(
-        self, owner: _Owner, found: _Evaluated, subject: Subject, key: str, decision: Decision
+        self,
+        owner: Owner,
+        found: _Evaluated,
+        subject: Subject,
+        key: str,
+        decision: Decision,
+        thresholds: Thresholds,
     ) -> None:
         """Index the subject at its band: exact when it moves with one price or was just
         judged at live marks; otherwise due at the next mark."""
@@ -355,7 +350,7 @@ class AlertWatch:
                     found.prepared,
                     subject,
                     decision.watch_from,
-                    owner.thresholds,
+                    thresholds,
                     rearm=decision.rearm,
                 )
             except EngineError as error:
@@ -374,12 +369,10 @@ class AlertWatch:
         )
         await self.services.reviews.record(portfolio_id, live)
 
-    async def _forget_stale(
-        self, levels: Mapping[tuple[int, str], str], users: Collection[int] | None
-    ) -> None:
-        """Levels of subjects that are gone (a closed position, a deleted portfolio), of
-        these users or of everyone."""
-        for owner, key in levels:
+    async def _forget_stale(self, known: Known, users: Collection[int] | None) -> None:
+        """Levels and cushions of subjects that are gone (a closed position, a deleted
+        portfolio), of these users or of everyone."""
+        for owner, key in {*known.levels, *known.baselines}:
             mine = users is None or owner in users
             if mine and (owner, key) not in self.placed:
                 await self.services.alerts.forget(key, owner)

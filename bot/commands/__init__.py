@@ -46,8 +46,11 @@ class CommandLayer:
         reply = await self._decide(text, caller, known)
         if known is None and reply.is_error and await self._known(caller.user_id) is not None:
             await self.services.users.forget(caller.user_id)
-        elif caller.private and not reply.is_error:
-            await self._remember(caller, reply)
+        elif not reply.is_error:
+            if caller.private:
+                await self._remember(caller, reply)
+            if caller.language_code:  # pushes speak it too
+                await self.services.users.heard(caller.user_id, caller.language_code)
         return reply
 
     async def _remember(self, caller: Caller, reply: Reply) -> None:

@@ -43,7 +43,8 @@ commands = Feature()
 
 @commands.command("alerts", grammar.alerts, aliases=("alert",)).help(
     (
-        "/alerts [on|off|ratio WARN DANGER|distance WARN DANGER|snooze SYMBOL|all TIME|"
+        "/alerts [on|off|ratio WARN DANGER|distance WARN DANGER|distance auto|"
+        "snooze SYMBOL|all TIME|"
         "quiet HH:MM-HH:MM [ZONE]|quiet off]",
         "/alerts ratio 60 80 · /alerts distance 8% 3% · /alerts snooze BTC 2h · "
         "/alerts quiet 23:00-07:00 Europe/Berlin",
@@ -57,10 +58,14 @@ async def alerts(ctx: Context, intent: Alerts) -> Reply:
     repository = ctx.services.alerts
     if intent.action in {"on", "off"}:
         await repository.update_settings(ctx.user.id, enabled=intent.action == "on")
+    elif intent.action == "distance" and intent.warning is None:
+        await repository.update_settings(ctx.user.id, fixed_distance=False)
     elif intent.action in {"ratio", "distance"}:
+        fixed = {"fixed_distance": True} if intent.action == "distance" else {}
         await repository.update_settings(
             ctx.user.id,
             **{f"warn_{intent.action}": intent.warning, f"danger_{intent.action}": intent.danger},
+            **fixed,
         )
     elif intent.action == "snooze":
         return await _snooze(ctx, intent)
@@ -120,14 +125,27 @@ async def _show(ctx: Context, timezone: str | None) -> Reply:
 
 
 def _thresholds(tr: Translator, settings: AlertSettings) -> str:
-    return tr(
-        "Warning at a {warn_ratio} margin ratio or within {warn_distance} of the liquidation "
-        "price; danger at {danger_ratio} or within {danger_distance}; and once the mark "
-        "passes the liquidation price.",
-        warn_ratio=percent_text(tr, settings.warn_ratio),
-        warn_distance=percent_text(tr, settings.warn_distance),
-        danger_ratio=percent_text(tr, settings.danger_ratio),
-        danger_distance=percent_text(tr, settings.danger_distance),
+    if not settings.fixed_distance:
+        return tr(
+            "Warning at a {warn_ratio} margin ratio or once half of the position's distance "
+            "to liquidation at opening (or its last change) is gone; danger at {danger_ratio} "
+            "or three quarters gone; and once the mark passes the liquidation price. Fixed "
+            "distances instead: /alerts distance 8% 3%.",
+            warn_ratio=percent_text(tr, settings.warn_ratio),
+            danger_ratio=percent_text(tr, settings.danger_ratio),
+        )
+    return (
+        tr(
+            "Warning at a {warn_ratio} margin ratio or within {warn_distance} of the liquidation "
+            "price; danger at {danger_ratio} or within {danger_distance}; and once the mark "
+            "passes the liquidation price.",
+            warn_ratio=percent_text(tr, settings.warn_ratio),
+            warn_distance=percent_text(tr, settings.warn_distance),
+            danger_ratio=percent_text(tr, settings.danger_ratio),
+            danger_distance=percent_text(tr, settings.danger_distance),
+        )
+        + " "
+        + tr("Back to distances scaled to each position: /alerts distance auto.")
     )
 
 

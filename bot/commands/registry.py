@@ -20,6 +20,7 @@ from bot.commands import (
     analysis,
     chart,
     faq,
+    fixes,
     positions,
     prices,
     settings,
@@ -38,6 +39,7 @@ FEATURES = (
     chart.commands,
     prices.commands,
     alerts.commands,
+    fixes.commands,
     settings.commands,
     faq.commands,
 )

@@ -1,7 +1,7 @@
 """Grammars of /price, /alerts and /digest.
 
     /price [SYMBOL [PRICE|off]]
-    /alerts [on|off | ratio WARN DANGER | distance WARN DANGER
+    /alerts [on|off | ratio WARN DANGER | distance WARN DANGER | distance auto
              | snooze SYMBOL|all DURATION|off | quiet HH:MM-HH:MM [ZONE] | quiet off]
     /digest [HH:MM [ZONE] | off | weekly [off]]
 
@@ -28,6 +28,7 @@ __all__ = ["alerts", "digest", "price", "zone"]
 
 _OFF = {"off", "none", "clear", "stop", "no"}
 _ALL = {"all", "*", "everything"}
+_AUTO = {"auto", "default", "cushion"}
 _DURATION = re.compile(r"(?P<n>\d{1,4})(?P<unit>m|min|h|d)")
 _UNITS = {"m": 60, "min": 60, "h": 3600, "d": 86400}
 _MAX_SNOOZE = timedelta(days=7)
@@ -146,6 +147,8 @@ def alerts(words: list[str]) -> Alerts:
         if rest:
             raise ParseError("unexpected", "alerts", token=rest[0][:30])
         return Alerts(head)
+    if head == "distance" and len(rest) == 1 and rest[0] in _AUTO:
+        return Alerts("distance")  # no thresholds: back to scaling with each cushion
     if head in {"ratio", "distance"}:
         return _pair(rest, head)
     if head == "snooze":

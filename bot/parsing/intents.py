@@ -238,3 +238,12 @@ class ShowChart(Intent):
 @dataclass(frozen=True, slots=True)
 class Faq(Intent):
     topic: str | None = None  # as typed; the FAQ finds the nearest topic
+
+
+@dataclass(frozen=True, slots=True)
+class PreviewFix(Intent):
+    """`/fix`: what an alert's fix would change, before it is made."""
+
+    action: str  # "margin" (isolated, position `seq`) | "deposit" (cross) | "cancel"
+    seq: int | None = None
+    amount: Decimal | None = None

@@ -1,5 +1,5 @@
 """Button presses: the button's command line runs for the user who pressed it, and the
-message is edited in place.
+message is edited in place (an alert's buttons answer below it instead: `below`).
 
 Callback data comes from the client and is checked like typed text: it must be
 a command line (or a page of one), it runs through the command layer as the
@@ -14,6 +14,7 @@ from telegram import CallbackQuery, Chat, Message, Update
 from bot.commands import reads_only
 from bot.i18n import Translator
 from bot.telegram import render
+from bot.telegram.below import answer_below, confirmed
 from bot.telegram.runtime import IsoContext, caller_of, target_of
 from bot.telegram.send import edit_reply
 
@@ -29,6 +30,16 @@ async def on_button(update: Update, context: IsoContext) -> None:
     tr = await runtime.translator(query.from_user)
     message = query.message
     data = query.data or ""
+    if isinstance(message, Message) and data.startswith(render.BELOW_PREFIX):
+        if not _may_press(query, message):
+            await query.answer(tr("This menu answers someone else: send the command yourself."))
+            return
+        answered = await answer_below(update, context, message, data[1:], tr)
+        if answered is None:
+            await query.answer(tr("That button no longer works."))
+        else:
+            await query.answer(_toast(tr, answered.is_error))
+        return
     if not isinstance(message, Message) or not (data.startswith("/") or render.parse_page(data)):
         await query.answer(tr("That button no longer works."))
         return
@@ -44,6 +55,7 @@ async def on_button(update: Update, context: IsoContext) -> None:
     await edit_reply(
         context.bot, message, target_of(message), reply, tr, command=command, page=index
     )
+    await confirmed(update, context, command, reply, tr)
     await query.answer(_toast(tr, reply.is_error))
 
 

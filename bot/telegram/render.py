@@ -15,8 +15,10 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, WebAppInfo
 from bot.reply import CALLBACK_LIMIT, Block, Button, Paragraph, Reply, Title
 
 __all__ = [
+    "BELOW_PREFIX",
     "PAGE_PREFIX",
     "TEXT_LIMIT",
+    "button_data",
     "callback_data",
     "keyboard",
     "page_row",
@@ -26,6 +28,7 @@ __all__ = [
 
 TEXT_LIMIT = 4096  # characters after entity parsing; we count the HTML, which is longer
 PAGE_PREFIX = "pg:"  # callback data "pg:2:/help": show page 2 of what /help answers
+BELOW_PREFIX = "+"  # callback data "+/fix 1 margin 150": answer below, edit nothing
 
 
 def pages(reply: Reply, limit: int = TEXT_LIMIT) -> list[str]:
@@ -52,7 +55,7 @@ def keyboard(
     """Buttons whose callback data is the command line they stand for, and optional
     (label, url) buttons below them: a link, and the Mini App (private chats only)."""
     markup = [
-        [InlineKeyboardButton(b.label, callback_data=callback_data(b.action)) for b in row]
+        [InlineKeyboardButton(b.label, callback_data=callback_data(button_data(b))) for b in row]
         for row in rows
         if row
     ]
@@ -61,6 +64,12 @@ def keyboard(
     if app is not None:
         markup.append([InlineKeyboardButton(app[0], web_app=WebAppInfo(url=app[1]))])
     return InlineKeyboardMarkup(markup) if markup else None
+
+
+def button_data(button: Button) -> str:
+    """A button's callback data: its command line, marked BELOW_PREFIX when the press
+    answers with a new message (the pressed message keeps its text)."""
+    return f"{BELOW_PREFIX}{button.action}" if button.below else button.action
 
 
 def callback_data(data: str) -> str:

@@ -34,6 +34,8 @@ class Runtime:
         self.drafts: dict[int, list[str]] = {}  # user id -> the /new flow's answers so far
         self.alerts: AlertRuntime | None = None  # the price watch and alert jobs' state
         self.webapp_url: str | None = None  # the Mini App's page, when it is on
+        # user id -> (the alert a fix preview was opened from, the line that confirms it)
+        self.fixes: dict[int, tuple[Message, str]] = {}
         self._tasks: set[asyncio.Task[None]] = set()
 
     def background(self, work: Coroutine[Any, Any, None]) -> None:

@@ -17,7 +17,7 @@ from bot.commands.context import Context
 from bot.commands.registry import REGISTRY
 from bot.services import Services
 from bot.webapp.auth import WebAppUser
-from engine.models import Exchange, MarginMode, Portfolio, PositionMode
+from engine.models import Exchange, MarginMode, Portfolio
 from storage.errors import NotFound
 from storage.users import User
 
@@ -64,10 +64,10 @@ def _transient(user_id: int, now: datetime) -> User:
         risk_profile=None,
         default_leverage=Decimal(10),
         default_margin_mode=MarginMode.ISOLATED,
-        position_mode=PositionMode.ONE_WAY,
         custom_mmr=None,
         custom_maintenance_amount=None,
         custom_fee_rate=None,
+        telegram_language=None,
         active_portfolio_id=None,
         created_at=now,
     )

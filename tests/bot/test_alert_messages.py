@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from bot.alerts.alert_text import alert_details
 from bot.alerts.messages import (
     AlertMessage,
     BriefMessage,
@@ -148,11 +149,14 @@ async def test_rows_written_before_the_models_are_migrated_and_still_render(
     alert, notice, digest, weekly = (render(EN, read(m.payload), NOW).plain_text() for m in pending)
 
     assert alert.startswith("Warning: BTCUSDT long is 9.5% from liquidation\n")
-    assert "Mark: 55,000.00 (binance, 12 s old)" in alert
-    assert "Liquidation price: 49,799.20" in alert  # rounded toward the long's danger
+    # rounded toward the long's danger
+    assert "Mark 55,000.00 (binance, 12 s old) · liquidation 49,799.20" in alert
     assert "Add 149.00 USDT margin to get back to 10% from liquidation." in alert
     assert "In cross mode the liquidation price would be 42,168.68." in alert
-    assert "Margin mode" in alert
+    assert "Margin mode" not in alert  # the advice is in the details, a button away
+    first = read(pending[0].payload)
+    assert isinstance(first, AlertMessage)
+    assert "Margin mode" in alert_details(EN, first, NOW).plain_text()
     assert notice.startswith("Live prices from bybit are unavailable since 2026-03-10 11:58 UTC.")
     assert "#1 BTCUSDT long  60,000.00   49,799.20" in digest
     assert "Marks: BTCUSDT binance, 30 s old" in digest

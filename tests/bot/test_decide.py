@@ -114,3 +114,41 @@ def test_the_decision(previous: Level | None, seen: Seen, rules: Rules, expected
 )
 def test_an_alerts_urgency(level: Level, urgency: Urgency) -> None:
     assert Decision(level, True, level, send=level).urgency is urgency
+
+
+def changed(distance: str, ratio: str = "0.10", *, live: bool = True) -> Seen:
+    risk = Risk(Decimal(distance), Decimal(ratio), liquidated=False)
+    return Seen(risk, "BTCUSDT", live=live, changed=True)
+
+
+@pytest.mark.parametrize(
+    ("previous", "seen", "expected"),
+    [
+        pytest.param(
+            None, changed("0.30"), Decision(None, True, None, armed=True), id="opens-calm"
+        ),
+        pytest.param(
+            None, changed("0.04"), Decision(D, True, D, armed=True), id="opens-at-danger-silent"
+        ),
+        pytest.param(D, changed("0.20"), Decision(None, True, None, armed=True), id="a-fix-rearms"),
+        pytest.param(
+            None,
+            changed("0.09", live=False),
+            Decision(W, True, W, judged=False, armed=True),
+            id="opens-at-entry-price-armed-and-looked-at-next-mark",
+        ),
+        pytest.param(
+            W, changed("0.30", "0.86"), Decision(D, True, D, armed=True), id="ratio-at-danger"
+        ),
+    ],
+)
+def test_a_subject_opened_or_changed_is_armed_at_the_level_that_holds_never_alerted(
+    previous: Level | None, seen: Seen, expected: Decision
+) -> None:
+    assert decide(previous, seen, PLAIN, NOW) == expected
+
+
+def test_after_arming_only_the_next_level_alerts() -> None:
+    armed = decide(None, changed("0.04"), PLAIN, NOW).level  # opened at danger
+    assert decide(armed, far("0.03"), PLAIN, NOW) == Decision(D, False, D)
+    assert decide(armed, LIQUIDATED, PLAIN, NOW) == Decision(L, True, L, send=L)

@@ -123,13 +123,19 @@ async def test_alert_settings_round_trip_through_the_commands(
 ) -> None:
     shown = await chat.text("/alerts")
     assert "Liquidation alerts: on" in shown
-    assert "Warning at a 70% margin ratio or within 10% of the liquidation price" in shown
-    assert "danger at 85% or within 5%" in shown
+    assert (
+        "Warning at a 70% margin ratio or once half of the position's distance to "
+        "liquidation at opening (or its last change) is gone; danger at 85% or three "
+        "quarters gone" in shown
+    )
 
     assert "Warning at a 60% margin ratio" in await chat.text("/alerts ratio 60 80")
     assert "within 8% of the liquidation price; danger at 80% or within 3%" in (
         await chat.text("/alerts distance 8% 3%")
     )
+    assert (await services.alerts.settings(42)).fixed_distance
+    assert "three quarters gone" in await chat.text("/alerts distance auto")
+    assert not (await services.alerts.settings(42)).fixed_distance
     quiet = await chat.text("/alerts quiet 23:00-07:00 europe/berlin")
     assert "Quiet hours 23:00–07:00 (Europe/Berlin)" in quiet
     assert "No quiet hours" in await chat.text("/alerts quiet off")

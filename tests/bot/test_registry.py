@@ -27,8 +27,8 @@ def test_the_registry_is_every_feature_modules_commands_in_order() -> None:
     assert list(REGISTRY) == declared
     assert " ".join(c.name for c in REGISTRY) == (  # /help's order, as before the decorators
         "long short positions margin lev mode close add hedge balance undo reset risk portfolio "
-        "compare whatif calc recommend profile chart price alerts digest exchange lang defaults "
-        "help faq"
+        "compare whatif calc recommend profile chart price alerts digest fix exchange lang "
+        "defaults help faq"
     )
 
 
@@ -105,7 +105,7 @@ def test_the_menus_come_from_the_records() -> None:
     assert [c.command for c in group] == ["faq", "calc", "help"]
     assert group[0].description == tr(REGISTRY["faq"].summary) != REGISTRY["faq"].summary
     private = [c.command for c in commands_for(tr, REGISTRY, private=True)]
-    assert private == ["start", "new", "cancel", *(c.name for c in REGISTRY)]
+    assert private == ["start", "new", "cancel", *(c.name for c in REGISTRY if c.menu.private)]
 
 
 def test_what_runs_in_groups_and_inline() -> None:

@@ -11,6 +11,8 @@ import httpx
 import pytest
 
 from bot.alerts import AlertRuntime
+from bot.alerts.alert_text import alert_details
+from bot.alerts.messages import AlertMessage, read
 from bot.commands import CommandLayer
 from bot.feeds import sources
 from bot.reply import Reply
@@ -81,6 +83,20 @@ class Harness:
     ) -> None:
         self.services, self.runtime, self.markets = services, runtime, markets
         self.clock, self.transport = clock, transport
+
+    async def details(self, index: int = -1, language: str = "en") -> str:
+        """What the Details button of a delivered alert sends: its breakdown, read back
+        from the outbox by the id the button carries."""
+        delivered = self.transport.delivered[index]
+        (action,) = [
+            b.action for row in delivered.reply.buttons for b in row if b.action.startswith("ad:")
+        ]
+        stored = await self.services.alerts.message(delivered.user_id, int(action[3:]))
+        assert stored is not None
+        content = read(stored.payload)
+        assert isinstance(content, AlertMessage)
+        tr = self.services.catalogs.translator(language)
+        return alert_details(tr, content, self.clock.now).plain_text()
 
     def chat(self, user_id: int = 42) -> Chat:
         return WatchedChat(CommandLayer(self.services), self.runtime, user_id)

@@ -1,4 +1,4 @@
-"""Scheduled mode advice: alerts carry it when switching mode matters; the daily digest
+"""Scheduled mode advice: alerts' details carry it when switching mode matters; the daily digest
 when it changed; the weekly review with the week's closest call.
 
 The position: BTC long 0.5 @ 62,000 ×5 isolated on Binance. Isolated, it is
@@ -15,12 +15,14 @@ LONG = "/long BTC 0.5 @ 62000 x5 iso"
 
 
 async def warned(harness: Harness, balance: str) -> str:
-    """Open the position on `balance`, move the mark to 55,000: the warning's text."""
+    """Open the position on `balance`, move the mark to 55,000 (9.5% away, under half of
+    its 19.7% opening cushion): the warning's details, where the mode advice is."""
     chat = harness.chat()
     await chat.send(f"/balance {balance}")
     await chat.send(LONG)
     assert await harness.tick({"BTCUSDT": "55000"}) == 1
-    return harness.transport.texts()[-1]
+    assert "Margin mode" not in harness.transport.texts()[-1]  # the alert itself is short
+    return await harness.details()
 
 
 @pytest.mark.e2e

@@ -22,7 +22,9 @@ LONG = "/long BTC 0.5 @ 62000 x5 iso"
 
 
 async def opened(harness: Harness, user_id: int = 42) -> None:
+    """The position, alerted by the fixed distances these tests were written for."""
     chat = harness.chat(user_id)
+    await chat.send("/alerts distance 10% 5%")
     await chat.send("/balance 10000")
     await chat.send(LONG)
 
@@ -50,7 +52,7 @@ async def test_one_warning_then_one_danger_then_silence_and_a_new_crossing_alert
 
 
 @pytest.mark.e2e
-async def test_the_alert_says_what_to_do_with_numbers(harness: Harness) -> None:
+async def test_the_alert_says_what_to_do_with_numbers_in_six_lines(harness: Harness) -> None:
     await opened(harness)
     harness.clock.advance(0)
     harness.markets.set("binance", {"BTCUSDT": "55000"}, harness.clock.now)
@@ -60,22 +62,42 @@ async def test_the_alert_says_what_to_do_with_numbers(harness: Harness) -> None:
     await harness.runtime.send()
 
     (alert,) = harness.transport.delivered
-    text = alert.text
-    assert "Position: #1 0.5 BTC ×5, portfolio “main”" in text
-    assert "Mark: 55,000.00 (binance, 12 s old)" in text
-    assert "Liquidation price: 49,799.20" in text
-    assert "Distance: 9.5%" in text
-    # MM 0.002 x 55,000 = 110 over balance 6,200 + 0.5 x (55,000 - 62,000) = 2,700
-    assert "Margin ratio: 4.1%" in text
-    # (6,200 + 0.5 x (49,500 - 62,000) falls 149 short of MM 0.002 x 49,500 at 10% below)
-    assert "Add 149.00 USDT margin to get back to 10% from liquidation." in text
+    # MM 0.002 x 55,000 = 110 over balance 6,200 + 0.5 x (55,000 - 62,000) = 2,700: 4.1%;
+    # (6,200 + 0.5 x (49,500 - 62,000) falls 149 short of MM 0.002 x 49,500 at 10% below);
     # cross: 10,000 + 0.5 (P - 62,000) = 0.002 P -> 42,168.68 (rounded toward danger)
-    assert "In cross mode the liquidation price would be 42,168.68." in text
-    buttons = [b.action for row in alert.reply.buttons for b in row]
-    assert buttons == ["/margin 1 +149.00", "/alerts snooze BTC 2h", "/positions"]
-    # pressing the button is a command like any other, and it fixes the distance
-    fixed = await harness.chat().text(buttons[0])
-    assert "Changed #1" in fixed
+    assert alert.text.split("\n") == [
+        "Warning: BTCUSDT long is 9.5% from liquidation",
+        "",
+        "Mark 55,000.00 (binance, 12 s old) · liquidation 49,799.20",
+        "Distance 9.5% · margin ratio 4.1%",
+        "Add 149.00 USDT margin to get back to 10% from liquidation.",
+        "In cross mode the liquidation price would be 42,168.68.",
+    ]
+    buttons = [b for row in alert.reply.buttons for b in row]
+    assert [b.action for b in buttons] == [
+        "/fix 1 margin 149.00",
+        f"ad:{1}",
+        "/alerts snooze BTC 2h",
+    ]
+    assert all(b.below for b in buttons)  # every press answers below: the alert stays
+    details = await harness.details()
+    assert "Position: #1 0.5 BTC ×5, portfolio “main”" in details
+    assert "Margin ratio: 4.1%" in details
+
+    # the fix's preview: new liquidation price, margin used, and the line "yes" runs
+    chat = harness.chat()
+    preview = await chat.send(buttons[0].action)
+    text = preview.plain_text()
+    assert text.startswith("Add 149.00 USDT margin to #1 BTCUSDT long?")
+    # 6,349 + 0.5 (P - 62,000) = 0.002 P -> 49,500.00 (rounded toward danger)
+    assert "Liquidation price: 49,799.20 → 49,500.00 (10.0% from the mark)" in text
+    assert "Margin used: 6,200.00 → 6,349.00 USDT; free balance 3,800.00 → 3,651.00" in text
+    assert preview.confirm == "/margin 1 +149.00"
+    assert [b.action for row in preview.buttons for b in row] == [
+        "/margin 1 +149.00",
+        "/fix cancel",
+    ]
+    assert "Changed #1" in await chat.text(preview.confirm)
 
 
 @pytest.mark.e2e
@@ -160,23 +182,28 @@ async def test_after_a_snooze_the_current_risk_is_told_once(harness: Harness) ->
 
 
 @pytest.mark.e2e
-async def test_a_portfolio_change_is_watched_at_once(harness: Harness) -> None:
+async def test_a_change_into_danger_is_armed_not_alerted_and_the_next_level_alerts(
+    harness: Harness,
+) -> None:
     await harness.tick({"BTCUSDT": "56000"})
     await opened(harness)  # 11% away: nothing yet
     assert await harness.tick({"BTCUSDT": "56000"}) == 0
     chat = harness.chat()
-    # x8: wallet 3,875, liquidation 27,125 / 0.498 = 54,467.87, 2.7% away: alerted at once
+    # x8: wallet 3,875, liquidation 27,125 / 0.498 = 54,467.87, 2.7% away: at danger
+    # already, which the /lev reply tells; armed there, no alert
     await chat.send("/lev 1 8")
     await harness.runtime.send()
-    assert harness.transport.titles()[0].startswith("Danger: BTCUSDT long")
+    assert harness.transport.delivered == []
+    assert await harness.services.alerts.levels(42) == {(42, "1:BTCUSDT:long"): "danger"}
     await chat.send("/close 1")
     assert await harness.services.alerts.levels(42) == {}  # a closed position forgets
-    await chat.send("/undo")
-    await harness.runtime.send()
-    assert len(harness.transport.delivered) == 1  # one message a second to a chat
-    harness.clock.advance(1)
-    await harness.runtime.send()
-    assert harness.transport.titles()[1].startswith("Danger")  # back, and still in danger
+    assert await harness.services.alerts.baselines(42) == {}
+    await chat.send("/undo")  # back, still in danger: armed again, silently
+    assert await harness.tick({"BTCUSDT": "55900"}) == 0
+    assert await harness.tick({"BTCUSDT": "54400"}) == 1  # past 54,467.87
+    assert harness.transport.titles() == [
+        "Liquidation: the BTCUSDT mark has passed the liquidation price"
+    ]
 
 
 @pytest.mark.e2e
@@ -199,7 +226,10 @@ async def test_a_cross_account_is_alerted_as_one_when_its_marks_move_together(
     assert sum(fired) == len(titles) <= 3
     assert "Or close" in harness.transport.texts()[0]  # closing part of a cross position
     first_button = harness.transport.delivered[0].reply.buttons[0][0]
-    assert first_button.action.startswith("/balance ")  # a deposit, for a cross account
+    assert first_button.action.startswith("/fix deposit ")  # a deposit, for a cross account
+    assert first_button.below  # its preview comes below the alert
+    preview = await chat.send(first_button.action)
+    assert preview.confirm is not None and preview.confirm.startswith("/balance ")
 
 
 @pytest.mark.e2e

@@ -84,7 +84,7 @@ async def test_while_binance_is_down_its_users_are_alerted_at_the_other_feeds_ma
 
     alerts = [d.text for d in harness.transport.delivered if d.text.startswith("Warning")]
     assert len(alerts) == 1  # not held until Binance returns
-    assert "Mark: 33,750.00 (bybit," in alerts[0]  # and it says whose mark it is
+    assert "Mark 33,750.00 (bybit," in alerts[0]  # and it says whose mark it is
 
 
 @pytest.mark.e2e

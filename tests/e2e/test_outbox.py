@@ -16,6 +16,7 @@ from telegram.ext import ApplicationBuilder, CallbackContext
 
 from bot.alerts import AlertRuntime
 from bot.alerts.outbox import Sleep
+from bot.alerts.watch import AlertWatch
 from bot.commands import Caller, CommandLayer
 from bot.feeds import sources
 from bot.services import Services, open_services
@@ -63,6 +64,9 @@ async def test_a_crash_between_writing_and_sending_sends_the_alert_exactly_once(
     layer = CommandLayer(setup)
     for command in ("/balance 10000", "/long BTC 0.5 @ 62000 x5 iso"):
         await layer.handle(command, Caller(42))
+    watch = AlertWatch(setup)  # the bot's watch sees the position opened ...
+    await watch.start()
+    await watch.refresh(42)  # ... and measures its cushion (19.7% at entry: warns at 9.8%)
     await setup.close()
     markets.set("binance", {"BTCUSDT": "55000"}, datetime.now(UTC))  # 9.5% away: a warning
 

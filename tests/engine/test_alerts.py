@@ -15,6 +15,8 @@ from engine.alerts import (
     Risk,
     Step,
     Thresholds,
+    cushion_of,
+    cushion_thresholds,
     delivery,
     digest_due,
     level_of,
@@ -126,3 +128,40 @@ def test_the_digest_is_due_once_a_day_within_its_window() -> None:
     assert not digest_due(morning, at, date(2026, 3, 11), window)
     assert not digest_due(morning.replace(hour=8), at, None, window)
     assert not digest_due(morning.replace(hour=11, minute=1), at, None, window)
+
+
+@pytest.mark.parametrize(
+    ("cushion", "warn", "danger"),
+    [
+        # a 20x long opened 4.6% away warns at 2.3%, a 5x one opened 19.7% away at 9.85%
+        pytest.param("0.046", "0.023", "0.0115", id="20x"),
+        pytest.param("0.197", "0.0985", "0.04925", id="5x"),
+    ],
+)
+def test_default_distances_are_half_and_a_quarter_of_the_opening_cushion(
+    cushion: str, warn: str, danger: str
+) -> None:
+    scaled = cushion_thresholds(TH, Decimal(cushion))
+    assert (scaled.warn_distance, scaled.danger_distance) == (Decimal(warn), Decimal(danger))
+    assert (scaled.warn_ratio, scaled.danger_ratio) == (Decimal("0.70"), Decimal("0.85"))
+    assert level_of(far(cushion), scaled) is None  # born clear of its own levels
+    assert level_of(far(warn), scaled) is Level.WARNING
+    assert level_of(far(danger), scaled) is Level.DANGER
+
+
+def test_the_margin_ratio_still_raises_a_level_whichever_comes_first() -> None:
+    scaled = cushion_thresholds(TH, Decimal("0.197"))
+    assert level_of(far("0.15", "0.70"), scaled) is Level.WARNING
+    assert level_of(far("0.15", "0.85"), scaled) is Level.DANGER
+
+
+@pytest.mark.parametrize("cushion", [None, "0", "-0.01", "1"], ids=str)
+def test_without_a_usable_cushion_the_fixed_distances_stand(cushion: str | None) -> None:
+    value = None if cushion is None else Decimal(cushion)
+    assert cushion_thresholds(TH, value) == TH
+
+
+def test_the_cushion_is_the_distance_while_there_is_one() -> None:
+    assert cushion_of(far("0.12")) == Decimal("0.12")
+    assert cushion_of(Risk(None, Decimal("0.1"), liquidated=False)) is None
+    assert cushion_of(Risk(Decimal("-0.01"), None, liquidated=True)) is None
