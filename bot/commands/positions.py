@@ -26,6 +26,7 @@ from bot.parsing.intents import (
     ShowPositions,
 )
 from bot.reply import Block, Button, Paragraph, Reply, Title
+from bot.views.alert_levels import opening_level_note
 from bot.views.position_summary import defaults_note, position_summary
 from bot.views.tables import (
     fallback_note,
@@ -34,6 +35,7 @@ from bot.views.tables import (
     position_line,
     positions_table,
 )
+from engine.alerts import Thresholds
 from engine.exchanges import profile
 from engine.margin import PositionResult
 from engine.models import MarginMode, Portfolio, Position
@@ -126,10 +128,24 @@ async def open_position(ctx: Context, typed: OpenPosition) -> Reply:
     seq = await ctx.services.portfolios.add_position(ctx.user.id, position)
     await ctx.changed()
     blocks = [Title(tr("Added {line}", line=position_line(tr, str(seq), position))), *about]
+    blocks.extend(await _opening_level(ctx, result))
     if stored.wallet_balance == 0:
         blocks.append(Paragraph(tr(_NO_BALANCE[position.margin_mode])))
     blocks.extend(fallback_note(tr, (result,)))
     return Reply(tuple(blocks), buttons=_position_buttons(tr, seq, position), private_only=True)
+
+
+async def _opening_level(ctx: Context, result: PositionResult) -> list[Block]:
+    """The alert level the position opens at, said here: the watch arms it without an
+    alert, since nothing happened but the trader's own command (issue 16)."""
+    settings = await ctx.services.alerts.settings(ctx.user.id)
+    if not settings.enabled:
+        return []
+    thresholds = Thresholds(
+        settings.warn_ratio, settings.danger_ratio, settings.warn_distance, settings.danger_distance
+    )
+    note = opening_level_note(ctx.tr, result, thresholds, fixed_distance=settings.fixed_distance)
+    return [] if note is None else [Paragraph(note)]
 
 
 def _about(

@@ -404,3 +404,22 @@ async def test_a_plain_yes_in_the_users_language_answers_the_question(
     answer = await chat.text(yes)
     assert added in answer and "62" in answer
     assert await stored_qty(services, "BTCUSDT") == Decimal(300)
+
+
+async def test_a_position_opened_at_an_alert_level_is_told_so_in_the_reply(chat: Chat) -> None:
+    """The watch arms that level without an alert (issue 16): the reply is where it is said."""
+    await chat.send("/balance 1000")
+    await chat.send("/alerts distance 8% 3%")
+    added = await chat.text("/long btc 0.01 @ 62000 x50")
+    assert added.startswith("Added #1 BTCUSDT long 0.01")
+    assert "from liquidation: at danger level." in added
+    calm = await chat.text("/long eth 0.1 @ 3000 x5")
+    assert "at warning level" not in calm and "at danger level" not in calm
+
+
+async def test_with_alerts_off_the_reply_says_no_level(chat: Chat) -> None:
+    await chat.send("/balance 1000")
+    await chat.send("/alerts distance 8% 3%")
+    await chat.send("/alerts off")
+    added = await chat.text("/long btc 0.01 @ 62000 x50")
+    assert "level." not in added
