@@ -8,6 +8,7 @@ that post_init opens and post_shutdown closes.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -31,6 +32,7 @@ from telegram.ext import (
     TypeHandler,
     filters,
 )
+from telegram.request import HTTPXRequest
 
 from bot.alerts import AlertRuntime
 from bot.config import Settings
@@ -40,8 +42,9 @@ from bot.telegram.chat import on_command, on_other
 from bot.telegram.guard import on_error, throttle
 from bot.telegram.inline import on_inline_query
 from bot.telegram.jobs import schedule_alert_jobs
+from bot.telegram.ledger import ConfirmingBot, UpdateLedger
 from bot.telegram.limiter import Limiter
-from bot.telegram.logs import quiet_http_logs
+from bot.telegram.logs import MASK, quiet_http_logs, redact_urls
 from bot.telegram.menu import publish_commands
 from bot.telegram.newflow import new_position_flow
 from bot.telegram.processor import PerUserProcessor
@@ -82,17 +85,22 @@ def build_application(
     quiet_http_logs()  # before the first request: every Bot API URL holds the token
     root = settings.telegram_api_url.rstrip("/")
     context_types = ContextTypes(context=CallbackContext, bot_data=Runtime)
+    ledger = UpdateLedger()  # updates are confirmed to Telegram once handled, not fetched
+    bot = ConfirmingBot(
+        settings.telegram_bot_token.get_secret_value(),
+        base_url=f"{root}/bot",
+        base_file_url=f"{root}/file/bot",
+        request=HTTPXRequest(connection_pool_size=CONNECTIONS, pool_timeout=POOL_TIMEOUT),
+        rate_limiter=limiter or Limiter(deadline=settings.delivery_deadline),
+        ledger=ledger,
+    )
     builder = (
         ApplicationBuilder()
-        .token(settings.telegram_bot_token.get_secret_value())
-        .base_url(f"{root}/bot")
-        .base_file_url(f"{root}/file/bot")
+        .bot(bot)
         .context_types(context_types)
-        .rate_limiter(limiter or Limiter())
-        .concurrent_updates(PerUserProcessor(CONCURRENT_UPDATES))
-        .connection_pool_size(CONNECTIONS)
-        .pool_timeout(POOL_TIMEOUT)
+        .concurrent_updates(PerUserProcessor(CONCURRENT_UPDATES, on_done=ledger.done))
         .post_init(_opener(settings))
+        .post_stop(_confirmer(ledger))
         .post_shutdown(_close)
     )
     app = cast(IsoApp, builder.build())  # the builder's chain loses the context types
@@ -139,6 +147,7 @@ def _opener(settings: Settings) -> Any:
         alerts = AlertRuntime.create(
             services, settings, TelegramTransport(app.bot, services.catalogs)
         )
+        alerts.sender.retries.deadline = settings.delivery_deadline
         await alerts.start()
         app.bot_data.alerts = alerts
         if app.job_queue is not None:
@@ -150,6 +159,17 @@ def _opener(settings: Settings) -> Any:
         gc.freeze()
 
     return post_init
+
+
+def _confirmer(ledger: UpdateLedger) -> Any:
+    async def post_stop(app: IsoApp) -> None:
+        """Confirm what was handled after the poller stopped (the queue's last updates), so a
+        clean restart does not handle them again."""
+        if ledger.polled:
+            with contextlib.suppress(TelegramError):
+                await app.bot.get_updates(offset=ledger.offset(None), limit=1, timeout=0)
+
+    return post_stop
 
 
 async def _close(app: IsoApp) -> None:
@@ -172,8 +192,8 @@ async def check_connection(settings: Settings) -> str | None:
     except InvalidToken:
         return "the Bot API refused TELEGRAM_BOT_TOKEN"
     except TelegramError as error:
-        reason = str(error).replace(token, "[redacted]")
-        return f"cannot reach the Bot API at {settings.telegram_api_url}: {reason}"
+        reason = redact_urls(str(error).replace(token, MASK))
+        return f"cannot reach the Bot API at {redact_urls(settings.telegram_api_url)}: {reason}"
 
 
 def run(settings: Settings) -> None:
@@ -226,6 +246,8 @@ async def running(
         finally:
             await updater.stop()
             await app.stop()
+            if app.post_stop is not None:
+                await app.post_stop(app)
     finally:
         await app.shutdown()
         if app.post_shutdown is not None:

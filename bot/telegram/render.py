@@ -48,10 +48,12 @@ def keyboard(
     rows: Sequence[Sequence[Button]], link: tuple[str, str] | None = None
 ) -> InlineKeyboardMarkup | None:
     """Buttons whose callback data is the command line they stand for, and an optional
-    (label, url) button below them."""
+    (label, url) button below them. A button whose line does not fit in callback data is
+    left out (its row too, if it empties): the reply goes without it, never not at all."""
+    fitting = ([b for b in row if b.fits] for row in rows)
     markup = [
         [InlineKeyboardButton(b.label, callback_data=callback_data(b.action)) for b in row]
-        for row in rows
+        for row in fitting
         if row
     ]
     if link is not None:

@@ -4,6 +4,7 @@ the outbox's retry-or-drop."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
+from datetime import timedelta
 
 import pytest
 from telegram.ext import ExtBot
@@ -36,7 +37,7 @@ def api() -> Iterator[FakeBotAPI]:
 
 @pytest.fixture
 async def transport(api: FakeBotAPI) -> AsyncIterator[TelegramTransport]:
-    limiter = Limiter(max_retries=0, network_retries=0)  # the outbox reschedules instead
+    limiter = Limiter(deadline=timedelta(0))  # the outbox reschedules instead
     bot = ExtBot(api.token, base_url=f"{api.url}/bot", rate_limiter=limiter)
     async with bot:
         yield TelegramTransport(bot, Catalogs())
