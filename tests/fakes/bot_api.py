@@ -162,17 +162,18 @@ class FakeBotAPI:
         method: str,
         status: int,
         *,
-        retry_after: int | None = None,
+        retry_after: float | None = None,
         description: str | None = None,
         times: int = 1,
+        chat_id: int | None = None,
     ) -> None:
-        """The next `times` calls of `method` answer `status` instead."""
+        """The next `times` calls of `method` (to `chat_id` only, if given) answer `status`."""
         text = description or {429: "Too Many Requests: retry after {after}"}.get(
             status, "Internal Server Error"
         )
         with self._cond:
             self._faults.append(
-                Fault(method, status, text.format(after=retry_after), retry_after, times)
+                Fault(method, status, text.format(after=retry_after), retry_after, times, chat_id)
             )
 
     def drop_after_accepting(self, method: str, *, times: int = 1) -> None:
@@ -226,7 +227,7 @@ class FakeBotAPI:
 
     def dispatch(self, method: str, params: JSONDict, files: Mapping[str, bytes]) -> Any:
         """Answer one call (from a server thread); HTTPError for a Bot API error."""
-        fault = self._take_fault(method)
+        fault = self._take_fault(method, params.get("chat_id"))
         try:
             if fault is not None:
                 parameters = {"retry_after": fault.retry_after} if fault.retry_after else None
@@ -260,10 +261,11 @@ class FakeBotAPI:
             self.calls.append(Call(method, params, status, time.monotonic(), dict(files)))
             self._cond.notify_all()  # whoever waits for answers
 
-    def _take_fault(self, method: str) -> Fault | None:
+    def _take_fault(self, method: str, chat: object) -> Fault | None:
         with self._cond:
             for fault in self._faults:
-                if fault.method == method and fault.times > 0:
+                aimed = fault.chat_id is None or str(fault.chat_id) == str(chat)
+                if fault.method == method and fault.times > 0 and aimed:
                     fault.times -= 1
                     return fault
         return None
