@@ -5,8 +5,8 @@ before they reach the command layer. The error handler logs the failure with
 the update's ids (update, chat, user, /command name) and answers the user with a
 short apology, never silence, unless the failure was a reply that may have
 arrived (sent, and no answer came back: `faults.Fate.UNKNOWN`): then an apology
-would be wrong and a "try again" would apply a change twice, so it is only logged. What the user typed, their names and their amounts
-never reach a log line.
+would be wrong and a "try again" would apply a change twice, so it is only logged.
+What the user typed, their names and their amounts never reach a log line.
 """
 
 from __future__ import annotations
