@@ -8,6 +8,7 @@ that post_init opens and post_shutdown closes.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import gc
 from collections.abc import AsyncIterator
@@ -42,7 +43,7 @@ from bot.telegram.chat import on_command, on_other
 from bot.telegram.guard import on_error, throttle
 from bot.telegram.inline import on_inline_query
 from bot.telegram.jobs import schedule_alert_jobs
-from bot.telegram.ledger import ConfirmingBot, UpdateLedger
+from bot.telegram.ledger import AnsweringQueue, ConfirmingBot, UpdateLedger
 from bot.telegram.limiter import Limiter
 from bot.telegram.logs import MASK, quiet_http_logs, redact_urls
 from bot.telegram.menu import publish_commands
@@ -99,6 +100,7 @@ def build_application(
         .bot(bot)
         .context_types(context_types)
         .concurrent_updates(PerUserProcessor(CONCURRENT_UPDATES, on_done=ledger.done))
+        .update_queue(AnsweringQueue(ledger) if settings.webhook_url else asyncio.Queue())
         .post_init(_opener(settings))
         .post_stop(_confirmer(ledger))
         .post_shutdown(_close)

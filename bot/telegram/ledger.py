@@ -9,6 +9,13 @@ comes back that was fetched already (still running, or done but above an older
 one still running) is not handed out twice; while nothing new came back it waits
 for a handler to finish (at most `IDLE_WAIT`), instead of asking again at once.
 
+A webhook confirms by answering Telegram's POST, and PTB's server answers as
+soon as it has queued the update. `AnsweringQueue`, the application's update
+queue in webhook mode, holds the POST until the update is handled, up to
+`WEBHOOK_WAIT` seconds (past that Telegram would take the silence for a failure
+and post it again, duplicating what is still running); each POST waits on its
+own, so a slow user holds only their own posts.
+
 After a kill -9 the updates at and above that offset come again: those that were
 handled but not yet confirmed are handled a second time. At least once: nothing
 is lost, and a duplicate needs a crash inside one update's handling window.
@@ -24,9 +31,10 @@ from typing import Any
 from telegram import Update
 from telegram.ext import ExtBot
 
-__all__ = ["IDLE_WAIT", "ConfirmingBot", "UpdateLedger"]
+__all__ = ["IDLE_WAIT", "WEBHOOK_WAIT", "AnsweringQueue", "ConfirmingBot", "UpdateLedger"]
 
 IDLE_WAIT = 0.25  # seconds a poll that brought nothing new waits for a handler to finish
+WEBHOOK_WAIT = 30.0  # seconds a webhook POST is held for its update to be handled
 
 
 class UpdateLedger:
@@ -37,6 +45,7 @@ class UpdateLedger:
         self._done: set[int] = set()  # handled, still at or above the offset
         self._next = 0  # one past the newest update fetched
         self._finished = asyncio.Event()
+        self._waiters: dict[int, asyncio.Event] = {}  # webhook posts held for their update
         self.polled = False  # getUpdates was used (not a webhook)
 
     def offset(self, asked: int | None) -> int:
@@ -60,7 +69,16 @@ class UpdateLedger:
         if update_id in self._open:
             self._open.discard(update_id)
             self._done.add(update_id)
+        if (waiter := self._waiters.pop(update_id, None)) is not None:
+            waiter.set()
         self._finished.set()
+
+    def expect(self, update_id: int) -> asyncio.Event:
+        """An event set once the update is handled (a webhook post waits on it)."""
+        return self._waiters.setdefault(update_id, asyncio.Event())
+
+    def forget(self, update_id: int) -> None:
+        self._waiters.pop(update_id, None)
 
     async def until_one_finishes(self, timeout: float) -> None:
         self._finished.clear()
@@ -84,3 +102,25 @@ class ConfirmingBot(ExtBot[int]):
         if updates and not fresh:
             await ledger.until_one_finishes(IDLE_WAIT)
         return fresh
+
+
+class AnsweringQueue(asyncio.Queue[object]):
+    """The update queue in webhook mode: putting an update returns once it is handled (or
+    after `wait` seconds), so PTB's webhook server answers Telegram only then."""
+
+    def __init__(self, ledger: UpdateLedger, wait: float = WEBHOOK_WAIT) -> None:
+        super().__init__()
+        self._ledger = ledger
+        self._wait = wait
+
+    async def put(self, item: object) -> None:
+        if not isinstance(item, Update):  # PTB's stop signal, or a custom update
+            await super().put(item)
+            return
+        handled = self._ledger.expect(item.update_id)
+        await super().put(item)
+        try:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(handled.wait(), self._wait)
+        finally:
+            self._ledger.forget(item.update_id)
