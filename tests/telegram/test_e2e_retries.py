@@ -7,10 +7,15 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from datetime import timedelta
+from pathlib import Path
 
 import pytest
 
-from tests.telegram.conftest import Harness
+from bot.app import build_application, running
+from bot.telegram.limiter import Limiter
+from tests.fakes.bot_api import FakeBotAPI
+from tests.telegram.conftest import Harness, settings_for
 
 pytestmark = pytest.mark.e2e
 
@@ -46,7 +51,7 @@ async def test_a_reply_whose_answer_was_lost_is_neither_repeated_nor_apologised_
     texts = bot.api.texts(71)
     assert len(texts) == 2 and APOLOGY not in texts
     assert "2,500" in texts[1]
-    assert [r.getMessage() for r in caplog.records] == [
+    assert [r.getMessage() for r in caplog.records if r.name == "bot.telegram.guard"] == [
         f"reply may not have arrived: update={typed.update_id} chat=71 user=71 command=/balance"
     ]
     assert (await bot.say(71, "/balance"))[0].text == "Wallet balance: 2,500.00 USDT"
@@ -92,3 +97,35 @@ async def test_an_update_is_confirmed_to_telegram_only_once_it_is_handled(bot: H
     await bot.api.wait_for(lambda: len(bot.api.sent(91)) == 2, timeout=5)
     await bot.api.wait_for(lambda: bot.api.pending_updates() == 0, timeout=3)
     assert len(bot.api.sent(91)) == 2  # handled once, though fetched several times
+
+
+CJK = "比特币以太坊狗狗币瑞波币索拉纳币安链"  # 16 characters: 48 bytes in UTF-8
+
+
+async def test_a_saved_position_is_confirmed_though_a_button_cannot_be_drawn(
+    bot: Harness,
+) -> None:
+    # "/whatif <16 CJK>USDT -10%" is 65 bytes, one over Telegram's callback data: building
+    # that button failed after the commit, and the user was told to try again.
+    await bot.say(73, "/balance 1000")
+    [added] = await bot.say(73, f"/long {CJK} 1 @ 100 x5 listed")
+    assert added.text.startswith(f"Added #1 {CJK}USDT long 1 @ 100.0000 ×5 isolated")
+    assert [b["text"] for b in added.buttons()] == ["Close", "Add margin", "Switch to cross"]
+    [shown] = await bot.say(73, "/positions")
+    assert f"#1 {CJK}USDT long 1 @ 100.0000 ×5 isolated" in shown.text
+
+
+async def test_a_reply_still_refused_at_the_deadline_is_dropped_and_logged_by_its_ids(
+    api: FakeBotAPI, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    limiter = Limiter(deadline=timedelta(seconds=0.5), backoff=0.05)
+    app = build_application(settings_for(api, tmp_path), limiter=limiter)
+    async with running(app, poll_timeout=1.0):
+        api.fail("sendMessage", 429, retry_after=0.2, times=2, chat_id=74)  # 2nd: past 0.5 s
+        with caplog.at_level(logging.WARNING):
+            typed = api.message(74, "/faq ratio")
+            await api.wait_for(lambda: api.sent(74), timeout=5)  # the apology, in the end
+    ids = f"update={typed.update_id} chat=74 user=74 command=/faq"
+    lines = [r.getMessage() for r in caplog.records]
+    assert f"reply dropped past the delivery deadline: {ids}" in lines
+    assert api.texts(74) == [APOLOGY]
