@@ -11,10 +11,11 @@ to liquidation first (the outbox's own order). Limits: at most `per_second`
 messages in any second overall, and one per `per_chat` to any one chat; a
 message whose chat is busy waits while others go. Failures (`bot.alerts.retries`)
 hold only what they hit: a 429 its chat, a network error or a 5xx that one
-message, with backoff; a message that may have arrived is tried once more (at
-most one extra copy); one still failing `deadline` after its first try is
-dropped and logged with its id. A `DeliveryFailed` (blocked bot) drops that
-message for good.
+message, with backoff; deliveries run side by side in a few lanes, one per chat
+(`bot.alerts.lanes`), so a slow chat holds one lane; a message that may have
+arrived is tried once more (at most one extra copy); one still failing
+`deadline` after its first try is dropped and logged with its id. A
+`DeliveryFailed` (blocked bot) drops that message for good.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 
 from bot.alerts.delivery import DeliveryFailed, DeliveryRetry, Transport
+from bot.alerts.lanes import Lanes
 from bot.alerts.messages import UnreadableMessage, read
 from bot.alerts.render import render
 from bot.alerts.retries import DEFAULT_DEADLINE, RetryBook, Verdict
@@ -62,6 +64,7 @@ class OutboxSender:
         self._batch = batch
         self._recent: deque[datetime] = deque()  # send times within the last second
         self.retries = RetryBook(deadline)
+        self.lanes = Lanes()
         self.sent = 0
 
     def _now(self) -> datetime:
@@ -70,30 +73,37 @@ class OutboxSender:
     async def drain(self, budget: float = 0.9) -> int:
         """Send what the limits allow for `budget` seconds; the number delivered."""
         deadline = self._now() + timedelta(seconds=budget)
-        delivered = 0
         while self._now() < deadline:
             batch = await self.services.alerts.pending(self._batch, self._now())
             if not batch:
                 break
             progressed = await self._pass(batch, deadline)
-            delivered += progressed
             if progressed == 0 and not await self._wait_for_a_chat(batch, deadline):
                 break
+        delivered = await self.lanes.settle(self._left(deadline))
         self.sent += delivered
         return delivered
 
+    def _left(self, deadline: datetime) -> float:
+        return max((deadline - self._now()).total_seconds(), 0.0)
+
     async def _pass(self, batch: tuple[OutboxMessage, ...], deadline: datetime) -> int:
-        """One walk down the queue, sending each message whose chat is free."""
-        delivered = 0
+        """One walk down the queue, starting a delivery for each message whose chat is free
+        (and has none in flight); the number started."""
+        started = 0
         for message in batch:
             if self._now() >= deadline:
                 break
-            if self.retries.waiting(message.id, message.user_id, self._now()) is not None:
+            chat = message.user_id
+            if self.lanes.busy(chat) or self.retries.waiting(message.id, chat, self._now()):
                 continue
             if not await self._global_slot(deadline):
                 break
-            delivered += await self._send(message)
-        return delivered
+            self._recent.append(self._now())
+            if not await self.lanes.start(chat, self._send(message), self._left(deadline)):
+                break
+            started += 1
+        return started
 
     async def _global_slot(self, deadline: datetime) -> bool:
         """Wait until a send keeps within `per_second`; False if that is past the deadline."""
@@ -175,7 +185,6 @@ class OutboxSender:
 
     async def _delivered(self, message: OutboxMessage) -> int:
         accepted = self._now()
-        self._recent.append(accepted)
         self.retries.hold_chat(message.user_id, accepted + self._per_chat)
         self.retries.forget(message.id)
         await self.services.alerts.mark_sent(message.user_id, message.id)

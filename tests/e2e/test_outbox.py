@@ -4,6 +4,7 @@ rate limits; the daily digest; the jobs on PTB's JobQueue."""
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
@@ -18,10 +19,11 @@ from bot.alerts import AlertRuntime
 from bot.alerts.outbox import Sleep
 from bot.commands import Caller, CommandLayer
 from bot.feeds import sources
+from bot.reply import Reply
 from bot.services import Services, open_services
 from bot.telegram.jobs import digest_job, schedule_alert_jobs, send_job, tick_job
 from engine.models import Exchange
-from tests.e2e.conftest import Harness
+from tests.e2e.conftest import Harness, open_harness
 from tests.fakes.clock import FakeClock
 from tests.fakes.markets import FakeMarkets
 from tests.fakes.transport import RecordingTransport
@@ -190,3 +192,42 @@ async def test_the_jobs_register_on_the_job_queue_and_run_the_runtime(
             await callback(CallbackContext.from_job(job, application))
         assert markets.requests("binance") == 1
         assert services.prices.mark(Exchange.BINANCE, "BTCUSDT", clock.now) is not None
+
+
+class _SlowChat(RecordingTransport):
+    """Delivers at once, except to `slow`, whose every send takes `seconds` (real time)."""
+
+    def __init__(self, clock: FakeClock, slow: int, seconds: float) -> None:
+        super().__init__(clock)
+        self.slow, self.seconds = slow, seconds
+        self.real: dict[int, float] = {}  # user -> monotonic time delivered
+
+    async def deliver(self, user_id: int, reply: Reply) -> None:
+        if user_id == self.slow:
+            await asyncio.sleep(self.seconds)
+        await super().deliver(user_id, reply)
+        self.real[user_id] = time.monotonic()
+
+
+@pytest.mark.e2e
+async def test_a_slow_chat_delays_only_its_own_alert(
+    services: Services, markets: FakeMarkets, clock: FakeClock
+) -> None:
+    # Sent one after another, the most urgent chat taking 2 s held every other alert 2 s.
+    transport = _SlowChat(clock, slow=1004, seconds=2.0)
+    harness, client = await open_harness(services, markets, clock, transport)
+    try:
+        await harness.tick({"BTCUSDT": "60000"})
+        await _crowd(harness, 5)
+        markets.set("binance", {"BTCUSDT": "52000"}, clock.now)
+        assert (await harness.runtime.tick()).alerts == 5
+        started = time.monotonic()
+        assert await harness.runtime.send() == 4  # the slow one is still on its way
+        others = [transport.real[user] - started for user in (1003, 1002, 1001, 1000)]
+        assert max(others) < 0.3, others  # measured: about 0.01 s
+        await asyncio.sleep(2.0)
+        assert await harness.runtime.send() == 1  # it arrived, and is counted once
+        assert sorted(d.user_id for d in transport.delivered) == [1000, 1001, 1002, 1003, 1004]
+    finally:
+        await harness.runtime.close()
+        await client.aclose()
