@@ -33,7 +33,7 @@ from telegram.ext import ExtBot
 
 __all__ = ["IDLE_WAIT", "WEBHOOK_WAIT", "AnsweringQueue", "ConfirmingBot", "UpdateLedger"]
 
-IDLE_WAIT = 0.25  # seconds a poll that brought nothing new waits for a handler to finish
+IDLE_WAIT = 0.1  # seconds a poll that brought nothing new waits for a handler to finish
 WEBHOOK_WAIT = 30.0  # seconds a webhook POST is held for its update to be handled
 
 
