@@ -16,11 +16,13 @@ failed attempt can have arrived:
 from __future__ import annotations
 
 import enum
+import warnings
+from datetime import timedelta
 
 import httpx
 from telegram.error import BadRequest, NetworkError, RetryAfter, TimedOut
 
-__all__ = ["Fate", "fate", "repeatable"]
+__all__ = ["Fate", "fate", "repeatable", "retry_seconds"]
 
 # Calls whose repetition changes nothing: reading, setting to a value, editing in place.
 _REPEATABLE = ("get", "set", "delete", "edit", "answer")
@@ -51,3 +53,12 @@ def fate(error: BaseException) -> Fate:
 def repeatable(endpoint: str) -> bool:
     """A call that may be made twice without showing anything twice (not a send)."""
     return endpoint.startswith(_REPEATABLE)
+
+
+def retry_seconds(error: RetryAfter) -> float:
+    """A 429's retry_after in seconds, whichever type this PTB version gives (an int now, a
+    timedelta later: reading it warns of the change, which this absorbs)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        after = error.retry_after
+    return after.total_seconds() if isinstance(after, timedelta) else float(after)

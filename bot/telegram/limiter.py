@@ -30,7 +30,7 @@ from aiolimiter import AsyncLimiter
 from telegram.error import NetworkError, RetryAfter
 from telegram.ext import BaseRateLimiter
 
-from bot.telegram.faults import Fate, fate, repeatable
+from bot.telegram.faults import Fate, fate, repeatable, retry_seconds
 
 __all__ = ["DEFAULT_DEADLINE", "Limiter"]
 
@@ -86,7 +86,7 @@ class Limiter(BaseRateLimiter[int]):
             try:
                 return await self._run(chat, callback, args, kwargs)
             except RetryAfter as error:
-                wait = _seconds(error.retry_after) + self.margin
+                wait = retry_seconds(error) + self.margin
                 self._held[chat] = max(self._held.get(chat, 0.0), time.monotonic() + wait)
                 if time.monotonic() + wait > give_up:
                     raise
@@ -140,7 +140,3 @@ def _chat(data: dict[str, Any]) -> int | str | None:
     with contextlib.suppress(TypeError, ValueError):
         return int(chat)
     return str(chat)
-
-
-def _seconds(after: float | timedelta) -> float:
-    return after.total_seconds() if isinstance(after, timedelta) else float(after)

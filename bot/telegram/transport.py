@@ -12,15 +12,13 @@ Telegram refuses as it is).
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 from telegram.ext import ExtBot
 
 from bot.alerts.delivery import DeliveryFailed, DeliveryRetry, DeliveryUncertain
 from bot.i18n import Catalogs
 from bot.reply import Reply
-from bot.telegram.faults import Fate, fate
+from bot.telegram.faults import Fate, fate, retry_seconds
 from bot.telegram.runtime import Target
 from bot.telegram.send import send_reply
 
@@ -41,7 +39,7 @@ class TelegramTransport:
         try:
             await send_reply(self._bot, target, reply, self._catalogs.translator(None), retry_for=0)
         except RetryAfter as error:
-            raise DeliveryRetry(_seconds(error.retry_after), "rate limited") from error
+            raise DeliveryRetry(retry_seconds(error), "rate limited") from error
         except Forbidden as error:
             raise DeliveryFailed(f"forbidden: {error.message}") from error
         except BadRequest as error:  # chat not found, or a message Telegram cannot take
@@ -52,7 +50,3 @@ class TelegramTransport:
             raise DeliveryRetry(NETWORK_RETRY_SECONDS, "network", backoff=True) from error
         except TelegramError as error:
             raise DeliveryFailed(f"telegram: {error.message}") from error
-
-
-def _seconds(after: float | timedelta) -> float:
-    return after.total_seconds() if isinstance(after, timedelta) else float(after)
