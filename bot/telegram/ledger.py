@@ -31,9 +31,20 @@ from typing import Any
 from telegram import Update
 from telegram.ext import ExtBot
 
-__all__ = ["IDLE_WAIT", "WEBHOOK_WAIT", "AnsweringQueue", "ConfirmingBot", "UpdateLedger"]
+__all__ = [
+    "BACKLOG",
+    "IDLE_WAIT",
+    "WEBHOOK_WAIT",
+    "AnsweringQueue",
+    "ConfirmingBot",
+    "UpdateLedger",
+]
 
-IDLE_WAIT = 0.1  # seconds a poll that brought nothing new waits for a handler to finish
+IDLE_WAIT = 0.05  # seconds a poll that brought nothing new waits for a handler to finish
+# Every poll brings back the open updates again (from the oldest): with over half this
+# many open, the next poll waits until half a batch at most is, so each update is fetched
+# about twice at most, not once per handler that finished (a burst: 17 times, 4x the CPU).
+BACKLOG = 100  # getUpdates' largest batch
 WEBHOOK_WAIT = 30.0  # seconds a webhook POST is held for its update to be handled
 
 
@@ -80,10 +91,29 @@ class UpdateLedger:
     def forget(self, update_id: int) -> None:
         self._waiters.pop(update_id, None)
 
-    async def until_one_finishes(self, timeout: float) -> None:
-        self._finished.clear()
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self._finished.wait(), timeout)
+    async def room(self) -> None:
+        """With over half a batch open, wait until half a batch at most is before polling
+        again: each poll then brings at least as many new updates as it repeats."""
+        await self._until_open_at_most(BACKLOG // 2, None)
+
+    async def settle(self, polled_open: int, timeout: float) -> None:
+        """A poll brought back only open updates: wait until half of them are done (all of
+        one), or `timeout`, so that re-fetching them costs each update about twice, not
+        once per update that finished."""
+        await self._until_open_at_most(polled_open // 2, timeout)
+
+    async def _until_open_at_most(self, count: int, timeout: float | None) -> None:
+        loop = asyncio.get_running_loop()
+        end = None if timeout is None else loop.time() + timeout
+        while True:
+            self._finished.clear()  # before the check: a `done` after it sets it again
+            if len(self._open) <= count:
+                return
+            left = None if end is None else end - loop.time()
+            if left is not None and left <= 0:
+                return
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._finished.wait(), left)
 
 
 class ConfirmingBot(ExtBot[int]):
@@ -96,11 +126,12 @@ class ConfirmingBot(ExtBot[int]):
     async def get_updates(self, *args: Any, **kwargs: Any) -> tuple[Update, ...]:
         ledger = self._ledger
         ledger.polled = True
+        await ledger.room()
         kwargs["offset"] = ledger.offset(kwargs.get("offset"))
         updates = await super().get_updates(*args, **kwargs)
         fresh = ledger.fetched(updates)
         if updates and not fresh:
-            await ledger.until_one_finishes(IDLE_WAIT)
+            await ledger.settle(len(updates), IDLE_WAIT)
         return fresh
 
 
