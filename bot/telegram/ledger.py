@@ -7,7 +7,9 @@ was queued (the issue saw 1 of 132). `ConfirmingBot.get_updates` asks instead
 for the oldest update still being handled: everything below it is done. What
 comes back that was fetched already (still running, or done but above an older
 one still running) is not handed out twice; while nothing new came back it waits
-for a handler to finish (at most `IDLE_WAIT`), instead of asking again at once.
+for half of them to finish (at most `IDLE_WAIT`), instead of asking again at
+once; and with over half a batch open it polls only once half a batch at most
+is (`BACKLOG`), so each update is fetched about twice, not once per finish.
 
 A webhook confirms by answering Telegram's POST, and PTB's server answers as
 soon as it has queued the update. `AnsweringQueue`, the application's update
