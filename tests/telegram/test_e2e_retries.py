@@ -78,7 +78,7 @@ async def test_a_429_for_one_chat_and_a_slow_chat_delay_only_those_users(bot: Ha
         asked = time.monotonic()
         await bot.say(user, "/faq isolated")
         delays.append(time.monotonic() - asked)
-    assert max(delays) < 0.5, delays  # measured: 0.01 to 0.14 s (retry_after 10: the same)
+    assert max(delays) < 0.5, delays  # measured with retry_after 10: 0.01 to 0.07 s
     await bot.api.wait_for(lambda: bot.api.sent(81), timeout=10)
     assert time.monotonic() - started >= 3.0  # 81's retry_after was waited out in full
     assert [t[:12] for t in bot.api.texts(81)] == ["Margin ratio"]
