@@ -9,6 +9,7 @@ that post_init opens and post_shutdown closes.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import gc
 import signal
 from collections.abc import AsyncIterator
@@ -33,6 +34,7 @@ from telegram.ext import (
     TypeHandler,
     filters,
 )
+from telegram.request import HTTPXRequest
 
 from bot.alerts import AlertRuntime
 from bot.config import Settings
@@ -42,8 +44,9 @@ from bot.telegram.chat import on_command, on_other
 from bot.telegram.guard import on_error, throttle
 from bot.telegram.inline import on_inline_query
 from bot.telegram.jobs import schedule_alert_jobs
+from bot.telegram.ledger import AnsweringQueue, ConfirmingBot, UpdateLedger
 from bot.telegram.limiter import Limiter
-from bot.telegram.logs import quiet_http_logs
+from bot.telegram.logs import MASK, quiet_http_logs, redact_urls
 from bot.telegram.menu import publish_commands
 from bot.telegram.newflow import new_position_flow
 from bot.telegram.processor import PerUserProcessor
@@ -87,17 +90,23 @@ def build_application(
     quiet_http_logs()  # before the first request: every Bot API URL holds the token
     root = settings.telegram_api_url.rstrip("/")
     context_types = ContextTypes(context=CallbackContext, bot_data=Runtime)
+    ledger = UpdateLedger()  # updates are confirmed to Telegram once handled, not fetched
+    bot = ConfirmingBot(
+        settings.telegram_bot_token.get_secret_value(),
+        base_url=f"{root}/bot",
+        base_file_url=f"{root}/file/bot",
+        request=HTTPXRequest(connection_pool_size=CONNECTIONS, pool_timeout=POOL_TIMEOUT),
+        rate_limiter=limiter or Limiter(deadline=settings.delivery_deadline),
+        ledger=ledger,
+    )
     builder = (
         ApplicationBuilder()
-        .token(settings.telegram_bot_token.get_secret_value())
-        .base_url(f"{root}/bot")
-        .base_file_url(f"{root}/file/bot")
+        .bot(bot)
         .context_types(context_types)
-        .rate_limiter(limiter or Limiter())
-        .concurrent_updates(PerUserProcessor(CONCURRENT_UPDATES))
-        .connection_pool_size(CONNECTIONS)
-        .pool_timeout(POOL_TIMEOUT)
+        .concurrent_updates(PerUserProcessor(CONCURRENT_UPDATES, on_done=ledger.done))
+        .update_queue(AnsweringQueue(ledger) if settings.webhook_url else asyncio.Queue())
         .post_init(_opener(settings))
+        .post_stop(_confirmer(ledger))
         .post_shutdown(_close)
     )
     app = cast(IsoApp, builder.build())  # the builder's chain loses the context types
@@ -144,6 +153,7 @@ def _opener(settings: Settings) -> Any:
         alerts = AlertRuntime.create(
             services, settings, TelegramTransport(app.bot, services.catalogs)
         )
+        alerts.sender.retries.deadline = settings.delivery_deadline
         await alerts.start()
         app.bot_data.alerts = alerts
         if app.job_queue is not None:
@@ -160,6 +170,17 @@ def _opener(settings: Settings) -> Any:
         gc.freeze()
 
     return post_init
+
+
+def _confirmer(ledger: UpdateLedger) -> Any:
+    async def post_stop(app: IsoApp) -> None:
+        """Confirm what was handled after the poller stopped (the queue's last updates), so a
+        clean restart does not handle them again."""
+        if ledger.polled:
+            with contextlib.suppress(TelegramError):
+                await app.bot.get_updates(offset=ledger.offset(None), limit=1, timeout=0)
+
+    return post_stop
 
 
 async def _close(app: IsoApp) -> None:
@@ -182,8 +203,8 @@ async def check_connection(settings: Settings) -> str | None:
     except InvalidToken:
         return "the Bot API refused TELEGRAM_BOT_TOKEN"
     except TelegramError as error:
-        reason = str(error).replace(token, "[redacted]")
-        return f"cannot reach the Bot API at {settings.telegram_api_url}: {reason}"
+        reason = redact_urls(str(error).replace(token, MASK))
+        return f"cannot reach the Bot API at {redact_urls(settings.telegram_api_url)}: {reason}"
 
 
 def run(settings: Settings) -> None:
@@ -285,6 +306,8 @@ async def running(
             if updater.running:
                 await updater.stop()
             await app.stop()
+            if app.post_stop is not None:
+                await app.post_stop(app)
     finally:
         if server is not None:
             await server.stop()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -42,6 +43,9 @@ class Settings(BaseSettings):
     feed_timeout_s: float = Field(default=5, gt=0, alias="ISOCROSS_FEED_TIMEOUT_S")
     # a price further than this fraction from the last accepted one waits for the next tick
     price_max_jump: Decimal = Field(default=Decimal("0.2"), gt=0, alias="ISOCROSS_PRICE_MAX_JUMP")
+    # how long a reply or an alert is retried (429s waited out, 5xx backed off) before it
+    # is dropped and logged with its ids
+    delivery_deadline_min: float = Field(default=5, gt=0, alias="ISOCROSS_DELIVERY_DEADLINE_MIN")
     # Webhook mode, for a bot behind a reverse proxy: Telegram posts updates to the URL,
     # the proxy forwards them to listen:port, and every post carries the secret.
     webhook_url: str | None = Field(
@@ -61,6 +65,10 @@ class Settings(BaseSettings):
     webapp_auth_max_age_s: int = Field(
         default=86400, ge=60, le=7 * 86400, alias="ISOCROSS_WEBAPP_AUTH_MAX_AGE_S"
     )
+
+    @property
+    def delivery_deadline(self) -> timedelta:
+        return timedelta(minutes=self.delivery_deadline_min)
 
     @property
     def exchange_urls(self) -> dict[Exchange, str]:

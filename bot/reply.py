@@ -37,15 +37,21 @@ Block = Title | Paragraph | Table
 
 @dataclass(frozen=True, slots=True)
 class Button:
+    """A press that stands for a command line. One whose line is over Telegram's 64 bytes
+    (a long CJK symbol) is made all the same and left out where it is drawn: building a
+    reply after its change was committed must never fail on a button."""
+
     label: str
     action: str  # a command line the press stands for, e.g. "/close 2"
     # the press answers with a new message and the pressed one keeps its text (an alert's
     # buttons: pressing a fix never edits the alert away)
     below: bool = False
 
-    def __post_init__(self) -> None:
-        if len(self.action.encode()) + self.below > CALLBACK_LIMIT:
-            raise ValueError(f"button action over {CALLBACK_LIMIT} bytes: {self.action!r}")
+    @property
+    def fits(self) -> bool:
+        """Whether Telegram can carry the action as callback data (with the one-byte mark
+        of a press answered below, `below`)."""
+        return 0 < len(self.action.encode()) + self.below <= CALLBACK_LIMIT
 
 
 @dataclass(frozen=True, slots=True)

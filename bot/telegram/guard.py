@@ -3,8 +3,10 @@
 The throttle runs first (handler group -1) and stops a flooding user's updates
 before they reach the command layer. The error handler logs the failure with
 the update's ids (update, chat, user, /command name) and answers the user with a
-short apology, never silence. What the user typed, their names and their amounts
-never reach a log line.
+short apology, never silence, unless the failure was a reply that may have
+arrived (sent, and no answer came back: `faults.Fate.UNKNOWN`): then an apology
+would be wrong and a "try again" would apply a change twice, so it is only logged.
+What the user typed, their names and their amounts never reach a log line.
 """
 
 from __future__ import annotations
@@ -14,9 +16,10 @@ import logging
 import re
 
 from telegram import Update
-from telegram.error import TelegramError
+from telegram.error import NetworkError, RetryAfter, TelegramError
 from telegram.ext import ApplicationHandlerStop
 
+from bot.telegram.faults import Fate, fate
 from bot.telegram.runtime import IsoContext
 from bot.telegram.throttle import Verdict
 
@@ -55,6 +58,13 @@ async def on_error(update: object, context: IsoContext) -> None:
     if not isinstance(update, Update):
         log.error("error outside an update", exc_info=context.error)
         return
+    if isinstance(context.error, NetworkError) and fate(context.error) is Fate.UNKNOWN:
+        # the reply went out and no answer came: it may well have arrived, so no apology
+        # ("try again" would make the user apply a change twice) and no re-send
+        log.warning("reply may not have arrived: %s", _describe(update))
+        return
+    if isinstance(context.error, RetryAfter | NetworkError):
+        log.error("reply dropped past the delivery deadline: %s", _describe(update))
     log.error("update failed: %s", _describe(update), exc_info=context.error)
     try:
         await _apologise(update, context)

@@ -9,19 +9,24 @@ statement with its parameters (balances, portfolio names), so `telegram` and
 defence a filter on the root handlers replaces any secret in a record (message,
 arguments, traceback) with a placeholder before it is written, and writes a
 traceback as its frames and the exception's type only: an exception's message
-can quote what a user typed or an amount (pydantic's `input_value=...`).
+can quote what a user typed or an amount (pydantic's `input_value=...`). Any URL
+in a record loses its credentials (`https://user:pass@host` -> `https://[redacted]@host`,
+`redact_urls`): TELEGRAM_API_URL may carry a proxy's login.
 """
 
 from __future__ import annotations
 
 import logging
+import re
 import traceback
 from collections.abc import Iterable
 from types import TracebackType
 
-__all__ = ["Redactor", "configure_logging", "quiet_http_logs"]
+__all__ = ["MASK", "Redactor", "configure_logging", "quiet_http_logs", "redact_urls"]
 
 MASK = "[redacted]"
+# scheme://userinfo@ : the userinfo (user, or user:password) is what goes
+_CREDENTIALS = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://)[^\s/@]+@")
 _QUIET = {
     "httpx": logging.WARNING,
     "httpcore": logging.WARNING,
@@ -51,7 +56,12 @@ class Redactor(logging.Filter):
     def _clean(self, text: str) -> str:
         for secret in self.secrets:
             text = text.replace(secret, MASK)
-        return text
+        return redact_urls(text)
+
+
+def redact_urls(text: str) -> str:
+    """Every URL in `text` without its user and password."""
+    return _CREDENTIALS.sub(rf"\1{MASK}@", text)
 
 
 ExcInfo = tuple[type[BaseException], BaseException, TracebackType | None] | tuple[None, None, None]

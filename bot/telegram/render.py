@@ -53,10 +53,13 @@ def keyboard(
     app: tuple[str, str] | None = None,
 ) -> InlineKeyboardMarkup | None:
     """Buttons whose callback data is the command line they stand for, and optional
-    (label, url) buttons below them: a link, and the Mini App (private chats only)."""
+    (label, url) buttons below them: a link, and the Mini App (private chats only). A
+    button whose line does not fit in callback data is left out (its row too, if it
+    empties): the reply goes without it, never not at all."""
+    fitting = ([b for b in row if b.fits] for row in rows)
     markup = [
         [InlineKeyboardButton(b.label, callback_data=callback_data(button_data(b))) for b in row]
-        for row in rows
+        for row in fitting
         if row
     ]
     if link is not None:

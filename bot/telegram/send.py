@@ -3,9 +3,17 @@
 The one place that talks to Telegram about replies, so the privacy rule is
 enforced here as well as in the command layer: a reply that shows a portfolio
 never goes to a group chat.
+
+A reply is sent after its change was committed, so its buttons must never be
+what stops it: a keyboard that cannot be built, or that Telegram refuses
+(`BUTTON_DATA_INVALID`, a bad keyboard), is dropped and the text goes without
+it. `retry_for` is how long the limiter may retry each call (seconds; None: the
+delivery deadline; 0: once, as the outbox asks).
 """
 
 from __future__ import annotations
+
+import logging
 
 from telegram import InlineKeyboardMarkup, Message, ReplyParameters
 from telegram.constants import ParseMode
@@ -20,6 +28,9 @@ from bot.telegram.runtime import Target
 
 __all__ = ["PrivacyError", "edit_reply", "send_page", "send_reply"]
 
+log = logging.getLogger(__name__)
+_KEYBOARD_ERRORS = ("button", "keyboard", "reply markup")
+
 
 class PrivacyError(RuntimeError):
     """A portfolio reply was about to be sent to a group chat: a bug, never sent."""
@@ -32,6 +43,8 @@ async def send_reply(
     tr: Translator,
     command: str | None = None,
     app: tuple[str, str] | None = None,
+    *,
+    retry_for: int | None = None,
 ) -> list[Message]:
     """Send a reply; a long one becomes pages with buttons when `command` can be re-run;
     `app` (label, URL) adds a Mini App button, in a private chat only."""
@@ -45,31 +58,45 @@ async def send_reply(
                 reply.picture,
                 message_thread_id=target.thread_id,
                 reply_parameters=_reply_to(target),
+                rate_limit_args=retry_for,
             )
         )
     texts = render.pages(reply)
     navigation = _navigation(texts, command, 0)
     if navigation is not None:
         markup = _markup(bot, reply, tr, navigation, app)
-        return [*sent, await send_page(bot, target, texts[0], markup)]
+        return [*sent, await send_page(bot, target, texts[0], markup, retry_for=retry_for)]
     for index, text in enumerate(texts):
         last = index == len(texts) - 1
         markup = _markup(bot, reply, tr, app=app) if last else None
-        sent.append(await send_page(bot, target, text, markup))
+        sent.append(await send_page(bot, target, text, markup, retry_for=retry_for))
     return sent
 
 
 async def send_page(
-    bot: ExtBot[int], target: Target, text: str, markup: InlineKeyboardMarkup | None
+    bot: ExtBot[int],
+    target: Target,
+    text: str,
+    markup: InlineKeyboardMarkup | None,
+    *,
+    retry_for: int | None = None,
 ) -> Message:
-    return await bot.send_message(
-        target.chat_id,
-        text,
-        parse_mode=ParseMode.HTML,
-        reply_markup=markup,
-        message_thread_id=target.thread_id,
-        reply_parameters=_reply_to(target),
-    )
+    """One message; if Telegram refuses only its keyboard, the text goes without it."""
+    try:
+        return await bot.send_message(
+            target.chat_id,
+            text,
+            parse_mode=ParseMode.HTML,
+            reply_markup=markup,
+            message_thread_id=target.thread_id,
+            reply_parameters=_reply_to(target),
+            rate_limit_args=retry_for,
+        )
+    except BadRequest as error:
+        if markup is None or not _about_the_keyboard(error):
+            raise
+        log.warning("keyboard refused (%s); the reply goes without it", error.message)
+        return await send_page(bot, target, text, None, retry_for=retry_for)
 
 
 async def edit_reply(
@@ -120,12 +147,22 @@ def _markup(
     navigation: tuple[Button, ...] | None = None,
     app: tuple[str, str] | None = None,
 ) -> InlineKeyboardMarkup | None:
-    """The reply's buttons (under the page buttons), and the deep link a refusal carries."""
-    link = None
-    if reply.private_request is not None:
-        link = (tr("Continue in private"), deeplink.link(bot.username, reply.private_request))
-    rows = [navigation, *reply.buttons] if navigation else list(reply.buttons)
-    return render.keyboard(rows, link, app)
+    """The reply's buttons (under the page buttons), and the deep link a refusal carries;
+    None if they cannot be built (the reply still goes, without them)."""
+    try:
+        link = None
+        if reply.private_request is not None:
+            link = (tr("Continue in private"), deeplink.link(bot.username, reply.private_request))
+        rows = [navigation, *reply.buttons] if navigation else list(reply.buttons)
+        return render.keyboard(rows, link, app)
+    except Exception:  # a committed change is confirmed with or without its buttons
+        log.exception("buttons could not be built; the reply goes without them")
+        return None
+
+
+def _about_the_keyboard(error: BadRequest) -> bool:
+    message = error.message.lower()
+    return any(word in message for word in _KEYBOARD_ERRORS)
 
 
 def _navigation(texts: list[str], command: str | None, page: int) -> tuple[Button, ...] | None:

@@ -4,6 +4,7 @@ rate limits; the daily digest; the jobs on PTB's JobQueue."""
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
@@ -19,10 +20,11 @@ from bot.alerts.outbox import Sleep
 from bot.alerts.watch import AlertWatch
 from bot.commands import Caller, CommandLayer
 from bot.feeds import sources
+from bot.reply import Reply
 from bot.services import Services, open_services
 from bot.telegram.jobs import digest_job, schedule_alert_jobs, send_job, tick_job
 from engine.models import Exchange
-from tests.e2e.conftest import Harness
+from tests.e2e.conftest import Harness, open_harness
 from tests.fakes.clock import FakeClock
 from tests.fakes.markets import FakeMarkets
 from tests.fakes.transport import RecordingTransport
@@ -114,13 +116,19 @@ async def test_a_429_storm_delays_but_loses_and_repeats_nothing_within_the_limit
     assert harness.transport.refused == 3
     assert sorted(d.user_id for d in delivered) == [1000 + n for n in range(40) if n != 5]
     assert await harness.services.alerts.pending() == ()
-    # the most urgent first: a higher entry is nearer its liquidation price
-    assert [d.user_id for d in delivered] == sorted((d.user_id for d in delivered), reverse=True)
+    # a 429 holds only its chat: the three most urgent (1039, 1038, 1037) wait out their
+    # 2 s while everyone else goes at once, most urgent first (a higher entry is nearer
+    # its liquidation price); then the three, in their order
+    held = [1039, 1038, 1037]
+    others = [d for d in delivered if d.user_id not in held]
+    assert [d.user_id for d in others] == sorted((d.user_id for d in others), reverse=True)
+    assert [d.user_id for d in delivered[-3:]] == held
     times = [d.at for d in delivered]
     assert all(
         sum(1 for t in times if start <= t < start + timedelta(seconds=1)) <= 30 for start in times
     )
-    assert min(times) >= start + timedelta(seconds=6)  # each 429 paused all sending 2 s
+    assert others[0].at == start  # nobody else waited for the 429s
+    assert min(d.at for d in delivered[-3:]) >= start + timedelta(seconds=2)
 
 
 @pytest.mark.e2e
@@ -188,3 +196,42 @@ async def test_the_jobs_register_on_the_job_queue_and_run_the_runtime(
             await callback(CallbackContext.from_job(job, application))
         assert markets.requests("binance") == 1
         assert services.prices.mark(Exchange.BINANCE, "BTCUSDT", clock.now) is not None
+
+
+class _SlowChat(RecordingTransport):
+    """Delivers at once, except to `slow`, whose every send takes `seconds` (real time)."""
+
+    def __init__(self, clock: FakeClock, slow: int, seconds: float) -> None:
+        super().__init__(clock)
+        self.slow, self.seconds = slow, seconds
+        self.real: dict[int, float] = {}  # user -> monotonic time delivered
+
+    async def deliver(self, user_id: int, reply: Reply) -> None:
+        if user_id == self.slow:
+            await asyncio.sleep(self.seconds)
+        await super().deliver(user_id, reply)
+        self.real[user_id] = time.monotonic()
+
+
+@pytest.mark.e2e
+async def test_a_slow_chat_delays_only_its_own_alert(
+    services: Services, markets: FakeMarkets, clock: FakeClock
+) -> None:
+    # Sent one after another, the most urgent chat taking 2 s held every other alert 2 s.
+    transport = _SlowChat(clock, slow=1004, seconds=2.0)
+    harness, client = await open_harness(services, markets, clock, transport)
+    try:
+        await harness.tick({"BTCUSDT": "60000"})
+        await _crowd(harness, 5)
+        markets.set("binance", {"BTCUSDT": "52000"}, clock.now)
+        assert (await harness.runtime.tick()).alerts == 5
+        started = time.monotonic()
+        assert await harness.runtime.send() == 4  # the slow one is still on its way
+        others = [transport.real[user] - started for user in (1003, 1002, 1001, 1000)]
+        assert max(others) < 0.3, others  # measured: about 0.01 s
+        await asyncio.sleep(2.0)
+        assert await harness.runtime.send() == 1  # it arrived, and is counted once
+        assert sorted(d.user_id for d in transport.delivered) == [1000, 1001, 1002, 1003, 1004]
+    finally:
+        await harness.runtime.close()
+        await client.aclose()

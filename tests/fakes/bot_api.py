@@ -5,7 +5,10 @@ multipart bodies, as PTB sends them), holds the chats the bot writes to,
 long-polls `getUpdates` with offsets, and enforces the limits that bite in
 production: 4,096 characters after entity parsing, 64-byte callback data,
 strict HTML entities, unknown chats, blocked users. Faults (429 with
-retry_after, 5xx, 400) are injected per method. Every call is recorded.
+retry_after, 5xx, 400) are injected per method; so are the ambiguous ones, where
+Telegram accepted the call and the answer is lost (`drop_after_accepting`: the
+connection closes; `answer_late`: it comes after the client's read timeout), and
+slow chats (`slow_chat`: every send to it takes that long). Every call is recorded.
 
     with FakeBotAPI() as api:
         api.message(7, "/start", language_code="ru")
@@ -26,7 +29,7 @@ from types import TracebackType
 from typing import Any
 
 from tests.fakes.bot_api_control import Controls
-from tests.fakes.bot_api_http import Handler, HTTPError
+from tests.fakes.bot_api_http import Dropped, Handler, HTTPError
 from tests.fakes.bot_api_state import (
     CALLBACK_LIMIT,
     Call,
@@ -66,6 +69,8 @@ class FakeBotAPI:
         self._update_ids = itertools.count(1)
         self._ids = itertools.count(1)
         self._faults: list[Fault] = []
+        self._lost: list[list[object]] = []  # [method, seconds late (None: dropped), times]
+        self.slow: dict[int, float] = {}  # chat id -> seconds each send to it takes
         self._closing = False
         self._cond = threading.Condition()
         self._controls = Controls(self)
@@ -157,18 +162,36 @@ class FakeBotAPI:
         method: str,
         status: int,
         *,
-        retry_after: int | None = None,
+        retry_after: float | None = None,
         description: str | None = None,
         times: int = 1,
+        chat_id: int | None = None,
     ) -> None:
-        """The next `times` calls of `method` answer `status` instead."""
+        """The next `times` calls of `method` (to `chat_id` only, if given) answer `status`."""
         text = description or {429: "Too Many Requests: retry after {after}"}.get(
             status, "Internal Server Error"
         )
         with self._cond:
             self._faults.append(
-                Fault(method, status, text.format(after=retry_after), retry_after, times)
+                Fault(method, status, text.format(after=retry_after), retry_after, times, chat_id)
             )
+
+    def drop_after_accepting(self, method: str, *, times: int = 1) -> None:
+        """The next `times` calls of `method` are carried out, then the connection closes
+        without an answer (the client sees a dropped connection, Telegram showed it)."""
+        with self._cond:
+            self._lost.append([method, None, times])
+
+    def answer_late(self, method: str, seconds: float, *, times: int = 1) -> None:
+        """The next `times` calls of `method` are carried out and answered `seconds` later
+        (past a client's read timeout: a TimedOut for a message that arrived)."""
+        with self._cond:
+            self._lost.append([method, seconds, times])
+
+    def slow_chat(self, chat_id: int, seconds: float) -> None:
+        """Every sendMessage to `chat_id` takes `seconds` before it is carried out."""
+        with self._cond:
+            self.slow[chat_id] = seconds
 
     # -- what a test reads ----------------------------------------------------------------
 
@@ -204,7 +227,7 @@ class FakeBotAPI:
 
     def dispatch(self, method: str, params: JSONDict, files: Mapping[str, bytes]) -> Any:
         """Answer one call (from a server thread); HTTPError for a Bot API error."""
-        fault = self._take_fault(method)
+        fault = self._take_fault(method, params.get("chat_id"))
         try:
             if fault is not None:
                 parameters = {"retry_after": fault.retry_after} if fault.retry_after else None
@@ -217,7 +240,19 @@ class FakeBotAPI:
             self._record(method, params, error.status, files)
             raise
         self._record(method, params, 200, files)
+        self._lose_the_answer(method)
         return result
+
+    def _lose_the_answer(self, method: str) -> None:
+        with self._cond:
+            lost = next((x for x in self._lost if x[0] == method and int(str(x[2])) > 0), None)
+            if lost is not None:
+                lost[2] = int(str(lost[2])) - 1
+        if lost is None:
+            return
+        if lost[1] is None:
+            raise Dropped(method)
+        time.sleep(float(str(lost[1])))
 
     def _record(
         self, method: str, params: JSONDict, status: int, files: Mapping[str, bytes]
@@ -226,10 +261,11 @@ class FakeBotAPI:
             self.calls.append(Call(method, params, status, time.monotonic(), dict(files)))
             self._cond.notify_all()  # whoever waits for answers
 
-    def _take_fault(self, method: str) -> Fault | None:
+    def _take_fault(self, method: str, chat: object) -> Fault | None:
         with self._cond:
             for fault in self._faults:
-                if fault.method == method and fault.times > 0:
+                aimed = fault.chat_id is None or str(fault.chat_id) == str(chat)
+                if fault.method == method and fault.times > 0 and aimed:
                     fault.times -= 1
                     return fault
         return None
@@ -271,6 +307,7 @@ class FakeBotAPI:
 
     def _api_sendMessage(self, params: JSONDict) -> JSONDict:
         chat = self._known_chat(params["chat_id"])
+        time.sleep(self.slow.get(chat["id"], 0.0))
         text, shown = params["text"], shown_text(params["text"], params.get("parse_mode"))
         markup = checked_markup(params.get("reply_markup"))
         with self._cond:

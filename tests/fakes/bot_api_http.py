@@ -10,7 +10,7 @@ from http.server import BaseHTTPRequestHandler
 from typing import Any, Protocol
 from urllib.parse import parse_qsl
 
-__all__ = ["API", "HTTPError", "Handler", "decode_body"]
+__all__ = ["API", "Dropped", "HTTPError", "Handler", "decode_body"]
 
 # Parameters Telegram takes as JSON-serialized objects; form bodies carry them as text.
 _STRUCTURED = {
@@ -33,6 +33,10 @@ class HTTPError(Exception):
         self.status = status
         self.description = description
         self.parameters = parameters
+
+
+class Dropped(Exception):
+    """The call was handled (the message is shown) and the connection closes unanswered."""
 
 
 class API(Protocol):
@@ -97,6 +101,9 @@ class Handler(BaseHTTPRequestHandler):
         try:
             params, files = decode_body(self.headers.get("Content-Type", ""), body)
             result = self.api.dispatch(method, params, files)
+        except Dropped:
+            self.close_connection = True  # no status line: the client reads a closed socket
+            return
         except HTTPError as error:
             answer: dict[str, Any] = {
                 "ok": False,

@@ -71,8 +71,9 @@ class Fault:
     method: str
     status: int
     description: str
-    retry_after: int | None
+    retry_after: float | None
     times: int
+    chat_id: int | None = None
 
 
 def shown_text(text: str, parse_mode: object, limit: int = TEXT_LIMIT) -> str:

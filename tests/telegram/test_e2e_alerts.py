@@ -194,3 +194,22 @@ async def test_a_position_opened_at_danger_is_not_alerted_until_the_next_level(
     await api.wait_for(lambda: len(_alerts(api, "Liquidation: the")) == 1, timeout=15)
     assert await _queued_after_a_tick(bot, markets) == 1
     assert len(api.texts(TRADER)) == quiet + 1
+
+
+async def test_an_alert_whose_answer_is_lost_arrives_at_most_twice(
+    live: tuple[Harness, Ticker], api: FakeBotAPI, markets: FakeMarkets
+) -> None:
+    # Three connections dropped after Telegram showed the alert: the old outbox re-sent it
+    # each time (4 copies). Now one more try after the first loss, then it counts as sent.
+    bot, ticker = live
+    await bot.say(TRADER, "/balance 10000")
+    await bot.say(TRADER, "/long BTC 0.5 @ 62000 x5 iso")
+    assert await _queued_after_a_tick(bot, markets) == 0
+    api.drop_after_accepting("sendMessage", times=2)
+    ticker.move("55000")  # 9.5% from liquidation: a warning
+    await api.wait_for(lambda: len(_alerts(api, "Warning")) == 2, timeout=15)
+    assert await _queued_after_a_tick(bot, markets) == 1
+    await asyncio.sleep(1.5)  # a send job or two later: no third copy
+    assert len(_alerts(api, "Warning")) == 2
+    alerts = bot.app.bot_data.alerts
+    assert alerts is not None and await alerts.services.alerts.pending() == ()

@@ -4,11 +4,13 @@ the outbox's retry-or-drop."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
+from datetime import timedelta
 
 import pytest
 from telegram.ext import ExtBot
+from telegram.request import HTTPXRequest
 
-from bot.alerts.delivery import DeliveryFailed, DeliveryRetry, Transport
+from bot.alerts.delivery import DeliveryFailed, DeliveryRetry, DeliveryUncertain, Transport
 from bot.i18n import Catalogs
 from bot.reply import Paragraph, Reply, Table, Title
 from bot.telegram.limiter import Limiter
@@ -36,7 +38,7 @@ def api() -> Iterator[FakeBotAPI]:
 
 @pytest.fixture
 async def transport(api: FakeBotAPI) -> AsyncIterator[TelegramTransport]:
-    limiter = Limiter(max_retries=0, network_retries=0)  # the outbox reschedules instead
+    limiter = Limiter(deadline=timedelta(0))  # the outbox reschedules instead
     bot = ExtBot(api.token, base_url=f"{api.url}/bot", rate_limiter=limiter)
     async with bot:
         yield TelegramTransport(bot, Catalogs())
@@ -80,3 +82,20 @@ async def test_telegrams_refusals_map_to_retry_or_drop(
     with pytest.raises(DeliveryFailed, match=r"(?i)blocked"):
         await transport.deliver(TRADER, ALERT)
     assert api.sent(TRADER) == []
+
+
+async def test_a_push_that_may_have_arrived_is_reported_as_uncertain(api: FakeBotAPI) -> None:
+    # Telegram shows it, the answer never comes: a dropped connection, then a read timeout.
+    request = HTTPXRequest(read_timeout=0.2)
+    bot = ExtBot(
+        api.token, base_url=f"{api.url}/bot", request=request, rate_limiter=Limiter(backoff=0.01)
+    )
+    async with bot:
+        transport = TelegramTransport(bot, Catalogs())
+        api.drop_after_accepting("sendMessage")
+        with pytest.raises(DeliveryUncertain):
+            await transport.deliver(TRADER, ALERT)
+        api.answer_late("sendMessage", 0.5)
+        with pytest.raises(DeliveryUncertain):
+            await transport.deliver(TRADER, ALERT)
+    assert len(api.sent(TRADER)) == 2  # each was shown once, and neither was re-sent
