@@ -15,7 +15,7 @@ from decimal import Decimal
 import aiosqlite
 
 from engine.errors import InvalidInput
-from engine.models import MarginMode, Portfolio, Position, build
+from engine.models import Exchange, MarginMode, Portfolio, Position, PositionMode, build
 from engine.numbers import ZERO, to_decimal
 from storage._contents import (
     Leg,
@@ -36,6 +36,7 @@ from storage.users import User
 __all__ = [
     "HISTORY_LIMIT",
     "MAX_PORTFOLIOS",
+    "WATCHED_PREFIX",
     "Change",
     "PortfolioRepository",
     "PortfolioSummary",
@@ -43,6 +44,9 @@ __all__ = [
     "StoredPosition",
 ]
 
+# A portfolio named 'hl:<label>' is a watched Hyperliquid wallet (storage.wallets): the sync
+# writes it, Hyperliquid's rules price it, and no manual edit may change it.
+WATCHED_PREFIX = "hl:"
 MAX_PORTFOLIOS = 20  # per user: a bound on what one chat can make the bot store
 _MAX_NAME = 32
 
@@ -64,6 +68,16 @@ class StoredPortfolio:
     def engine_positions(self) -> tuple[Position, ...]:
         """The positions as `engine.models.Portfolio` takes them."""
         return tuple(stored.position for stored in self.positions)
+
+    @property
+    def watched(self) -> bool:
+        """A watched wallet's portfolio: read-only, priced by Hyperliquid's rules."""
+        return is_watched(self.name)
+
+    def exchange_for(self, user: User) -> Exchange:
+        """Whose margin rules and marks price this portfolio: the user's, or Hyperliquid's
+        for a watched wallet (whatever the user's /exchange says)."""
+        return Exchange.HYPERLIQUID if self.watched else user.exchange
 
     def priced(
         self,
@@ -89,8 +103,8 @@ class StoredPortfolio:
                 position if found is None else position.model_copy(update={"mark_price": found})
             )
         data = {
-            "exchange": user.exchange,
-            "position_mode": user.position_mode,
+            "exchange": self.exchange_for(user),
+            "position_mode": PositionMode.ONE_WAY if self.watched else user.position_mode,
             "wallet_balance": self.wallet_balance if wallet is None else wallet,
             "positions": priced,
             "custom": user.custom_rates,
@@ -151,25 +165,32 @@ class PortfolioRepository:
             ref = PortfolioRef(user_id, portfolio_id)
             return _stored(ref, row["name"], await load_state(conn, ref))
 
-    async def create(self, user_id: int, name: str, *, activate: bool = False) -> PortfolioSummary:
-        name = _valid_name(name)
+    async def create(
+        self, user_id: int, name: str, *, activate: bool = False, watched: bool = False
+    ) -> PortfolioSummary:
+        """A new empty portfolio; an 'hl:' name only for a watch (`watched`)."""
+        name = _valid_name(name, watched)
         async with self._db.transaction() as conn:
-            await active_ref(conn, user_id)  # the user must exist
-            count = await fetch_one(
-                conn,
-                "SELECT count(*) AS n, sum(name = ?) AS same FROM portfolios WHERE user_id = ?",
-                (name, user_id),
-            )
-            if count is not None and count["same"]:
-                raise Conflict("portfolio_exists", name=name)
-            if count is not None and count["n"] >= MAX_PORTFOLIOS:
-                raise Conflict("too_many_portfolios", limit=MAX_PORTFOLIOS)
-            portfolio_id = await insert(
-                conn, "INSERT INTO portfolios (user_id, name) VALUES (?, ?)", (user_id, name)
-            )
+            portfolio_id = await _insert(conn, user_id, name)
             if activate:
                 await _activate(conn, PortfolioRef(user_id, portfolio_id))
         return PortfolioSummary(portfolio_id, name, ZERO, 0, activate)
+
+    async def copy(self, user_id: int, source: str, name: str) -> StoredPortfolio:
+        """A new, editable portfolio `name` holding what `source` holds now, made active,
+        in one transaction (how a watched wallet becomes a sandbox for what-ifs)."""
+        name = _valid_name(name, False)
+
+        async def body(conn: aiosqlite.Connection) -> StoredPortfolio:
+            ref, _ = await _by_name(conn, user_id, source)
+            state = await load_state(conn, ref)
+            legs = tuple(Leg(normalize(leg.position)) for leg in state.legs)
+            target = PortfolioRef(user_id, await _insert(conn, user_id, name))
+            await write_state(conn, target, State(state.wallet_balance, legs))
+            await _activate(conn, target)
+            return _stored(target, name, State(state.wallet_balance, legs))
+
+        return await self._db.atomic(body)
 
     async def switch(self, user_id: int, name: str) -> StoredPortfolio:
         """Make the named portfolio the active one and return it."""
@@ -178,11 +199,14 @@ class PortfolioRepository:
             await _activate(conn, ref)
             return _stored(ref, stored_name, await load_state(conn, ref))
 
-    async def delete(self, user_id: int, name: str) -> None:
-        """Delete a portfolio with its positions and history; never the last one.
-        Deleting the active portfolio activates the oldest remaining one."""
+    async def delete(self, user_id: int, name: str, *, watched: bool = False) -> None:
+        """Delete a portfolio with its positions and history; never the last one, and a
+        watched one only through its watch (`watched`). Deleting the active portfolio
+        activates the oldest remaining one."""
         async with self._db.transaction() as conn:
-            ref, _ = await _by_name(conn, user_id, name)
+            ref, stored_name = await _by_name(conn, user_id, name)
+            if is_watched(stored_name) and not watched:
+                raise Conflict("watched_portfolio", name=stored_name)
             other = await fetch_one(
                 conn,
                 "SELECT id FROM portfolios WHERE user_id = ? AND id != ? ORDER BY id LIMIT 1",
@@ -252,11 +276,13 @@ class PortfolioRepository:
         """Restore the active portfolio to before its latest change; None if there is none."""
 
         async def body(conn: aiosqlite.Connection) -> Change | None:
-            ref, _, mode = await active_ref(conn, user_id)
+            ref, name, mode = await active_ref(conn, user_id)
             latest = await pop_latest(conn, ref)
             if latest is None:
                 return None
             change, state = latest
+            if is_watched(name):
+                raise Conflict("watched_portfolio", name=name)
             validate(state, mode)  # e.g. a hedge snapshot after switching to one-way
             await write_state(conn, ref, state)
             return change
@@ -270,7 +296,9 @@ class PortfolioRepository:
         one round trip to the database thread."""
 
         async def body(conn: aiosqlite.Connection) -> tuple[State, State]:
-            ref, _, mode, before = await load_active(conn, user_id)
+            ref, name, mode, before = await load_active(conn, user_id)
+            if is_watched(name):  # the command layer refuses first; this is the backstop
+                raise Conflict("watched_portfolio", name=name)
             after = edit(before)
             validate(after, mode)
             await remember(conn, ref, change, before)
@@ -278,6 +306,10 @@ class PortfolioRepository:
             return before, after
 
         return await self._db.atomic(body)
+
+
+def is_watched(name: str) -> bool:
+    return name.lower().startswith(WATCHED_PREFIX)
 
 
 def _stored(ref: PortfolioRef, name: str, state: State) -> StoredPortfolio:
@@ -291,10 +323,28 @@ def _index(state: State, seq: int) -> int:
     return seq - 1
 
 
-def _valid_name(name: str) -> str:
+async def _insert(conn: aiosqlite.Connection, user_id: int, name: str) -> int:
+    await active_ref(conn, user_id)  # the user must exist
+    count = await fetch_one(
+        conn,
+        "SELECT count(*) AS n, sum(name = ?) AS same FROM portfolios WHERE user_id = ?",
+        (name, user_id),
+    )
+    if count is not None and count["same"]:
+        raise Conflict("portfolio_exists", name=name)
+    if count is not None and count["n"] >= MAX_PORTFOLIOS:
+        raise Conflict("too_many_portfolios", limit=MAX_PORTFOLIOS)
+    return await insert(
+        conn, "INSERT INTO portfolios (user_id, name) VALUES (?, ?)", (user_id, name)
+    )
+
+
+def _valid_name(name: str, watched: bool = False) -> str:
     name = name.strip()
     if not name:
         raise InvalidInput(field="name", reason="empty")
+    if is_watched(name) is not watched:
+        raise Conflict("watched_name", name=name)
     if len(name) > _MAX_NAME:
         raise InvalidInput(field="name", reason="too_long", limit=_MAX_NAME)
     if not name.isprintable():

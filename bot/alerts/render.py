@@ -15,8 +15,11 @@ from bot.alerts.messages import (
     DigestPosition,
     FeedDownMessage,
     Message,
+    WalletChangeMessage,
+    WalletStaleMessage,
     WeeklyMessage,
 )
+from bot.alerts.render_wallets import change_reply, stale_reply
 from bot.feeds.book import MarkQuote
 from bot.i18n import N_, Translator
 from bot.reply import Block, Button, Paragraph, Reply, Table, Title
@@ -54,6 +57,10 @@ def render(tr: Translator, message: Message, now: datetime) -> Reply:
             return _digest(tr, message, now)
         case WeeklyMessage():
             return _weekly(tr, message)
+        case WalletChangeMessage():
+            return change_reply(tr, message)
+        case WalletStaleMessage():
+            return stale_reply(tr, message)
 
 
 def _subject(tr: Translator, p: AlertMessage) -> str:

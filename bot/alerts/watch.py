@@ -43,7 +43,7 @@ from bot.alerts.placed import Placed, WatchedSubject
 from bot.feeds.book import MarkQuote
 from bot.feeds.venues import FEED_FOR
 from bot.services import Services
-from engine.alerts import Level, Thresholds
+from engine.alerts import Level, Thresholds, level_of
 from engine.errors import EngineError
 from engine.legs import Prepared, prepare
 from engine.margin import Evaluation, evaluate_prepared
@@ -156,6 +156,29 @@ class AlertWatch:
         async with self._lock:
             await self._refresh(users, self.services.clock())
 
+    async def adopt(self, user_id: int, portfolio_id: int) -> None:
+        """A portfolio seen for the first time (a wallet just watched): remember each of its
+        subjects at the level it is at now, sending nothing, so only a later change alerts."""
+        async with self._lock:
+            now = self.services.clock()
+            for entry in await watched(self.services.db, user_id):
+                owner = _Owner(entry.user, entry.settings, {})
+                for stored in entry.portfolios:
+                    found = (
+                        self._evaluate(owner, stored, now) if stored.id == portfolio_id else None
+                    )
+                    if found is not None:
+                        await self._remember_as_is(owner, found)
+            await self._refresh((user_id,), now)
+
+    async def _remember_as_is(self, owner: _Owner, found: _Evaluated) -> None:
+        for subject in find_subjects(found.portfolio):
+            level = level_of(assess(found.evaluation, subject), owner.thresholds)
+            key = f"{found.stored.id}:{subject.key}"
+            await self.services.alerts.set_level(
+                owner.user.id, key, None if level is None else level.value
+            )
+
     async def _refresh_changed(self) -> None:
         await asyncio.sleep(self.change_delay)
         users, self._changed, self._pending = self._changed, set(), None
@@ -218,7 +241,7 @@ class AlertWatch:
     def _evaluate(self, owner: _Owner, stored: StoredPortfolio, now: datetime) -> _Evaluated | None:
         """The portfolio at the live marks (a symbol without one keeps its stored mark);
         None, logged, when the engine refuses it."""
-        feed = FEED_FOR[owner.user.exchange]
+        feed = FEED_FOR[stored.exchange_for(owner.user)]
         try:
             portfolio, _ = portfolio_at(
                 owner.user, stored, lambda symbol: self.services.prices.mark(feed, symbol, now)
@@ -264,7 +287,7 @@ class AlertWatch:
         found = self._evaluate(owner, stored, now)
         if found is None:
             return
-        feed = FEED_FOR[owner.user.exchange]
+        feed = FEED_FOR[stored.exchange_for(owner.user)]
         await self._sample(stored.id, found.evaluation, feed, now)
         rules = owner.rules()
         for subject in find_subjects(found.portfolio):
@@ -311,7 +334,7 @@ class AlertWatch:
     ) -> AlertMessage:
         """The alert at `level`, with the mode advice when switching mode would matter."""
         stored, user, book = found.stored, owner.user, self.services.book
-        feed = FEED_FOR[user.exchange]
+        feed = FEED_FOR[stored.exchange_for(user)]
         quotes = {s: q for s in subject.symbols if (q := self.services.prices.mark(feed, s, now))}
         place = Place(stored.id, stored.name, user.active_portfolio_id == stored.id)
         scene = Scene(found.portfolio, found.evaluation, book, owner.thresholds, quotes, place)
@@ -342,7 +365,7 @@ class AlertWatch:
                 )
             except EngineError as error:
                 log.warning("no band for %s of user %s: %s", key, user.id, error.code)
-        feed = FEED_FOR[user.exchange]
+        feed = FEED_FOR[found.stored.exchange_for(user)]
         self.placed.place(user.id, found.stored.id, key, feed, decision.level, placed)
 
     async def _sample(

@@ -97,9 +97,7 @@ async def risk(ctx: Context, _: Risk) -> Reply:
     portfolio = ctx.portfolio(stored)
     result = ctx.evaluate(portfolio)
     blocks: list[Title | Paragraph | Table] = [
-        Title(
-            tr("Account “{name}” on {exchange}", name=stored.name, exchange=ctx.user.exchange.value)
-        ),
+        Title(tr("Account “{name}” on {exchange}", name=stored.name, exchange=ctx.exchange.value)),
         account_table(tr, result.account),
     ]
     closest = result.closest()
@@ -135,8 +133,11 @@ async def risk(ctx: Context, _: Risk) -> Reply:
     aliases=("portfolios", "pf"),
     reads_only=lambda intent: intent.action == "list",
 ).help(
-    ("/portfolio [list|NAME|new NAME|delete NAME]", "/portfolio new test"),
-    N_("List, switch, create or delete portfolios."),
+    (
+        "/portfolio [list|NAME|new NAME|delete NAME|copy NAME NEW]",
+        "/portfolio new test · /portfolio copy hl:main sandbox",
+    ),
+    N_("List, switch, create, copy or delete portfolios."),
 )
 async def portfolio(ctx: Context, intent: PortfolioAction) -> Reply:
     tr = ctx.tr
@@ -148,6 +149,15 @@ async def portfolio(ctx: Context, intent: PortfolioAction) -> Reply:
     if intent.action == "switch":
         await repo.switch(ctx.user.id, name)
         return Reply.of(tr("Switched to portfolio “{name}”.", name=name))
+    if intent.action == "copy":
+        await repo.copy(ctx.user.id, intent.source or "", name)
+        return Reply.of(
+            tr(
+                "Copied “{source}” to “{name}”; it is now active, and yours to change.",
+                source=intent.source or "",
+                name=name,
+            )
+        )
     if intent.action == "delete":
         await repo.delete(ctx.user.id, name)
         await ctx.changed()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 from functools import cached_property
@@ -16,6 +16,7 @@ from bot.views.tables import generic_tables_note, marks_note
 from engine.errors import EngineError
 from engine.margin import Evaluation, evaluate
 from engine.models import Exchange, Portfolio, Position, build
+from storage.errors import Conflict
 from storage.portfolios import StoredPortfolio
 from storage.users import User
 
@@ -41,9 +42,28 @@ class Context:
     user: User
     tr: Translator
     commands: Registry  # every command, for /help
+    writes: bool = False  # the command may change the portfolio (not its `reads_only`)
+    # whose marks price the replies: the user's exchange, or Hyperliquid once the active
+    # portfolio read is a watched wallet's (set by `stored`, the one place that knows)
+    _priced_by: Exchange | None = field(default=None, init=False, repr=False)
 
     async def stored(self) -> StoredPortfolio:
-        return await self.services.portfolios.active(self.user.id)
+        """The active portfolio. A watched wallet's refuses every command that writes
+        (`Conflict("watched_portfolio")`): the one place manual edits are refused."""
+        stored = await self.services.portfolios.active(self.user.id)
+        if stored.watched and self.writes:
+            raise Conflict("watched_portfolio", name=stored.name)
+        self._reading(stored)
+        return stored
+
+    def _reading(self, stored: StoredPortfolio) -> None:
+        """This command's marks and tables are those of `stored` from now on."""
+        object.__setattr__(self, "_priced_by", stored.exchange_for(self.user))  # frozen
+
+    @property
+    def exchange(self) -> Exchange:
+        """The rules and marks of the portfolio this command reads (see `stored`)."""
+        return self._priced_by or self.user.exchange
 
     async def held(self) -> Portfolio | None:
         """The active portfolio as the engine sees it (see `portfolio`); None while it holds
@@ -57,8 +77,11 @@ class Context:
         return self.services.clock()
 
     def quote(self, symbol: str) -> MarkQuote | None:
-        """The mark this user's positions in `symbol` are priced at (live, else manual)."""
-        return self.services.marks.quote(self.user.id, self.user.exchange, symbol, self.now)
+        """The mark this user's positions in `symbol` are priced at (live, else manual; a
+        watched wallet's: Hyperliquid's live mark, else the snapshot's)."""
+        if self.exchange is Exchange.HYPERLIQUID:
+            return self.services.marks.live(self.exchange, symbol, self.now)
+        return self.services.marks.quote(self.user.id, self.exchange, symbol, self.now)
 
     def sources_note(self, positions: tuple[Position, ...]) -> list[Paragraph]:
         """Where a reply's figures come from: which symbols use a generic tier table
@@ -71,10 +94,10 @@ class Context:
         ]
 
     def _generic_table(self, symbol: str) -> bool:
-        if self.user.exchange is Exchange.CUSTOM:  # the trader's own rates, no table
+        if self.exchange is Exchange.CUSTOM:  # the trader's own rates, no table
             return False
         try:
-            return self.services.book.table(self.user.exchange, symbol).fallback
+            return self.services.book.table(self.exchange, symbol).fallback
         except EngineError:
             return False
 
@@ -94,6 +117,7 @@ class Context:
     ) -> Portfolio:
         """The engine's view of a stored portfolio (or of a change to it), validated,
         under this user's exchange settings, at the marks this user is priced at."""
+        self._reading(stored)
         return stored.priced(self.user, self._mark, positions=positions, wallet=wallet)
 
     def evaluate(self, portfolio: Portfolio) -> Evaluation:

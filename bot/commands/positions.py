@@ -14,6 +14,7 @@ from bot.commands.contracts import (
     resolve,
     unknown_symbol_reply,
 )
+from bot.commands.watch import exchange_liquidations
 from bot.feeds.book import MarkQuote
 from bot.i18n import N_, Translator
 from bot.parsing import ParseError, position, simple
@@ -186,6 +187,7 @@ async def show(ctx: Context, _: ShowPositions) -> Reply:
         ),
         *lines,
         positions_table(tr, result.positions, other_mode_prices(ctx, portfolio)),
+        *await exchange_liquidations(ctx, stored, result.positions),
         *ctx.sources_note(portfolio.positions),
     ]
     return Reply(tuple(blocks), private_only=True)

@@ -20,7 +20,12 @@ __all__ = ["commands", "price"]
 commands = Feature()
 
 
-@commands.command("price", grammar.price, aliases=("mark", "prices")).help(
+@commands.command(
+    "price",
+    grammar.price,
+    aliases=("mark", "prices"),
+    reads_only=lambda intent: isinstance(intent, ShowPrice),
+).help(
     ("/price [SYMBOL [PRICE|off]]", "/price BTC · /price BTC 61000 · /price BTC off"),
     N_(
         "The mark of a market on each exchange and its age; with a price, a manual mark "

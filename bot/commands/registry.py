@@ -13,7 +13,18 @@ missing.
 
 from __future__ import annotations
 
-from bot.commands import account, advice, alerts, analysis, chart, faq, positions, prices, settings
+from bot.commands import (
+    account,
+    advice,
+    alerts,
+    analysis,
+    chart,
+    faq,
+    positions,
+    prices,
+    settings,
+    watch,
+)
 from bot.commands.command import Registry
 
 __all__ = ["FEATURES", "REGISTRY"]
@@ -21,6 +32,7 @@ __all__ = ["FEATURES", "REGISTRY"]
 FEATURES = (
     positions.commands,
     account.commands,
+    watch.commands,
     analysis.commands,
     advice.commands,
     chart.commands,

@@ -134,8 +134,9 @@ class WhatIf(Intent):
 
 @dataclass(frozen=True, slots=True)
 class PortfolioAction(Intent):
-    action: str  # "list" | "switch" | "new" | "delete"
+    action: str  # "list" | "switch" | "new" | "delete" | "copy"
     name: str | None = None
+    source: str | None = None  # copy: the portfolio copied
 
 
 @dataclass(frozen=True, slots=True)

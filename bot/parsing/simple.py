@@ -175,7 +175,7 @@ def _symbol(word: str, command: str) -> str:
 
 
 def portfolio(words: list[str]) -> PortfolioAction:
-    _arity(words, "portfolio", 0, 2)
+    _arity(words, "portfolio", 0, 3)
     if not words or words == ["list"]:
         return PortfolioAction("list")
     if words[0] in {"new", "create", "add"}:
@@ -184,12 +184,17 @@ def portfolio(words: list[str]) -> PortfolioAction:
     if words[0] in {"delete", "remove", "del"}:
         _arity(words, "portfolio", 2, 2)
         return PortfolioAction("delete", _name(words[1]))
+    if words[0] == "copy":  # copy SOURCE NAME
+        _arity(words[1:], "portfolio", 2, 2)
+        return PortfolioAction("copy", _name(words[2]), source=_name(words[1]))
     _arity(words, "portfolio", 1, 1)
     return PortfolioAction("switch", _name(words[0]))
 
 
 def _name(word: str) -> str:
-    if not (0 < len(word) <= 32) or not all(ch.isalnum() or ch in "-_" for ch in word):
+    """A portfolio's name; 'hl:' before it names a watched wallet's (/watch)."""
+    bare = word[3:] if word.lower().startswith("hl:") else word
+    if not (0 < len(word) <= 32) or not all(ch.isalnum() or ch in "-_" for ch in bare):
         raise ParseError("bad_name", "portfolio", token=word[:30])
     return word
 
