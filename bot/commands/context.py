@@ -56,6 +56,13 @@ class Context:
         self._reading(stored)
         return stored
 
+    async def shown(self) -> StoredPortfolio:
+        """The active portfolio for a page that only shows it, whatever the command's
+        `reads_only` says (a /price page is never re-run, but changes nothing)."""
+        stored = await self.services.portfolios.active(self.user.id)
+        self._reading(stored)
+        return stored
+
     def _reading(self, stored: StoredPortfolio) -> None:
         """This command's marks and tables are those of `stored` from now on."""
         object.__setattr__(self, "_priced_by", stored.exchange_for(self.user))  # frozen
@@ -67,8 +74,9 @@ class Context:
 
     async def held(self) -> Portfolio | None:
         """The active portfolio as the engine sees it (see `portfolio`); None while it holds
-        no position, which each command answers in its own words."""
-        stored = await self.stored()
+        no position, which each command answers in its own words. Only commands that show
+        ask for it (/compare, /whatif, /recommend, /chart), so a watched wallet's answers."""
+        stored = await self.shown()
         return self.portfolio(stored) if stored.positions else None
 
     @cached_property

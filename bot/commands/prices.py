@@ -20,12 +20,7 @@ __all__ = ["commands", "price"]
 commands = Feature()
 
 
-@commands.command(
-    "price",
-    grammar.price,
-    aliases=("mark", "prices"),
-    reads_only=lambda intent: isinstance(intent, ShowPrice),
-).help(
+@commands.command("price", grammar.price, aliases=("mark", "prices")).help(
     ("/price [SYMBOL [PRICE|off]]", "/price BTC · /price BTC 61000 · /price BTC off"),
     N_(
         "The mark of a market on each exchange and its age; with a price, a manual mark "
@@ -42,7 +37,7 @@ async def price(ctx: Context, intent: ShowPrice | SetPrice) -> Reply:
 
 
 async def _portfolio_marks(ctx: Context) -> Reply:
-    stored = await ctx.stored()
+    stored = await ctx.shown()
     if not stored.positions:
         return Reply.of(ctx.tr("Which market? For example /price BTC"))
     return Reply(tuple(ctx.sources_note(stored.engine_positions)), private_only=True)
