@@ -277,12 +277,12 @@ class PortfolioRepository:
 
         async def body(conn: aiosqlite.Connection) -> Change | None:
             ref, name, mode = await active_ref(conn, user_id)
+            if is_watched(name):  # it has no history; its changes are the exchange's
+                raise Conflict("watched_portfolio", name=name)
             latest = await pop_latest(conn, ref)
             if latest is None:
                 return None
             change, state = latest
-            if is_watched(name):
-                raise Conflict("watched_portfolio", name=name)
             validate(state, mode)  # e.g. a hedge snapshot after switching to one-way
             await write_state(conn, ref, state)
             return change
