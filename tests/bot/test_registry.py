@@ -26,9 +26,9 @@ def test_the_registry_is_every_feature_modules_commands_in_order() -> None:
     declared = [command for feature in FEATURES for command in feature]
     assert list(REGISTRY) == declared
     assert " ".join(c.name for c in REGISTRY) == (  # /help's order, as before the decorators
-        "long short positions close margin lev mode balance undo reset risk portfolio watch unwatch "
-        "compare "
-        "whatif calc recommend profile chart price alerts digest exchange lang defaults help faq"
+        "long short positions close margin lev mode balance undo reset risk portfolio "
+        "watch unwatch compare whatif calc recommend profile chart price alerts digest exchange "
+        "lang defaults help faq"
     )
 
 

@@ -33,9 +33,7 @@ def hyperliquid() -> Iterator[FakeHyperliquid]:
 
 
 @pytest.fixture
-async def synced(
-    services: Services, hyperliquid: FakeHyperliquid
-) -> AsyncIterator[WalletSync]:
+async def synced(services: Services, hyperliquid: FakeHyperliquid) -> AsyncIterator[WalletSync]:
     async with httpx.AsyncClient(timeout=httpx.Timeout(2.0)) as client:
         info = InfoClient(client, hyperliquid.url, WeightBudget())
         sync = WalletSync(services, info, AlertWatch(services, 0.0), timedelta(seconds=60))
