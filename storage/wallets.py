@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -131,6 +131,13 @@ class WalletRepository:
     def __init__(self, db: Database, portfolios: PortfolioRepository) -> None:
         self._db = db
         self._portfolios = portfolios
+        # portfolio id -> symbol -> Hyperliquid's liquidation price, as last stored
+        self._reported: dict[int, dict[str, Decimal]] = {}
+
+    def reported(self, portfolio_id: int) -> Mapping[str, Decimal]:
+        """The exchange's liquidation prices of a watched portfolio's positions, from the
+        snapshot this process last stored (empty until the first after a start)."""
+        return self._reported.get(portfolio_id, {})
 
     async def watch(self, user_id: int, address: str, label: str) -> int:
         """Create the portfolio 'hl:<label>' (made active) and the watch in one
@@ -233,7 +240,11 @@ class WalletRepository:
                 await write_state(conn, PortfolioRef(watcher.user_id, watcher.portfolio_id), state)
             return watchers
 
-        return await self._db.atomic(body)
+        watchers = await self._db.atomic(body)
+        prices = {p.symbol: p.liquidation for p in snapshot.positions if p.liquidation is not None}
+        for watcher in watchers:
+            self._reported[watcher.portfolio_id] = prices
+        return watchers
 
     async def failed(self, address: str, now: datetime) -> tuple[datetime | None, bool]:
         """A read failed: since when reading has failed, and whether the watchers were

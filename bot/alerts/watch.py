@@ -36,6 +36,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from bot.alerts.advised import samples_of
+from bot.alerts.cautious import cautious
 from bot.alerts.compose import Place, Scene, alert_message, mode_advice, portfolio_at, priority
 from bot.alerts.decide import Decision, Rules, Seen, decide
 from bot.alerts.messages import AlertMessage
@@ -88,6 +89,7 @@ class _Evaluated:
     portfolio: Portfolio
     prepared: Prepared
     evaluation: Evaluation
+    cautious: frozenset[str] = frozenset()  # positions judged by the exchange's nearer price
 
 
 def _level(text: str | None) -> Level | None:
@@ -247,7 +249,11 @@ class AlertWatch:
                 owner.user, stored, lambda symbol: self.services.prices.mark(feed, symbol, now)
             )
             prepared = prepare(portfolio, self.services.book)
-            return _Evaluated(stored, portfolio, prepared, evaluate_prepared(prepared))
+            evaluation = evaluate_prepared(prepared)
+            if not stored.watched:
+                return _Evaluated(stored, portfolio, prepared, evaluation)
+            reported = self.services.wallets.reported(stored.id)
+            return _Evaluated(stored, portfolio, prepared, *cautious(evaluation, reported))
         except EngineError as error:
             log.warning(
                 "alert watch skips portfolio %s of user %s: %s",
@@ -354,7 +360,8 @@ class AlertWatch:
         judged at live marks; otherwise due at the next mark."""
         user = owner.user
         placed = tuple(Band.now(s) for s in subject.symbols)
-        if decision.judged or moves_with_one_price(found.portfolio, subject):
+        by_exchange = found.cautious & set(subject.position_ids)  # its price: every mark
+        if not by_exchange and (decision.judged or moves_with_one_price(found.portfolio, subject)):
             try:
                 placed = bands(
                     found.prepared,

@@ -203,3 +203,26 @@ async def test_two_watchers_one_read_per_wallet(
 
     assert hyperliquid.types() == ["metaAndAssetCtxs", "clearinghouseState"]
     assert "1 position" in await harness.chat(2).text("/positions")
+
+
+@pytest.mark.e2e
+async def test_the_alert_watches_the_exchanges_price_when_it_is_the_nearer(
+    harness: Harness, hyperliquid: FakeHyperliquid
+) -> None:
+    # Hyperliquid says 2,600 where the engine says 2,424.24: at a mark of 2,850 the
+    # exchange's price is (2,850 - 2,600) / 2,850 = 8.8% away (a warning), the engine's
+    # 14.9% (nothing). The nearer one is watched.
+    nearer = deepcopy(ETH)
+    nearer["position"]["liquidationPx"] = "2600.0"
+    hyperliquid.account(USER, account(nearer))
+    chat = harness.chat()
+    reply = await chat.text(f"/watch {USER} main")
+    assert "ETHUSDT — Hyperliquid: 2,600.00 · IsoCross: 2,424.25 (apart by 6.76%)" in reply
+    assert await sync(harness) == []
+
+    hyperliquid.markets = markets("2850.0")
+    (warning,) = await sync(harness)
+
+    assert warning.startswith("Warning: ETHUSDT long is 8.8% from liquidation")
+    assert "Liquidation price: 2,600.00" in warning
+    assert await sync(harness) == []
