@@ -87,8 +87,6 @@ class Context:
     def quote(self, symbol: str) -> MarkQuote | None:
         """The mark this user's positions in `symbol` are priced at (live, else manual; a
         watched wallet's: Hyperliquid's live mark, else the snapshot's)."""
-        if self.exchange is Exchange.HYPERLIQUID:
-            return self.services.marks.live(self.exchange, symbol, self.now)
         return self.services.marks.quote(self.user.id, self.exchange, symbol, self.now)
 
     def sources_note(self, positions: tuple[Position, ...]) -> list[Paragraph]:
