@@ -100,7 +100,16 @@ async def test_a_watched_portfolio_refuses_every_manual_edit_with_the_copy_hint(
 async def test_what_shows_works_on_a_watched_portfolio(chat: Chat, synced: WalletSync) -> None:
     await chat.send(f"/watch {MIXED_USER}")
 
-    for line in ("/positions", "/risk", "/compare", "/whatif all -10%", "/recommend", "/price"):
+    shows = (
+        "/positions",
+        "/risk",
+        "/compare",
+        "/whatif all -10%",
+        "/recommend",
+        "/chart",
+        "/price",
+    )
+    for line in shows:
         reply = await chat.send(line)
         assert not reply.is_error, (line, reply.plain_text())
     assert "Account “hl:main” on hyperliquid" in await chat.text("/risk")

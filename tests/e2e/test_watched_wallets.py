@@ -226,3 +226,43 @@ async def test_the_alert_watches_the_exchanges_price_when_it_is_the_nearer(
     assert warning.startswith("Warning: ETHUSDT long is 8.8% from liquidation")
     assert "Liquidation price: 2,600.00" in warning
     assert await sync(harness) == []
+
+
+@pytest.mark.e2e
+async def test_a_resized_position_is_one_line_and_the_gaps_are_logged(
+    harness: Harness, hyperliquid: FakeHyperliquid, caplog: pytest.LogCaptureFixture
+) -> None:
+    # SOL reported at 163.5 where the engine says 175.61: 7.4% apart, an engine drift
+    drifting = deepcopy(SOL)
+    drifting["position"]["liquidationPx"] = "163.5"
+    hyperliquid.account(USER, account(ETH, drifting))
+    await harness.chat().send(f"/watch {USER} main")
+    bigger = deepcopy(ETH)
+    bigger["position"].update(szi="2.0", entryPx="2950.0", positionValue="6000.0")
+    bigger["position"].update(marginUsed="1200.0", liquidationPx="2373.73737374")  # 4,700 / 1.98
+    hyperliquid.account(USER, account(bigger, drifting))
+    harness.clock.advance(WATCH_EVERY.total_seconds())
+    caplog.clear()
+
+    with caplog.at_level("INFO", logger="bot.alerts.wallets"):
+        (change,) = await sync(harness)
+
+    assert change == ("hl:main: ETH long now 2 (was 1), entry 2,950.00 — liquidation 2,373.74")
+    logged = [r.getMessage() for r in caplog.records]
+    assert any(m.startswith(f"engine drift: address={USER} coin=SOL side=short") for m in logged)
+    (metric,) = [m for m in logged if m.startswith("liquidation gap")]
+    assert metric.startswith("liquidation gap hyperliquid/isocross: count=2 median=")
+
+
+@pytest.mark.e2e
+async def test_several_wallets_per_user(harness: Harness, hyperliquid: FakeHyperliquid) -> None:
+    other = "0x" + "34" * 20
+    hyperliquid.account(other, account(SOL))
+    chat = harness.chat()
+    await chat.send(f"/watch {USER} main")
+    await chat.send(f"/watch {other} second")
+
+    listed = await chat.text("/watch")
+
+    assert "hl:main" in listed and "hl:second" in listed and "0x3434…3434" in listed
+    assert "Portfolio “hl:second”: 1 position" in await chat.text("/positions")
