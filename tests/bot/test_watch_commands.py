@@ -128,6 +128,9 @@ async def test_a_copy_is_an_ordinary_portfolio_to_change(
     assert copied.wallet_balance == (await services.portfolios.get(42, 2)).wallet_balance
     assert not (await chat.send("/close 1")).is_error
     assert len((await services.portfolios.get(42, 2)).positions) == 3  # hl:main untouched
+    assert await chat.text("/portfolio hl:main") == "Switched to portfolio “hl:main”."
+    refused = await chat.send("/portfolio copy main hl:mine")
+    assert refused.is_error and "Names starting with hl: are kept" in refused.plain_text()
 
 
 @pytest.mark.parametrize(
