@@ -40,6 +40,8 @@ class Settings(BaseSettings):
         pattern=r"^https?://\S+$",
     )
     alert_interval_s: float = Field(default=30, ge=1, alias="ISOCROSS_ALERT_INTERVAL_S")
+    # a watched wallet is read at least this often (a risky one sooner: bot.alerts.wallets)
+    watch_interval_s: float = Field(default=60, ge=4, alias="ISOCROSS_WATCH_INTERVAL_S")
     feed_timeout_s: float = Field(default=5, gt=0, alias="ISOCROSS_FEED_TIMEOUT_S")
     # a price further than this fraction from the last accepted one waits for the next tick
     price_max_jump: Decimal = Field(default=Decimal("0.2"), gt=0, alias="ISOCROSS_PRICE_MAX_JUMP")

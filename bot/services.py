@@ -22,12 +22,15 @@ from storage.marks import ManualMarkRepository
 from storage.portfolios import PortfolioRepository
 from storage.reviews import ReviewRepository
 from storage.users import UserRepository
+from storage.wallets import WalletRepository
 
-__all__ = ["PortfolioHook", "Services", "open_services", "utc_now"]
+__all__ = ["PortfolioHook", "Services", "WalletHook", "open_services", "utc_now"]
 
 log = logging.getLogger(__name__)
 
 PortfolioHook = Callable[[int], Awaitable[None]]
+# called with (user id, portfolio id, address) after /watch: the first snapshot, silently
+WalletHook = Callable[[int, int, str], Awaitable[None]]
 
 
 def utc_now() -> datetime:
@@ -56,6 +59,9 @@ class Services:
     listings: Listings = field(init=False)  # which contracts each exchange lists
     reviews: ReviewRepository = field(init=False)
     confirmations: ConfirmationRepository = field(init=False)  # what a plain yes runs
+    wallets: WalletRepository = field(init=False)  # watched Hyperliquid wallets
+    on_wallet_watched: list[WalletHook] = field(default_factory=list)
+    watch_interval: timedelta = timedelta(seconds=60)  # ISOCROSS_WATCH_INTERVAL_S
 
     def __post_init__(self) -> None:
         self.alerts = AlertRepository(self.db)
@@ -63,6 +69,15 @@ class Services:
         self.listings = Listings(self.book, self.prices)
         self.reviews = ReviewRepository(self.db)
         self.confirmations = ConfirmationRepository(self.db)
+        self.wallets = WalletRepository(self.db, self.portfolios)
+
+    async def wallet_watched(self, user_id: int, portfolio_id: int, address: str) -> None:
+        """Tell the wallet sync (its first snapshot); a failure is logged, never raised."""
+        for hook in self.on_wallet_watched:
+            try:
+                await hook(user_id, portfolio_id, address)
+            except Exception:
+                log.exception("wallet watch hook failed for user %s", user_id)
 
     async def portfolio_changed(self, user_id: int) -> None:
         """Tell the watchers; a failing watcher is logged and never fails the command."""

@@ -118,6 +118,14 @@ class TierBook:
     entries: dict[Exchange, dict[str, RawTable]] = field(default_factory=dict)
     fallbacks: dict[Exchange, RawTable] = field(default_factory=dict)
     _built: dict[tuple[Exchange, str], TierTable] = field(default_factory=dict, repr=False)
+    # tables read live with the market data (Hyperliquid's, which ships no file), by symbol
+    live: dict[tuple[Exchange, str], TierTable] = field(default_factory=dict, repr=False)
+
+    def adopt(self, exchange: Exchange, tables: Mapping[str, TierTable]) -> None:
+        """Use these tables, read from the exchange's live market data, for `exchange`;
+        they win over any file's until replaced by the next reading."""
+        for symbol, table in tables.items():
+            self.live[(exchange, symbol)] = table
 
     def add(self, tier_file: TierFile) -> None:
         """Merge a file: a symbol's entry is replaced only by a newer one."""
@@ -136,7 +144,7 @@ class TierBook:
     def table(self, exchange: Exchange, symbol: str) -> TierTable:
         """The table for `symbol`, else the exchange's fallback (marked `fallback`)."""
         key = (exchange, symbol)
-        built = self._built.get(key)
+        built = self.live.get(key) or self._built.get(key)
         if built is not None:
             return built
         raw = self.entries.get(exchange, {}).get(symbol) or self.fallbacks.get(exchange)

@@ -15,7 +15,7 @@ from decimal import Decimal
 import aiosqlite
 
 from engine.errors import InvalidInput
-from engine.models import MarginMode, Portfolio, Position, PositionMode, build
+from engine.models import Exchange, MarginMode, Portfolio, Position, PositionMode, build
 from engine.numbers import ZERO, to_decimal
 from storage._contents import (
     Leg,
@@ -37,6 +37,7 @@ from storage.users import User
 __all__ = [
     "HISTORY_LIMIT",
     "MAX_PORTFOLIOS",
+    "WATCHED_PREFIX",
     "Change",
     "PortfolioRepository",
     "PortfolioSummary",
@@ -45,6 +46,9 @@ __all__ = [
     "Undone",
 ]
 
+# A portfolio named 'hl:<label>' is a watched Hyperliquid wallet (storage.wallets): the sync
+# writes it, Hyperliquid's rules price it, and no manual edit may change it.
+WATCHED_PREFIX = "hl:"
 MAX_PORTFOLIOS = 20  # per user: a bound on what one chat can make the bot store
 _MAX_NAME = 32
 
@@ -67,6 +71,16 @@ class StoredPortfolio:
     def engine_positions(self) -> tuple[Position, ...]:
         """The positions as `engine.models.Portfolio` takes them."""
         return tuple(stored.position for stored in self.positions)
+
+    @property
+    def watched(self) -> bool:
+        """A watched wallet's portfolio: read-only, priced by Hyperliquid's rules."""
+        return is_watched(self.name)
+
+    def exchange_for(self, user: User) -> Exchange:
+        """Whose margin rules and marks price this portfolio: the user's, or Hyperliquid's
+        for a watched wallet (whatever the user's /exchange says)."""
+        return Exchange.HYPERLIQUID if self.watched else user.exchange
 
     def priced(
         self,
@@ -92,8 +106,8 @@ class StoredPortfolio:
                 position if found is None else position.model_copy(update={"mark_price": found})
             )
         data = {
-            "exchange": user.exchange,
-            "position_mode": self.position_mode,
+            "exchange": self.exchange_for(user),
+            "position_mode": PositionMode.ONE_WAY if self.watched else self.position_mode,
             "wallet_balance": self.wallet_balance if wallet is None else wallet,
             "positions": priced,
             "custom": user.custom_rates,
@@ -162,27 +176,33 @@ class PortfolioRepository:
             ref = PortfolioRef(user_id, portfolio_id)
             return _stored(ref, row["name"], await load_state(conn, ref))
 
-    async def create(self, user_id: int, name: str, *, activate: bool = False) -> PortfolioSummary:
-        name = _valid_name(name)
+    async def create(
+        self, user_id: int, name: str, *, activate: bool = False, watched: bool = False
+    ) -> PortfolioSummary:
+        """A new empty portfolio; an 'hl:' name only for a watch (`watched`)."""
+        name = _valid_name(name, watched)
         async with self._db.transaction() as conn:
-            await active_ref(conn, user_id)  # the user must exist
-            await purge(conn, user_id, name)  # a deleted one does not keep its name
-            count = await fetch_one(
-                conn,
-                "SELECT count(*) AS n, sum(name = ?) AS same FROM portfolios"
-                f" WHERE user_id = ? AND {LIVE}",
-                (name, user_id),
-            )
-            if count is not None and count["same"]:
-                raise Conflict("portfolio_exists", name=name)
-            if count is not None and count["n"] >= MAX_PORTFOLIOS:
-                raise Conflict("too_many_portfolios", limit=MAX_PORTFOLIOS)
-            portfolio_id = await insert(
-                conn, "INSERT INTO portfolios (user_id, name) VALUES (?, ?)", (user_id, name)
-            )
+            portfolio_id = await _insert(conn, user_id, name)
             if activate:
                 await _activate(conn, PortfolioRef(user_id, portfolio_id))
         return PortfolioSummary(portfolio_id, name, ZERO, 0, activate)
+
+    async def copy(self, user_id: int, source: str, name: str) -> StoredPortfolio:
+        """A new, editable portfolio `name` holding what `source` holds now, made active,
+        in one transaction (how a watched wallet becomes a sandbox for what-ifs)."""
+        name = _valid_name(name, False)
+
+        async def body(conn: aiosqlite.Connection) -> StoredPortfolio:
+            ref, _ = await _by_name(conn, user_id, source)
+            state = await load_state(conn, ref)
+            legs = tuple(Leg(normalize(leg.position)) for leg in state.legs)
+            target = PortfolioRef(user_id, await _insert(conn, user_id, name))
+            copied = State(state.wallet_balance, legs, state.position_mode)
+            await write_state(conn, target, copied)
+            await _activate(conn, target)
+            return _stored(target, name, copied)
+
+        return await self._db.atomic(body)
 
     async def switch(self, user_id: int, name: str) -> StoredPortfolio:
         """Make the named portfolio the active one and return it."""
@@ -191,12 +211,14 @@ class PortfolioRepository:
             await _activate(conn, ref)
             return _stored(ref, stored_name, await load_state(conn, ref))
 
-    async def delete(self, user_id: int, name: str) -> str:
-        """Delete a portfolio, undoably (`storage._deleted`); never the last one.
-        Deleting the active portfolio activates the oldest remaining one. Returns the
-        name of the active portfolio after it."""
+    async def delete(self, user_id: int, name: str, *, watched: bool = False) -> str:
+        """Delete a portfolio, undoably (`storage._deleted`); never the last one, and a
+        watched one only through its watch (`watched`), for good. Deleting the active portfolio
+        activates the oldest remaining one. Returns the name of the active one after it."""
         async with self._db.transaction() as conn:
-            ref, _ = await _by_name(conn, user_id, name)
+            ref, stored_name = await _by_name(conn, user_id, name)
+            if is_watched(stored_name) and not watched:
+                raise Conflict("watched_portfolio", name=stored_name)
             other = await fetch_one(
                 conn,
                 "SELECT id, name FROM portfolios WHERE user_id = ? AND id != ?"
@@ -209,7 +231,12 @@ class PortfolioRepository:
             if active == ref:
                 await _activate(conn, PortfolioRef(user_id, other["id"]))
                 active_name = str(other["name"])
-            await hide(conn, ref, await load_state(conn, ref), was_active=active == ref)
+            if watched:  # /unwatch ends the watch for good: its rows go (cascade), no undo
+                await conn.execute(
+                    "DELETE FROM portfolios WHERE id = ? AND user_id = ?", (ref.id, ref.user_id)
+                )
+            else:
+                await hide(conn, ref, await load_state(conn, ref), was_active=active == ref)
             return active_name
 
     async def set_balance(self, user_id: int, amount: Decimal | str | int) -> None:
@@ -298,15 +325,19 @@ class PortfolioRepository:
     async def undo_last(self, user_id: int) -> Undone | None:
         """Revert the newer of two: the active portfolio's latest change, or the user's
         latest portfolio deletion (history ids order them). A change in any other
-        portfolio is never touched. None when there is neither."""
+        portfolio is never touched, nor a watched wallet's (/unwatch ends a watch for
+        good; the exchange makes its changes). None when there is neither."""
 
         async def body(conn: aiosqlite.Connection) -> Undone | None:
             ref, name, mode = await active_ref(conn, user_id)
             deletion = await latest_deletion(conn, user_id)
             newest = await latest_id(conn, ref)
-            if deletion is not None and (newest is None or deletion.history_id > newest):
+            newer = deletion is not None and (newest is None or deletion.history_id > newest)
+            if deletion is not None and newer and not is_watched(deletion.name):
                 await _restore(conn, deletion)
                 return Undone(Change.DELETE_PORTFOLIO, deletion.name)
+            if is_watched(name):  # it has no history; its changes are the exchange's
+                raise Conflict("watched_portfolio", name=name)
             latest = await pop_latest(conn, ref, mode)
             if latest is None:
                 return None
@@ -324,7 +355,9 @@ class PortfolioRepository:
         one round trip to the database thread."""
 
         async def body(conn: aiosqlite.Connection) -> tuple[State, State]:
-            ref, _, before = await load_active(conn, user_id)
+            ref, name, before = await load_active(conn, user_id)
+            if is_watched(name):  # the command layer refuses first; this is the backstop
+                raise Conflict("watched_portfolio", name=name)
             after = edit(before)
             validate(after)
             await remember(conn, ref, change, before)
@@ -347,6 +380,10 @@ async def _restore(conn: aiosqlite.Connection, deletion: Deletion) -> None:
     await restore(conn, deletion)
 
 
+def is_watched(name: str) -> bool:
+    return name.lower().startswith(WATCHED_PREFIX)
+
+
 def _stored(ref: PortfolioRef, name: str, state: State) -> StoredPortfolio:
     positions = tuple(StoredPosition(seq, leg.position) for seq, leg in enumerate(state.legs, 1))
     return StoredPortfolio(ref.id, name, state.wallet_balance, positions, state.position_mode)
@@ -358,10 +395,30 @@ def _index(state: State, seq: int) -> int:
     return seq - 1
 
 
-def _valid_name(name: str) -> str:
+async def _insert(conn: aiosqlite.Connection, user_id: int, name: str) -> int:
+    """A new portfolio row, within the limit, its name free (a deleted one's is freed)."""
+    await active_ref(conn, user_id)  # the user must exist
+    await purge(conn, user_id, name)  # a deleted one does not keep its name
+    count = await fetch_one(
+        conn,
+        f"SELECT count(*) AS n, sum(name = ?) AS same FROM portfolios WHERE user_id = ? AND {LIVE}",
+        (name, user_id),
+    )
+    if count is not None and count["same"]:
+        raise Conflict("portfolio_exists", name=name)
+    if count is not None and count["n"] >= MAX_PORTFOLIOS:
+        raise Conflict("too_many_portfolios", limit=MAX_PORTFOLIOS)
+    return await insert(
+        conn, "INSERT INTO portfolios (user_id, name) VALUES (?, ?)", (user_id, name)
+    )
+
+
+def _valid_name(name: str, watched: bool = False) -> str:
     name = name.strip()
     if not name:
         raise InvalidInput(field="name", reason="empty")
+    if is_watched(name) is not watched:
+        raise Conflict("watched_name", name=name)
     if len(name) > _MAX_NAME:
         raise InvalidInput(field="name", reason="too_long", limit=_MAX_NAME)
     if not name.isprintable():

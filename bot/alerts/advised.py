@@ -17,7 +17,7 @@ from bot.services import Services
 from engine.advice import AdviceResult, advise
 from engine.errors import EngineError
 from engine.margin import Evaluation, evaluate
-from engine.models import Portfolio
+from engine.models import Exchange, Portfolio
 from engine.profile import RiskProfile
 from engine.review import DistanceSample
 from storage.alerts import Payload, Schedule
@@ -115,13 +115,15 @@ async def evaluated_portfolios(
     found: list[Evaluated] = []
     quotes: dict[str, MarkQuote] = {}
 
-    def quote(symbol: str) -> MarkQuote | None:
-        return services.marks.quote(user.id, user.exchange, symbol, now)
-
     for summary in await services.portfolios.list(user.id):
         if summary.position_count == 0:
             continue
         stored = await services.portfolios.get(user.id, summary.id)
+        exchange = stored.exchange_for(user)  # a watched wallet's: Hyperliquid's marks
+
+        def quote(symbol: str, exchange: Exchange = exchange) -> MarkQuote | None:
+            return services.marks.quote(user.id, exchange, symbol, now)
+
         try:
             portfolio, used = portfolio_at(user, stored, quote)
             found.append(Evaluated(stored, portfolio, evaluate(portfolio, services.book)))

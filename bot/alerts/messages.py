@@ -49,6 +49,9 @@ __all__ = [
     "FeedDownMessage",
     "Message",
     "UnreadableMessage",
+    "WalletChange",
+    "WalletChangeMessage",
+    "WalletStaleMessage",
     "WeeklyMessage",
     "WeeklyPortfolio",
     "outbox_kind",
@@ -237,8 +240,42 @@ class WeeklyMessage(_Part):
     portfolios: tuple[WeeklyPortfolio, ...]
 
 
+class WalletChange(_Part):
+    """A watched wallet's position that opened, changed or closed between two snapshots."""
+
+    what: Literal["opened", "changed", "closed"]
+    coin: str
+    side: Side
+    qty: Exact
+    entry: Exact
+    before_qty: Exact | None = None  # changed: the size it had
+    liquidation: Exact | None = None  # Hyperliquid's price; None: none or unreadable
+
+
+class WalletChangeMessage(_Part):
+    """Every change one sync found in one watched wallet, as one message."""
+
+    kind: Literal["wallet_change"] = "wallet_change"
+    portfolio: str  # 'hl:main'
+    changes: tuple[WalletChange, ...] = Field(min_length=1)
+
+
+class WalletStaleMessage(_Part):
+    """A watched wallet could not be read for two intervals: its figures are stale."""
+
+    kind: Literal["wallet_stale"] = "wallet_stale"
+    portfolio: str
+    since: Utc | None  # when the last snapshot was read; None: never
+
+
 Message = Annotated[
-    AlertMessage | FeedDownMessage | DigestMessage | WeeklyMessage | SymbolPriceMessage,
+    AlertMessage
+    | FeedDownMessage
+    | DigestMessage
+    | WeeklyMessage
+    | SymbolPriceMessage
+    | WalletChangeMessage
+    | WalletStaleMessage,
     Field(discriminator="kind"),
 ]
 _MESSAGE: TypeAdapter[Message] = TypeAdapter(Message)

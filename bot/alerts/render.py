@@ -15,8 +15,11 @@ from bot.alerts.messages import (
     DigestPosition,
     FeedDownMessage,
     Message,
+    WalletChangeMessage,
+    WalletStaleMessage,
     WeeklyMessage,
 )
+from bot.alerts.render_wallets import change_reply, stale_reply
 from bot.alerts.symbol_price import SymbolPriceMessage, render_symbol_price
 from bot.i18n import Translator
 from bot.reply import Block, Paragraph, Reply, Table, Title
@@ -29,24 +32,31 @@ __all__ = ["render"]
 def render(tr: Translator, message: Message, now: datetime, message_id: int | None = None) -> Reply:
     """The reply for one outbox message; `now` is when it is sent, `message_id` its
     outbox id (an alert's Details button names it)."""
+    reply: Reply
     match message:
         case AlertMessage():
-            return alert_reply(tr, message, now, message_id)
+            reply = alert_reply(tr, message, now, message_id)
         case FeedDownMessage():
-            return _feed_down(tr, message)
+            reply = _feed_down(tr, message)
         case DigestMessage():
-            return _digest(tr, message, now)
+            reply = _digest(tr, message, now)
         case WeeklyMessage():
-            return _weekly(tr, message)
+            reply = _weekly(tr, message)
         case SymbolPriceMessage():
-            return render_symbol_price(tr, message, now)
+            reply = render_symbol_price(tr, message, now)
+        case WalletChangeMessage():
+            reply = change_reply(tr, message)
+        case WalletStaleMessage():
+            reply = stale_reply(tr, message)
+    return reply
 
 
 def _feed_down(tr: Translator, p: FeedDownMessage) -> Reply:
     text = tr(
-        "Live prices from {exchange} are unavailable since {time} UTC. Alerts for your "
-        "positions priced there wait until prices return; replies use your manual marks "
-        "or entry prices meanwhile.",
+        "Live prices from {exchange} are unavailable since {time} UTC. Meanwhile your "
+        "positions priced there use another exchange's live mark where there is one "
+        "(every reply and alert says whose); where there is none, alerts wait until "
+        "prices return and replies use your manual marks or entry prices.",
         exchange=p.exchange.value,
         time=p.since.strftime("%Y-%m-%d %H:%M"),
     )

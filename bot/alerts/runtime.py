@@ -6,6 +6,7 @@ async calls that a scheduler runs (`bot.telegram.jobs` registers them on PTB's J
     await runtime.tick()           # every ISOCROSS_ALERT_INTERVAL_S: prices -> alerts
     await runtime.send()           # every second: the outbox, within Telegram's limits
     await runtime.digest()         # every minute: daily digests, weekly reviews due
+    await runtime.sync_wallets()   # every ISOCROSS_WATCH_INTERVAL_S / 4: watched wallets
     await runtime.close()
 """
 
@@ -23,11 +24,13 @@ from bot.alerts.delivery import Transport
 from bot.alerts.notices import Digests, FeedNotices
 from bot.alerts.outbox import OutboxSender, Sleep
 from bot.alerts.symbol_notices import SymbolNotices
+from bot.alerts.wallets import SyncReport, WalletSync
 from bot.alerts.watch import CHANGE_DELAY, AlertWatch
 from bot.alerts.weekly import WeeklyReviews
 from bot.config import Settings
 from bot.feeds.base import PriceSource
 from bot.feeds.candles import CandleFeed
+from bot.feeds.hyperliquid import InfoClient, WeightBudget
 from bot.feeds.poller import FeedPoller
 from bot.feeds.venues import sources
 from bot.services import Services
@@ -56,6 +59,7 @@ class AlertRuntime:
         client: httpx.AsyncClient | None = None,
         candles: CandleFeed | None = None,
         change_delay: float = CHANGE_DELAY,
+        hyperliquid: InfoClient | None = None,
     ) -> None:
         self.services = services
         self.interval = interval
@@ -68,6 +72,11 @@ class AlertRuntime:
         self.sender = OutboxSender(services, transport, sleep=sleep)
         self._client = client
         self.candles = candles
+        self.wallets = (
+            None
+            if hyperliquid is None
+            else WalletSync(services, hyperliquid, self.watch, services.watch_interval)
+        )
 
     @classmethod
     def create(cls, services: Services, settings: Settings, transport: Transport) -> AlertRuntime:
@@ -82,7 +91,17 @@ class AlertRuntime:
         urls = settings.exchange_urls
         feeds = sources(client, urls)
         candles = CandleFeed(client, urls, services.klines)
-        return cls(services, feeds, transport, interval=interval, client=client, candles=candles)
+        services.watch_interval = timedelta(seconds=settings.watch_interval_s)
+        hyperliquid = InfoClient(client, settings.hyperliquid_url, WeightBudget())
+        return cls(
+            services,
+            feeds,
+            transport,
+            interval=interval,
+            client=client,
+            candles=candles,
+            hyperliquid=hyperliquid,
+        )
 
     async def start(self) -> None:
         """Rebuild the watch from the database and hear about every later change."""
@@ -91,6 +110,12 @@ class AlertRuntime:
         await self.symbol_notices.start()
         if self.watch.changed not in self.services.on_portfolio_change:
             self.services.on_portfolio_change.append(self.watch.changed)
+        if self.wallets is not None and self.wallets.first not in self.services.on_wallet_watched:
+            self.services.on_wallet_watched.append(self.wallets.first)
+
+    async def sync_wallets(self) -> SyncReport | None:
+        """One round of the watched wallets (None: no Hyperliquid client configured)."""
+        return None if self.wallets is None else await self.wallets.round()
 
     async def tick(self) -> TickReport:
         """One poll of every feed, the alerts its marks trigger, outage notices."""
@@ -115,6 +140,8 @@ class AlertRuntime:
     async def close(self) -> None:
         if self.watch.changed in self.services.on_portfolio_change:
             self.services.on_portfolio_change.remove(self.watch.changed)
+        if self.wallets is not None and self.wallets.first in self.services.on_wallet_watched:
+            self.services.on_wallet_watched.remove(self.wallets.first)
         await self.watch.settled()  # the last changes are looked at before the database closes
         if self._client is not None:
             await self._client.aclose()

@@ -37,6 +37,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot.alerts.advised import samples_of
+from bot.alerts.cautious import cautious
 from bot.alerts.compose import Place, Scene, alert_message, mode_advice, portfolio_at, priority
 from bot.alerts.decide import Decision, Seen, decide
 from bot.alerts.funding_drift import funding_warning
@@ -73,6 +74,7 @@ class _Evaluated:
     portfolio: Portfolio
     prepared: Prepared
     evaluation: Evaluation
+    cautious: frozenset[str] = frozenset()  # positions judged by the exchange's nearer price
 
 
 class AlertWatch:
@@ -134,6 +136,14 @@ class AlertWatch:
         """Evaluate these users' subjects again now."""
         async with self._lock:
             await self._refresh(users, self.services.clock())
+
+    async def adopt(self, user_id: int, portfolio_id: int) -> None:
+        """A portfolio seen for the first time (a wallet just watched): its subjects are
+        new to the watch, so judging them arms each at the level it is at now (a new
+        cushion, `bot.alerts.baseline`) and sends nothing; only a later change alerts."""
+        del portfolio_id  # every subject of the user is judged; the others are known
+        async with self._lock:
+            await self._refresh((user_id,), self.services.clock())
 
     async def _refresh_changed(self) -> None:
         await asyncio.sleep(self.change_delay)
@@ -199,13 +209,17 @@ class AlertWatch:
     def _evaluate(self, owner: Owner, stored: StoredPortfolio, now: datetime) -> _Evaluated | None:
         """The portfolio at the live marks (a symbol without one keeps its stored mark);
         None, logged, when the engine refuses it."""
-        feed = FEED_FOR[owner.user.exchange]
+        feed = FEED_FOR[stored.exchange_for(owner.user)]
         try:
             portfolio, _ = portfolio_at(
                 owner.user, stored, lambda symbol: self.services.prices.mark(feed, symbol, now)
             )
             prepared = prepare(portfolio, self.services.book)
-            return _Evaluated(stored, portfolio, prepared, evaluate_prepared(prepared))
+            evaluation = evaluate_prepared(prepared)
+            if not stored.watched:
+                return _Evaluated(stored, portfolio, prepared, evaluation)
+            reported = self.services.wallets.reported(stored.id)
+            return _Evaluated(stored, portfolio, prepared, *cautious(evaluation, reported))
         except EngineError as error:
             log.warning(
                 "alert watch skips portfolio %s of user %s: %s",
@@ -246,7 +260,7 @@ class AlertWatch:
         found = self._evaluate(owner, stored, now)
         if found is None:
             return
-        feed = FEED_FOR[owner.user.exchange]
+        feed = FEED_FOR[stored.exchange_for(owner.user)]
         await self._sample(stored.id, found.evaluation, feed, now)
         for subject in find_subjects(found.portfolio):
             key = f"{stored.id}:{subject.key}"
@@ -318,7 +332,7 @@ class AlertWatch:
         stored, user, book = found.stored, owner.user, self.services.book
         subject, level = judged.subject, judged.decision.send
         assert level is not None
-        feed = FEED_FOR[user.exchange]
+        feed = FEED_FOR[stored.exchange_for(user)]
         quotes = {s: q for s in subject.symbols if (q := self.services.prices.mark(feed, s, now))}
         place = Place(stored.id, stored.name, user.active_portfolio_id == stored.id)
         scene = Scene(found.portfolio, found.evaluation, book, judged.thresholds, quotes, place)
@@ -344,7 +358,8 @@ class AlertWatch:
         judged at live marks; otherwise due at the next mark."""
         user = owner.user
         placed = tuple(Band.now(s) for s in subject.symbols)
-        if decision.judged or moves_with_one_price(found.portfolio, subject):
+        by_exchange = found.cautious & set(subject.position_ids)  # its price: every mark
+        if not by_exchange and (decision.judged or moves_with_one_price(found.portfolio, subject)):
             try:
                 placed = bands(
                     found.prepared,
@@ -355,7 +370,7 @@ class AlertWatch:
                 )
             except EngineError as error:
                 log.warning("no band for %s of user %s: %s", key, user.id, error.code)
-        feed = FEED_FOR[user.exchange]
+        feed = FEED_FOR[found.stored.exchange_for(user)]
         self.placed.place(user.id, found.stored.id, key, feed, decision.level, placed)
 
     async def _sample(

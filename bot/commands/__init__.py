@@ -87,7 +87,8 @@ class CommandLayer:
             if not caller.private and Place.GROUP not in command.places:
                 return _private_only(tr, command, text)
             user = known or await self.services.users.get_or_create(caller.user_id)
-            ctx = Context(self.services, caller, user, tr, self.commands)
+            writes = not command.reads_only(intent)
+            ctx = Context(self.services, caller, user, tr, self.commands, writes)
             return _with_usage(tr, await command.handler(ctx, intent), command)
         except ParseError as error:
             return parse_error_reply(tr, error, self.commands)
@@ -160,9 +161,18 @@ def _storage_reply(tr: Translator, error: NotFound | Conflict) -> Reply:
             return Reply.error(
                 tr("There is no position #{n}: see /positions.", n=str(error.params.get("seq", "")))
             )
+        if error.params.get("what") == "wallet":
+            return Reply.error(tr("You watch no wallet of that name: see /watch."))
         return Reply.error(tr("There is no portfolio of that name: see /portfolio."))
     messages = {
         "last_portfolio": tr("You cannot delete your only portfolio."),
+        "watched_portfolio": tr(
+            "“{name}” follows a Hyperliquid wallet and changes only with it. To try changes, "
+            "copy it: /portfolio copy {name} sandbox",
+            name=str(error.params.get("name", "")),
+        ),
+        "watched_name": tr("Names starting with hl: are kept for watched wallets (/watch)."),
+        "too_many_wallets": tr("That is as many wallets as one user can watch."),
         "portfolio_exists": tr("A portfolio with that name exists already."),
         "too_many_portfolios": tr("That is as many portfolios as one user can keep."),
     }

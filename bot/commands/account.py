@@ -12,7 +12,8 @@ from bot.parsing.intents import PortfolioAction, Reset, Risk, SetBalance, Undo
 from bot.reply import CALLBACK_LIMIT, Button, Paragraph, Reply, Table, Title
 from bot.views.tables import account_table, liquidation_text
 from engine.margin import Status
-from storage.portfolios import Change, PortfolioSummary
+from storage.errors import Conflict
+from storage.portfolios import Change, PortfolioSummary, is_watched
 
 __all__ = ["balance", "commands", "portfolio", "reset", "risk", "undo"]
 
@@ -107,9 +108,7 @@ async def risk(ctx: Context, _: Risk) -> Reply:
     portfolio = ctx.portfolio(stored)
     result = ctx.evaluate(portfolio)
     blocks: list[Title | Paragraph | Table] = [
-        Title(
-            tr("Account “{name}” on {exchange}", name=stored.name, exchange=ctx.user.exchange.value)
-        ),
+        Title(tr("Account “{name}” on {exchange}", name=stored.name, exchange=ctx.exchange.value)),
         account_table(tr, result.account),
     ]
     closest = result.closest()
@@ -145,8 +144,11 @@ async def risk(ctx: Context, _: Risk) -> Reply:
     aliases=("portfolios", "pf"),
     reads_only=lambda intent: intent.action == "list",
 ).help(
-    ("/portfolio [list|NAME|new NAME|delete NAME]", "/portfolio new test"),
-    N_("List, switch, create or delete portfolios."),
+    (
+        "/portfolio [list|NAME|new NAME|delete NAME|copy NAME NEW]",
+        "/portfolio new test · /portfolio copy hl:main sandbox",
+    ),
+    N_("List, switch, create, copy or delete portfolios."),
 )
 async def portfolio(ctx: Context, intent: PortfolioAction) -> Reply:
     tr = ctx.tr
@@ -158,6 +160,15 @@ async def portfolio(ctx: Context, intent: PortfolioAction) -> Reply:
     if intent.action == "switch":
         await repo.switch(ctx.user.id, name)
         return Reply.of(tr("Switched to portfolio “{name}”.", name=name))
+    if intent.action == "copy":
+        await repo.copy(ctx.user.id, intent.source or "", name)
+        return Reply.of(
+            tr(
+                "Copied “{source}” to “{name}”; it is now active, and yours to change.",
+                source=intent.source or "",
+                name=name,
+            )
+        )
     if intent.action == "delete":
         return await _delete(ctx, name, confirmed=intent.confirmed)
     rows = tuple(
@@ -174,7 +185,10 @@ async def portfolio(ctx: Context, intent: PortfolioAction) -> Reply:
 
 
 async def _delete(ctx: Context, name: str, *, confirmed: bool) -> Reply:
-    """A portfolio with positions is deleted after a yes; every deletion is undoable."""
+    """A portfolio with positions is deleted after a yes; every deletion is undoable. A
+    watched wallet's portfolio goes only with /unwatch (no question that cannot be done)."""
+    if is_watched(name):
+        raise Conflict("watched_portfolio", name=name)
     tr = ctx.tr
     repo = ctx.services.portfolios
     summaries = await repo.list(ctx.user.id)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 from functools import cached_property
@@ -19,6 +19,7 @@ from bot.views.tables import generic_tables_note, marks_note
 from engine.errors import EngineError
 from engine.margin import Evaluation, evaluate
 from engine.models import Exchange, Portfolio, Position, build
+from storage.errors import Conflict
 from storage.portfolios import StoredPortfolio
 from storage.users import User
 
@@ -44,14 +45,41 @@ class Context:
     user: User
     tr: Translator
     commands: Registry  # every command, for /help
+    writes: bool = False  # the command may change the portfolio (not its `reads_only`)
+    # whose marks price the replies: the user's exchange, or Hyperliquid once the active
+    # portfolio read is a watched wallet's (set by `stored`, the one place that knows)
+    _priced_by: Exchange | None = field(default=None, init=False, repr=False)
 
     async def stored(self) -> StoredPortfolio:
-        return await self.services.portfolios.active(self.user.id)
+        """The active portfolio. A watched wallet's refuses every command that writes
+        (`Conflict("watched_portfolio")`): the one place manual edits are refused."""
+        stored = await self.services.portfolios.active(self.user.id)
+        if stored.watched and self.writes:
+            raise Conflict("watched_portfolio", name=stored.name)
+        self._reading(stored)
+        return stored
+
+    async def shown(self) -> StoredPortfolio:
+        """The active portfolio for a page that only shows it, whatever the command's
+        `reads_only` says (a /price page is never re-run, but changes nothing)."""
+        stored = await self.services.portfolios.active(self.user.id)
+        self._reading(stored)
+        return stored
+
+    def _reading(self, stored: StoredPortfolio) -> None:
+        """This command's marks and tables are those of `stored` from now on."""
+        object.__setattr__(self, "_priced_by", stored.exchange_for(self.user))  # frozen
+
+    @property
+    def exchange(self) -> Exchange:
+        """The rules and marks of the portfolio this command reads (see `stored`)."""
+        return self._priced_by or self.user.exchange
 
     async def held(self) -> Portfolio | None:
         """The active portfolio as the engine sees it (see `portfolio`); None while it holds
-        no position, which each command answers in its own words."""
-        stored = await self.stored()
+        no position, which each command answers in its own words. Only commands that show
+        ask for it (/compare, /whatif, /recommend, /chart), so a watched wallet's answers."""
+        stored = await self.shown()
         return self.portfolio(stored) if stored.positions else None
 
     @cached_property
@@ -60,8 +88,9 @@ class Context:
         return self.services.clock()
 
     def quote(self, symbol: str) -> MarkQuote | None:
-        """The mark this user's positions in `symbol` are priced at (live, else manual)."""
-        return self.services.marks.quote(self.user.id, self.user.exchange, symbol, self.now)
+        """The mark this user's positions in `symbol` are priced at (live, else manual; a
+        watched wallet's: Hyperliquid's live mark, else the snapshot's)."""
+        return self.services.marks.quote(self.user.id, self.exchange, symbol, self.now)
 
     def sources_note(self, positions: tuple[Position, ...]) -> list[Paragraph]:
         """Where a reply's figures come from: which symbols use a generic tier table
@@ -90,10 +119,10 @@ class Context:
         return funding_note(self.tr, portfolio, rates, self.services.book)
 
     def _generic_table(self, symbol: str) -> bool:
-        if self.user.exchange is Exchange.CUSTOM:  # the trader's own rates, no table
+        if self.exchange is Exchange.CUSTOM:  # the trader's own rates, no table
             return False
         try:
-            return self.services.book.table(self.user.exchange, symbol).fallback
+            return self.services.book.table(self.exchange, symbol).fallback
         except EngineError:
             return False
 
@@ -113,6 +142,7 @@ class Context:
     ) -> Portfolio:
         """The engine's view of a stored portfolio (or of a change to it), validated,
         under this user's exchange settings, at the marks this user is priced at."""
+        self._reading(stored)
         return stored.priced(self.user, self._mark, positions=positions, wallet=wallet)
 
     def evaluate(self, portfolio: Portfolio) -> Evaluation:

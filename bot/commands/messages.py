@@ -57,6 +57,8 @@ PARSE_ERRORS: Mapping[str, str] = {
     "bad_mode": N_("“{token}” is not a margin mode: write cross or isolated."),
     "shock_too_large": N_("A price cannot fall {token}: the most is just under -100%."),
     "bad_name": N_("A portfolio name has up to 32 letters, digits, - or _."),
+    "bad_address": N_("“{token}” is not a wallet address: write 0x and 40 hex digits."),
+    "bad_label": N_("A wallet's label has up to 29 letters, digits, - or _."),
     "bad_exchange": N_("“{token}” is not one I know; choose one of: {choices}."),
     "bad_rate": N_("“{token}” is not a rate: write it as a percentage such as 0.5%."),
     "bad_percent": N_("“{token}” is not a percentage I can use: write 70 or 70%."),

@@ -15,6 +15,7 @@ from bot.commands.contracts import (
 )
 from bot.commands.cross_margin import cross_margin_reply
 from bot.commands.netting import existing_position
+from bot.commands.watch import exchange_liquidations
 from bot.feeds.book import MarkQuote
 from bot.i18n import N_, Translator
 from bot.parsing import ParseError, position, simple
@@ -204,6 +205,7 @@ async def show(ctx: Context, _: ShowPositions) -> Reply:
         *lines,
         positions_table(tr, result.positions, other_mode_prices(ctx, portfolio)),
         *ctx.funding_note(portfolio),
+        *await exchange_liquidations(ctx, stored, result.positions),
         *ctx.sources_note(portfolio.positions),
     ]
     return Reply(tuple(blocks), private_only=True)

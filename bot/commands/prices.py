@@ -37,7 +37,7 @@ async def price(ctx: Context, intent: ShowPrice | SetPrice) -> Reply:
 
 
 async def _portfolio_marks(ctx: Context) -> Reply:
-    stored = await ctx.stored()
+    stored = await ctx.shown()
     if not stored.positions:
         return Reply.of(ctx.tr("Which market? For example /price BTC"))
     return Reply(tuple(ctx.sources_note(stored.engine_positions)), private_only=True)

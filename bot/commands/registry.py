@@ -25,6 +25,7 @@ from bot.commands import (
     prices,
     settings,
     trades,
+    watch,
 )
 from bot.commands.command import Registry
 
@@ -34,6 +35,7 @@ FEATURES = (
     positions.commands,
     trades.commands,
     account.commands,
+    watch.commands,
     analysis.commands,
     advice.commands,
     chart.commands,

@@ -45,8 +45,12 @@ class Marks:
     def quote(
         self, user_id: int, exchange: Exchange, symbol: str, now: datetime
     ) -> MarkQuote | None:
-        """A fresh live mark wins; a manual mark stands in when there is none."""
-        return self.live(exchange, symbol, now) or self.manual(user_id, symbol)
+        """A fresh live mark wins; a manual mark stands in when there is none, except on
+        Hyperliquid (a watched wallet), where the snapshot's own mark does."""
+        live = self.live(exchange, symbol, now)
+        if live is not None or exchange is Exchange.HYPERLIQUID:
+            return live
+        return self.manual(user_id, symbol)
 
     async def set_manual(
         self, user_id: int, symbol: str, price: Decimal, now: datetime

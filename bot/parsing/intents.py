@@ -154,9 +154,10 @@ class WhatIf(Intent):
 
 @dataclass(frozen=True, slots=True)
 class PortfolioAction(Intent):
-    action: str  # "list" | "switch" | "new" | "delete"
+    action: str  # "list" | "switch" | "new" | "delete" | "copy"
     name: str | None = None
     confirmed: bool = False  # "delete NAME yes": the user answered the question
+    source: str | None = None  # copy: the portfolio copied
 
 
 @dataclass(frozen=True, slots=True)

@@ -197,12 +197,17 @@ def portfolio(words: list[str]) -> PortfolioAction:
         if len(words) == 3 and words[2] not in _YES:
             raise ParseError("unexpected", "portfolio", token=words[2][:30])
         return PortfolioAction("delete", _name(words[1]), confirmed=len(words) == 3)
+    if words[0] == "copy":  # copy SOURCE NAME
+        _arity(words[1:], "portfolio", 2, 2)
+        return PortfolioAction("copy", _name(words[2]), source=_name(words[1]))
     _arity(words, "portfolio", 1, 1)
     return PortfolioAction("switch", _name(words[0]))
 
 
 def _name(word: str) -> str:
-    if not (0 < len(word) <= 32) or not all(ch.isalnum() or ch in "-_" for ch in word):
+    """A portfolio's name; 'hl:' before it names a watched wallet's (/watch)."""
+    bare = word[3:] if word.lower().startswith("hl:") else word
+    if not (0 < len(word) <= 32) or not all(ch.isalnum() or ch in "-_" for ch in bare):
         raise ParseError("bad_name", "portfolio", token=word[:30])
     return word
 

@@ -25,6 +25,7 @@ __all__ = [
     "schedule_alert_jobs",
     "send_job",
     "tick_job",
+    "wallets_job",
 ]
 
 SEND_EVERY_S = 1.0
@@ -56,10 +57,31 @@ async def digest_job(context: Context) -> None:
     await _runtime(context).digest()
 
 
+async def wallets_job(context: Context) -> None:
+    """Read the watched Hyperliquid wallets that are due."""
+    await _runtime(context).sync_wallets()
+
+
 def schedule_alert_jobs(job_queue: JobQueue[Any], runtime: AlertRuntime) -> tuple[Job[Any], ...]:
-    """Register the three repeating jobs; call after `await runtime.start()`."""
+    """Register the repeating jobs (the wallet sync's when it is configured); call after
+    `await runtime.start()`."""
     interval = runtime.interval.total_seconds()
+    wallets = (
+        ()
+        if runtime.wallets is None
+        else (
+            job_queue.run_repeating(
+                wallets_job,
+                runtime.wallets.every.total_seconds(),
+                first=2.0,
+                data=runtime,
+                name="isocross-wallets",
+                job_kwargs=_JOB_KWARGS,
+            ),
+        )
+    )
     return (
+        *wallets,
         job_queue.run_repeating(
             tick_job,
             interval,

@@ -27,6 +27,7 @@ def test_the_registry_is_every_feature_modules_commands_in_order() -> None:
     assert list(REGISTRY) == declared
     assert " ".join(c.name for c in REGISTRY) == (  # /help's order, as before the decorators
         "long short positions margin lev mode close add hedge balance undo reset risk portfolio "
+        "watch unwatch "
         "compare whatif calc recommend profile chart price alerts digest fix exchange lang "
         "defaults help faq"
     )

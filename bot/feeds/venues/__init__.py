@@ -33,6 +33,8 @@ ADAPTERS: Mapping[Exchange, Callable[[httpx.AsyncClient, str], Venue]] = {
 FEEDS: tuple[Exchange, ...] = tuple(ADAPTERS)  # every exchange with a feed, in display order
 # custom has no market of its own: Binance's marks, the deepest book, price it
 _STAND_INS = {Exchange.CUSTOM: Exchange.BINANCE}
+# priced by its own sync (bot.alerts.wallets), which offers Hyperliquid's marks to the book
+_SELF_FED = frozenset({Exchange.HYPERLIQUID})
 
 
 class NoFeed(FeedError, LookupError):
@@ -51,10 +53,12 @@ class _FeedFor(Mapping[Exchange, Exchange]):
             return exchange
         if exchange in _STAND_INS:
             return _STAND_INS[exchange]
+        if exchange in _SELF_FED:
+            return exchange
         raise NoFeed(exchange)
 
     def __iter__(self) -> Iterator[Exchange]:
-        return iter([e for e in Exchange if e in ADAPTERS or e in _STAND_INS])
+        return iter([e for e in Exchange if e in ADAPTERS or e in _STAND_INS or e in _SELF_FED])
 
     def __len__(self) -> int:
         return sum(1 for _ in self)
