@@ -33,6 +33,10 @@ PARSE_ERRORS: Mapping[str, str] = {
     "bad_number": N_("“{token}” is not a number I can use (write 62000, 62,000 or 62k)."),
     "number_too_large": N_("“{value}” is too large."),
     "not_positive": N_("“{token}” must be more than zero."),
+    "spaced_number": N_(
+        "“{token}” has a space inside the number, which your language does not use to "
+        "group digits: write it as {example}."
+    ),
     "bad_symbol": N_("“{token}” is not a market symbol."),
     "unit_mismatch": N_("The size is in {unit} but the market is {symbol}."),
     "bad_position_number": N_("“{token}” is not a position number: see /positions."),

@@ -75,12 +75,12 @@ class Lexicon(Generic[G]):
             return grammar, _run(grammar, joined)
         except ParseError as joined_error:
             apart = [localize(word, numbers) for word in words[1:]]
-            if apart == joined:
-                raise
-            try:  # '/margin 1 100' in ru: position 1, not 1100
-                return grammar, _run(grammar, apart)
-            except ParseError:
-                raise joined_error from None
+            if apart != joined:
+                try:  # '/margin 1 100' in ru: position 1, not 1100
+                    return grammar, _run(grammar, apart)
+                except ParseError:
+                    raise joined_error from None
+            raise _spaced(grammar, words[1:], numbers) or joined_error from None
 
     def _unknown(self, typed: str) -> ParseError:
         """'did you mean /long?' for the nearest name or alias."""
@@ -101,3 +101,23 @@ def _run(grammar: Grammar, words: list[str]) -> Intent:
 def _bare(word: str) -> str:
     """'/buy@IsoCrossBot' -> 'buy'."""
     return word.lstrip("/").split("@", 1)[0]
+
+
+def _spaced(grammar: Grammar, words: list[str], numbers: NumberFormat) -> ParseError | None:
+    """Where the locale does not group with a space ('62 000' in English), a line that
+    would parse with its groups joined is refused with the number named, never read as
+    two numbers nor guessed: "write it as 62000"."""
+    if numbers.spaced:
+        return None
+    forced = join_groups(words, numbers, force=True)
+    if forced == words:
+        return None
+    try:
+        _run(grammar, [localize(word, numbers) for word in forced])
+    except ParseError:
+        return None
+    at = next(i for i, (a, b) in enumerate(zip(words, forced, strict=False)) if a != b)
+    merged = forced[at]
+    end = next(k for k in range(at + 1, len(words) + 1) if "".join(words[at:k]) == merged)
+    typed = " ".join(words[at:end])
+    return ParseError("spaced_number", grammar.name, token=typed[:30], example=merged[:30])

@@ -12,7 +12,9 @@ locale-free readers in `bot.parsing.tokens` see '5000' and '1.5'. The rules:
 - Where the locale groups with a space (ru: '62 000,00', also no-break and thin spaces),
   a word of 1-3 digits followed by words of exactly three digits is one number: '5 000' is
   5000, '0.5 62000' two numbers. When the line does not parse so joined, it is read again
-  with the words apart ('/margin 1 100': position 1, 100 USDT).
+  with the words apart ('/margin 1 100': position 1, 100 USDT). Where the locale does
+  not group so (English), '@ 62 000' is refused with the number named ("write it as
+  62000"), never read as two numbers nor guessed.
 - Suffixes and units stay as they are: '1,5m', '62k', '$5.000', '5.000usdt', '-2,5%'.
 """
 
@@ -85,11 +87,12 @@ def localize(word: str, numbers: NumberFormat) -> str:
     return f"{pre}{value:f}{match['rest']}"  # tokens' reading: '1.500' is 1.5 there
 
 
-def join_groups(words: list[str], numbers: NumberFormat) -> list[str]:
-    """'5 000' -> '5000' where the locale groups with a space: a word of 1-3 digits (with a
-    sign or '$') and the words of exactly three digits after it; the last may carry the
-    decimals and a unit ('000,50', '000usdt')."""
-    if not numbers.spaced:
+def join_groups(words: list[str], numbers: NumberFormat, *, force: bool = False) -> list[str]:
+    """'5 000' -> '5000' where the locale groups with a space (or, `force`, in any locale:
+    to name such a number in a refusal): a word of 1-3
+    digits (with a sign or '$') and the words of exactly three digits after it; the last
+    may carry the decimals and a unit ('000,50', '000usdt')."""
+    if not numbers.spaced and not force:
         return words
     head = re.compile(r"[$+\-\u2212]*\d{1,3}")
     inner = re.compile(r"\d{3}")

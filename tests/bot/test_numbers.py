@@ -85,11 +85,32 @@ def test_a_space_joins_only_three_digit_groups_in_ru() -> None:
     assert isinstance(apart, OpenPosition)
     assert (apart.qty, apart.price) == (Decimal("0.5"), Decimal(62000))
     assert grouped_price == apart
-    # English has no space grouping: '5 000' stays two numbers there, and a price of 000
-    # is refused as not more than zero rather than read as 5,000.
+    # English has no space grouping: '5 000' is neither two numbers nor guessed as 5,000;
+    # the refusal names the number and how to write it.
     with pytest.raises(ParseError) as refused:
         parse("/long btc 5 000", "en")
-    assert (refused.value.code, refused.value.params) == ("not_positive", {"token": "000"})
+    assert (refused.value.code, refused.value.params) == (
+        "spaced_number",
+        {"token": "5 000", "example": "5000"},
+    )
+
+
+@pytest.mark.parametrize(
+    ("line", "token", "example"),
+    [
+        ("/calc long btc @ 62 000 x10 0.1", "62 000", "62000"),
+        ("/balance 5 000", "5 000", "5000"),
+        ("/long btc 0.1 @ 1 250 000", "1 250 000", "1250000"),
+    ],
+)
+def test_english_names_a_spaced_number_instead_of_guessing(
+    line: str, token: str, example: str
+) -> None:
+    with pytest.raises(ParseError) as refused:
+        parse(line, "en")
+    assert refused.value.code == "spaced_number"
+    assert refused.value.params == {"token": token, "example": example}
+    assert parse("/margin 1 100", "en") == AdjustMargin(1, Decimal(100))  # two words, as ever
 
 
 def test_a_line_that_fails_joined_is_read_apart() -> None:
