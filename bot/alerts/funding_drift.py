@@ -11,6 +11,7 @@ cause. Kept in this module so the watch's part is one call and one field.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import replace
 from datetime import datetime
 from decimal import Decimal
@@ -19,6 +20,7 @@ from typing import Annotated
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 from bot.alerts.decide import Decision, Rules, Seen, decide
+from bot.alerts.placed import Placed, WatchedSubject
 from bot.feeds.book import PriceBook
 from bot.i18n import Translator
 from bot.reply import Paragraph
@@ -29,7 +31,7 @@ from engine.models import Exchange, Portfolio
 from engine.tiers import TierBook
 from engine.triggers import Subject
 
-__all__ = ["FundingDriftPart", "funding_lines", "funding_warning"]
+__all__ = ["FundingDriftPart", "FundingWatch", "funding_lines", "funding_warning"]
 
 
 def _no_float(value: object) -> object:
@@ -110,3 +112,47 @@ def funding_lines(tr: Translator, part: FundingDriftPart | None) -> list[Paragra
         paid=tr.money(part.paid),
     )
     return [Paragraph(text)]
+
+
+class FundingWatch:
+    """Which markets' funding rates moved since the last tick, so the watch judges their
+    subjects again although the price did not cross a band: funding alone can bring a
+    position to danger (`funding_warning`). A move is a tenth of the rate or more (a
+    predicted rate that wobbles every tick wakes no one); a market's first rate is no move,
+    its subjects were judged when they were placed."""
+
+    _MOVE = Decimal("0.1")
+
+    def __init__(self) -> None:
+        self._rates: dict[tuple[Exchange, str], Decimal | None] = {}
+
+    def moved(
+        self,
+        placed: Placed,
+        prices: PriceBook,
+        ticked: Mapping[Exchange, Mapping[str, object]],
+        now: datetime,
+    ) -> list[WatchedSubject]:
+        """The placed subjects priced on a market whose rate moved in this tick."""
+        markets = set()
+        for exchange, marks in ticked.items():
+            for symbol in marks:
+                quote = prices.funding(exchange, symbol, now)
+                rate = None if quote is None else quote.rate
+                key = (exchange, symbol)
+                if key in self._rates and _moved(self._rates[key], rate, self._MOVE):
+                    markets.add(key)
+                self._rates[key] = rate
+        if not markets:
+            return []
+        return [
+            subject
+            for subject in placed.watched()
+            if any((subject.feed, band.symbol) in markets for band in subject.bands)
+        ]
+
+
+def _moved(before: Decimal | None, after: Decimal | None, share: Decimal) -> bool:
+    if before is None or after is None:
+        return after is not None and before is None and after != 0
+    return abs(after - before) >= abs(before) * share and after != before

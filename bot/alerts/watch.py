@@ -40,7 +40,7 @@ from bot.alerts.advised import samples_of
 from bot.alerts.cautious import cautious
 from bot.alerts.compose import Place, Scene, alert_message, mode_advice, portfolio_at, priority
 from bot.alerts.decide import Decision, Seen, decide
-from bot.alerts.funding_drift import funding_warning
+from bot.alerts.funding_drift import FundingWatch, funding_warning
 from bot.alerts.memory import Judged, Known, Owner
 from bot.alerts.messages import AlertMessage
 from bot.alerts.placed import Placed, WatchedSubject
@@ -86,6 +86,7 @@ class AlertWatch:
         self._refreshes: set[asyncio.Task[None]] = set()  # pending or running
         self.placed = Placed()
         self.index = self.placed.index
+        self.funding = FundingWatch()  # a rate that moved re-judges its markets' subjects
         self._wake: list[tuple[datetime, int]] = []  # snooze ends: (when, user id)
         self._lock = asyncio.Lock()
         self.queued = 0  # alerts written to the outbox since start
@@ -181,6 +182,8 @@ class AlertWatch:
                 for symbol, quote in marks.items():
                     for subject in self.placed.crossed((exchange, symbol), quote.price):
                         due[(subject.user_id, subject.portfolio_id)].add(subject.key)
+            for subject in self.funding.moved(self.placed, self.services.prices, ticked, now):
+                due[(subject.user_id, subject.portfolio_id)].add(subject.key)
             for (user_id, portfolio_id), keys in due.items():
                 await self._reevaluate(user_id, portfolio_id, keys, now)
             return self.queued - before

@@ -46,3 +46,21 @@ async def test_a_usual_funding_rate_says_nothing(harness: Harness) -> None:
     await chat.send("/alerts distance 3% 2%")
     await chat.send("/long BTC 0.5 @ 60000 x20 iso")
     assert [await serve(harness, "0.0001") for _ in range(2)] == [0, 0]
+
+
+@pytest.mark.e2e
+async def test_a_funding_rate_that_jumps_warns_with_the_price_unchanged(harness: Harness) -> None:
+    # opened at the usual 0.01% (nothing to say); the rate then jumps to 1% per 8 h, which
+    # brings the position to danger within 24 h: the next tick warns although no band moved
+    await serve(harness, "0.0001")
+    chat = harness.chat()
+    await chat.send("/balance 10000")
+    await chat.send("/alerts distance 3% 2%")
+    await chat.send("/long BTC 0.5 @ 60000 x20 iso")
+    assert [await serve(harness, "0.0001") for _ in range(2)] == [0, 0]
+
+    assert [await serve(harness, "0.01") for _ in range(3)] == [1, 0, 0]
+
+    (alert,) = harness.transport.delivered
+    assert alert.text.startswith("Warning: BTCUSDT long is 4.6% from liquidation")
+    assert "Funding at 1.0000% per 8 h brings this position to danger within 24 h" in alert.text
