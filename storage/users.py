@@ -81,6 +81,7 @@ class UserRepository:
     """
 
     CACHE_SECONDS = 10.0
+    CACHE_SIZE = 1024  # past this, entries older than CACHE_SECONDS go
 
     def __init__(self, db: Database) -> None:
         self._db = db
@@ -154,7 +155,14 @@ class UserRepository:
             await self.update(user_id, telegram_language=code)
 
     def _remember(self, user: User) -> User:
-        self._cache[user.id] = (time.monotonic(), user)
+        """Cache the user for CACHE_SECONDS; entries past that are dropped whenever the
+        cache has grown past CACHE_SIZE, so it holds the users of the last seconds, not
+        every user ever seen (issue 14)."""
+        now = time.monotonic()
+        if len(self._cache) >= self.CACHE_SIZE:
+            fresh = now - self.CACHE_SECONDS
+            self._cache = {k: v for k, v in self._cache.items() if v[0] > fresh}
+        self._cache[user.id] = (now, user)
         return user
 
     async def update(self, user_id: int, **fields: object) -> User:

@@ -57,6 +57,24 @@ async def test_another_process_sees_a_change_once_the_cache_expires(
     assert (await other.get(alice)).exchange is Exchange.OKX
 
 
+async def test_the_cache_keeps_recent_users_not_every_user_ever_seen(
+    users: UserRepository, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    clock = [1000.0]
+    monkeypatch.setattr("storage.users.time.monotonic", lambda: clock[0])
+    users.CACHE_SIZE = 50
+    for user_id in range(1, 201):  # 200 users, each seen once, 0.1 s apart
+        await users.get_or_create(user_id)
+        clock[0] += 0.1
+    # past 50 entries, the ones older than 10 s go: what is left is the last 10 s or so
+    assert len(users._cache) <= 101
+    clock[0] += 60  # an idle minute, then one more user: the rest have expired and go
+    for user_id in range(201, 252):
+        await users.get_or_create(user_id)
+    assert len(users._cache) <= 51
+    assert (await users.get(251)).id == 251
+
+
 async def test_settings_round_trip_exactly(users: UserRepository, alice: int) -> None:
     updated = await users.update(
         alice,
