@@ -37,6 +37,7 @@ from storage.users import User
 __all__ = [
     "HISTORY_LIMIT",
     "MAX_PORTFOLIOS",
+    "MAX_POSITIONS",
     "WATCHED_PREFIX",
     "Change",
     "PortfolioRepository",
@@ -50,6 +51,8 @@ __all__ = [
 # writes it, Hyperliquid's rules price it, and no manual edit may change it.
 WATCHED_PREFIX = "hl:"
 MAX_PORTFOLIOS = 20  # per user: a bound on what one chat can make the bot store
+# per portfolio: a bound on one reply's work (/positions evaluates the whole book) and size
+MAX_POSITIONS = 200
 _MAX_NAME = 32
 
 
@@ -381,6 +384,8 @@ class PortfolioRepository:
             if based_on is not None and _stored(ref, based_on.name, before) != based_on:
                 raise Stale("portfolio_changed", name=name)
             after = edit(before)
+            if len(after.legs) > max(MAX_POSITIONS, len(before.legs)):
+                raise Conflict("too_many_positions", limit=MAX_POSITIONS)
             validate(after)
             await remember(conn, ref, change, before)
             await write_state(conn, ref, after, before)

@@ -196,6 +196,11 @@ def _storage_reply(tr: Translator, error: NotFound | Conflict) -> Reply:
         "too_many_wallets": tr("That is as many wallets as one user can watch."),
         "portfolio_exists": tr("A portfolio with that name exists already."),
         "too_many_portfolios": tr("That is as many portfolios as one user can keep."),
+        "too_many_positions": tr(
+            "A portfolio holds at most {limit} positions: close one first, or start another "
+            "with /portfolio new NAME.",
+            limit=tr.integer(int(str(error.params.get("limit", 0)))),
+        ),
         "portfolio_changed": tr(
             "Your portfolio kept changing while I worked on this, so I changed nothing. "
             "Please send it again."
