@@ -1,7 +1,13 @@
 """/positions through the command layer on a real SQLite file, at 10, 100 and 1,000
 positions: the reply should grow linearly with the book (issue 14, "One user must not
 freeze the bot"). The books are written straight into storage, past the 200-position cap
-/long enforces, so the row at 1,000 shows what a book that size would cost."""
+/long enforces, so the row at 1,000 shows what a book that size would cost.
+
+Figures on the development machine, medians of 5: with the other-mode column
+re-evaluating the whole book per position, 4.0 ms at 10, 247 ms at 100 and 2.39 s at
+300 positions (quadratic; the issue measured 43 s at 1,000); with the book summed once
+(`engine.other_mode`), 1.6 ms, 14.7 ms and 129 ms at 1,000: about 0.13-0.16 ms a
+position at every size."""
 
 from __future__ import annotations
 
