@@ -11,6 +11,7 @@ from bench import (
     commands_bench,
     engine_bench,
     hyperliquid_bench,
+    positions_bench,
     telegram_bench,
 )
 from bench.timing import reference
@@ -36,6 +37,9 @@ def main() -> None:
             f"commands per second through the layer: {1e6 / figure.median_us:,.0f}"
             "  (target >= 1,000)"
         )
+    for figure in positions_bench.run():
+        n = int(figure.name.split()[2].replace(",", ""))
+        print(f"{figure.line(ref.median_us)}  {figure.median_us / n:,.0f} us/position")
     print()
     for line in alerts_bench.run(book):
         print(line)

@@ -5,6 +5,8 @@ Invalid values are the engine's `InvalidInput`; these are about stored data.
     StorageError
     ├── NotFound     no such user, portfolio or position *for this user*
     ├── Conflict     the change clashes with what is stored (duplicate name, last portfolio)
+    │   └── Stale    the portfolio changed between the read a change was computed from
+    │                and its write (another process wrote): compute it again
     └── SchemaError  the file is newer than this code, or a migration file is malformed
 """
 
@@ -12,7 +14,7 @@ from __future__ import annotations
 
 from engine.errors import CodedError
 
-__all__ = ["Conflict", "NotFound", "SchemaError", "StorageError"]
+__all__ = ["Conflict", "NotFound", "SchemaError", "Stale", "StorageError"]
 
 
 class StorageError(CodedError):
@@ -31,6 +33,13 @@ class Conflict(StorageError):
     """The change would break an invariant of the stored data."""
 
     code = "conflict"
+
+
+class Stale(Conflict):
+    """A compare-and-swap lost: what the change was computed from is no longer stored.
+    Nothing was written; the caller reads again and recomputes."""
+
+    code = "stale"
 
 
 class SchemaError(StorageError):

@@ -31,12 +31,13 @@ from storage._contents import (
 from storage._deleted import LIVE, Deletion, hide, latest_deletion, purge, restore
 from storage._history import HISTORY_LIMIT, Change, latest_id, pop_latest, remember
 from storage.db import Database, fetch_one, insert
-from storage.errors import Conflict, NotFound
+from storage.errors import Conflict, NotFound, Stale
 from storage.users import User
 
 __all__ = [
     "HISTORY_LIMIT",
     "MAX_PORTFOLIOS",
+    "MAX_POSITIONS",
     "WATCHED_PREFIX",
     "Change",
     "PortfolioRepository",
@@ -50,6 +51,8 @@ __all__ = [
 # writes it, Hyperliquid's rules price it, and no manual edit may change it.
 WATCHED_PREFIX = "hl:"
 MAX_PORTFOLIOS = 20  # per user: a bound on what one chat can make the bot store
+# per portfolio: a bound on one reply's work (/positions evaluates the whole book) and size
+MAX_POSITIONS = 200
 _MAX_NAME = 32
 
 
@@ -253,8 +256,11 @@ class PortfolioRepository:
         )
         return len(after.legs)
 
-    async def replace_position(self, user_id: int, seq: int, position: Position) -> None:
-        """Change position `seq` (margin, leverage, mode…), keeping its number."""
+    async def replace_position(
+        self, user_id: int, seq: int, position: Position, *, based_on: StoredPortfolio | None = None
+    ) -> None:
+        """Change position `seq` (margin, leverage, mode…), keeping its number; Stale
+        unless the portfolio is still `based_on` (what `position` was computed from)."""
         position = normalize(position)
 
         def edit(state: State) -> State:
@@ -262,16 +268,18 @@ class PortfolioRepository:
             replaced = Leg(position, state.legs[index].created_at)
             return replace(state, legs=(*state.legs[:index], replaced, *state.legs[index + 1 :]))
 
-        await self._change(user_id, Change.REPLACE_POSITION, edit)
+        await self._change(user_id, Change.REPLACE_POSITION, edit, based_on)
 
-    async def remove_position(self, user_id: int, seq: int) -> Position:
+    async def remove_position(
+        self, user_id: int, seq: int, *, based_on: StoredPortfolio | None = None
+    ) -> Position:
         """Close position `seq`; the ones after it move up a number. Returns it."""
 
         def edit(state: State) -> State:
             index = _index(state, seq)
             return replace(state, legs=state.legs[:index] + state.legs[index + 1 :])
 
-        before, _ = await self._change(user_id, Change.REMOVE_POSITION, edit)
+        before, _ = await self._change(user_id, Change.REMOVE_POSITION, edit, based_on)
         return before.legs[seq - 1].position
 
     async def set_mode_all(self, user_id: int, mode: MarginMode) -> None:
@@ -301,11 +309,19 @@ class PortfolioRepository:
         )
 
     async def update_position_and_balance(
-        self, user_id: int, change: Change, seq: int, position: Position | None, pnl: Decimal
+        self,
+        user_id: int,
+        change: Change,
+        seq: int,
+        position: Position | None,
+        pnl: Decimal,
+        *,
+        based_on: StoredPortfolio | None = None,
     ) -> Decimal:
         """A trade on position `seq` as one undoable change: the position becomes
         `position` (None: closed, the ones after it move up a number) and `pnl` is booked
-        into the wallet. Returns the new wallet balance."""
+        into the wallet. Returns the new wallet balance. Stale unless the portfolio is
+        still `based_on`, what the trade was computed from."""
         replaced = None if position is None else normalize(position)
 
         def edit(state: State) -> State:
@@ -314,7 +330,7 @@ class PortfolioRepository:
             legs = (*state.legs[:index], *kept, *state.legs[index + 1 :])
             return replace(state, wallet_balance=state.wallet_balance + pnl, legs=legs)
 
-        _, after = await self._change(user_id, change, edit)
+        _, after = await self._change(user_id, change, edit, based_on)
         return after.wallet_balance
 
     async def undo(self, user_id: int) -> Change | None:
@@ -349,16 +365,27 @@ class PortfolioRepository:
         return await self._db.atomic(body)
 
     async def _change(
-        self, user_id: int, change: Change, edit: Callable[[State], State]
+        self,
+        user_id: int,
+        change: Change,
+        edit: Callable[[State], State],
+        based_on: StoredPortfolio | None = None,
     ) -> tuple[State, State]:
         """The one write path: snapshot, edit, validate, store — in one transaction, in
-        one round trip to the database thread."""
+        one round trip to the database thread. BEGIN IMMEDIATE holds the write lock from
+        before the read, so the snapshot is the state the edit replaced, even with another
+        process writing. A change computed outside the transaction from an earlier read
+        names that read (`based_on`): compare-and-swap, Stale when it no longer holds."""
 
         async def body(conn: aiosqlite.Connection) -> tuple[State, State]:
             ref, name, before = await load_active(conn, user_id)
             if is_watched(name):  # the command layer refuses first; this is the backstop
                 raise Conflict("watched_portfolio", name=name)
+            if based_on is not None and _stored(ref, based_on.name, before) != based_on:
+                raise Stale("portfolio_changed", name=name)
             after = edit(before)
+            if len(after.legs) > max(MAX_POSITIONS, len(before.legs)):
+                raise Conflict("too_many_positions", limit=MAX_POSITIONS)
             validate(after)
             await remember(conn, ref, change, before)
             await write_state(conn, ref, after, before)

@@ -23,7 +23,7 @@ from bot.parsing import ParseError
 from bot.reply import Paragraph, Reply
 from bot.services import Services
 from engine.errors import EngineError
-from storage.errors import Conflict, NotFound
+from storage.errors import Conflict, NotFound, Stale
 from storage.users import User
 
 __all__ = ["Caller", "CommandLayer", "reads_only"]
@@ -88,8 +88,10 @@ class CommandLayer:
                 return _private_only(tr, command, text)
             user = known or await self.services.users.get_or_create(caller.user_id)
             writes = not command.reads_only(intent)
-            ctx = Context(self.services, caller, user, tr, self.commands, writes)
-            return _with_usage(tr, await command.handler(ctx, intent), command)
+            ctx_args = (caller, user, tr, self.commands, writes)
+            return _with_usage(
+                tr, await _handled(self.services, command, intent, ctx_args), command
+            )
         except ParseError as error:
             return parse_error_reply(tr, error, self.commands)
         except EngineError as error:
@@ -111,6 +113,25 @@ class CommandLayer:
             return await self.services.users.get(user_id)
         except NotFound:
             return None
+
+
+_STALE_TRIES = 8  # another process wrote between a command's read and its write
+
+
+async def _handled(
+    services: Services,
+    command: Command[Any],
+    intent: Any,
+    ctx_args: tuple[Caller, User, Translator, Registry, bool],
+) -> Reply:
+    """Run the handler; when its write finds the portfolio changed since its read (Stale:
+    nothing was written), run it again on a fresh read, like a compare-and-swap loop."""
+    for _ in range(_STALE_TRIES - 1):
+        try:
+            return await command.handler(Context(services, *ctx_args), intent)
+        except Stale:
+            continue
+    return await command.handler(Context(services, *ctx_args), intent)
 
 
 def reads_only(text: str) -> bool:
@@ -175,5 +196,14 @@ def _storage_reply(tr: Translator, error: NotFound | Conflict) -> Reply:
         "too_many_wallets": tr("That is as many wallets as one user can watch."),
         "portfolio_exists": tr("A portfolio with that name exists already."),
         "too_many_portfolios": tr("That is as many portfolios as one user can keep."),
+        "too_many_positions": tr(
+            "A portfolio holds at most {limit} positions: close one first, or start another "
+            "with /portfolio new NAME.",
+            limit=tr.integer(int(str(error.params.get("limit", 0)))),
+        ),
+        "portfolio_changed": tr(
+            "Your portfolio kept changing while I worked on this, so I changed nothing. "
+            "Please send it again."
+        ),
     }
     return Reply.error(messages.get(error.code, tr("That change clashes with what is stored.")))

@@ -18,7 +18,8 @@ from bot.views.mark_problems import problems_note
 from bot.views.tables import generic_tables_note, marks_note
 from engine.errors import EngineError
 from engine.margin import Evaluation, evaluate
-from engine.models import Exchange, Portfolio, Position, build
+from engine.models import Exchange, Portfolio, Position
+from engine.other_mode import other_mode_liquidations
 from storage.errors import Conflict
 from storage.portfolios import StoredPortfolio
 from storage.users import User
@@ -150,15 +151,6 @@ class Context:
 
 
 def other_mode_prices(ctx: Context, portfolio: Portfolio) -> dict[str, Decimal | None]:
-    """Each position's liquidation price were it alone switched to the other mode."""
-    prices: dict[str, Decimal | None] = {}
-    for index, position in enumerate(portfolio.positions):
-        switched = position.model_copy(update={"margin_mode": position.margin_mode.other})
-        positions = (*portfolio.positions[:index], switched, *portfolio.positions[index + 1 :])
-        try:
-            result = ctx.evaluate(build(Portfolio, {**dict(portfolio), "positions": positions}))
-        except ValueError:
-            prices[position.id] = None  # e.g. hedge legs must share one mode
-            continue
-        prices[position.id] = result.positions[index].liquidation_price
-    return prices
+    """Each position's liquidation price were it alone switched to the other mode: the
+    book is prepared and summed once (`engine.other_mode`), so linear in its size."""
+    return other_mode_liquidations(portfolio, ctx.services.book)

@@ -225,7 +225,7 @@ async def _replace(
     positions = tuple(position if s.seq == seq else s.position for s in stored.positions)
     portfolio = ctx.portfolio(stored, positions)
     ctx.evaluate(portfolio)
-    await ctx.services.portfolios.replace_position(ctx.user.id, seq, position)
+    await ctx.services.portfolios.replace_position(ctx.user.id, seq, position, based_on=stored)
     await ctx.changed()
     return portfolio
 

@@ -103,7 +103,7 @@ async def book(
     ctx.evaluate(ctx.portfolio(stored, positions, wallet))
     portfolios = ctx.services.portfolios
     balance = await portfolios.update_position_and_balance(
-        ctx.user.id, change, seq, position, done.realized_pnl
+        ctx.user.id, change, seq, position, done.realized_pnl, based_on=stored
     )
     await ctx.changed()
     return balance
@@ -142,7 +142,7 @@ async def close(ctx: Context, intent: ClosePosition) -> Reply:
     qty = _close_qty(ctx, position, intent)
     whole = qty == position.qty
     if intent.price is None and whole and ctx.quote(position.symbol) is None:
-        await ctx.services.portfolios.remove_position(ctx.user.id, item.seq)
+        await ctx.services.portfolios.remove_position(ctx.user.id, item.seq, based_on=stored)
         await ctx.changed()
         return Reply(tuple(removed_blocks(tr, item.seq, position)), private_only=True)
     price = price_or_mark(ctx, intent.price, position.symbol, "close")
@@ -179,7 +179,7 @@ async def add(ctx: Context, intent: AddToPosition) -> Reply:
     after = ctx.evaluate(ctx.portfolio(stored, positions)).by_id(str(item.seq))
     portfolios = ctx.services.portfolios
     await portfolios.update_position_and_balance(
-        ctx.user.id, Change.ADD_TO_POSITION, item.seq, grown, ZERO
+        ctx.user.id, Change.ADD_TO_POSITION, item.seq, grown, ZERO, based_on=stored
     )
     await ctx.changed()
     blocks = added_blocks(ctx.tr, item.seq, item.position, before, after)
