@@ -9,6 +9,7 @@ from typing import Any
 from bot.alerts.alert_text import alert_details, alert_reply
 from bot.alerts.messages import AlertMessage
 from bot.i18n import Catalogs
+from bot.reply import Paragraph, Reply, Title
 
 NOW = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
 CATALOGS = Catalogs()
@@ -40,9 +41,13 @@ LIQUIDATED: dict[str, Any] = {
 }
 
 
+def _text(reply: Reply) -> str:
+    return "\n".join(b.text for b in reply.blocks if isinstance(b, Title | Paragraph))
+
+
 def _lines(language: str, payload: dict[str, Any]) -> list[str]:
     reply = alert_reply(CATALOGS.translator(language), AlertMessage.model_validate(payload), NOW)
-    return "\n".join(block.text for block in reply.blocks).splitlines()
+    return _text(reply).splitlines()
 
 
 def test_a_liquidated_watched_position_is_told_in_usdc_with_no_close_command() -> None:
@@ -86,6 +91,6 @@ def test_a_watched_cross_deposit_is_made_on_hyperliquid_in_spanish_too() -> None
     actions = [button.action for row in reply.buttons for button in row]
     assert actions == ["/portfolio copy hl:main sandbox", "ad:5", "/alerts snooze ETH 2h"]
     details = alert_details(CATALOGS.translator("en"), AlertMessage.model_validate(warning), NOW)
-    text = "\n".join(block.text for block in details.blocks)
+    text = _text(details)
     assert "/fix" not in text and "/portfolio hl:main" not in text and "switch to it" not in text
     assert "Deposit 250.00 USDC on Hyperliquid" in text
