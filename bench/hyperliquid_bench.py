@@ -11,6 +11,9 @@ wallet read (clearinghouseState) costs 2. So per minute, with one market read
 every `interval` seconds, `(1,200 - 20 x 60 / interval) / 2` wallets can be read,
 and that many wallets are kept at most `interval` old when each is read once per
 interval, times interval / 60.
+
+Sync round: CPU per `WalletSync.round()` for N wallets through the real sync on SQLite
+(`bench.wallet_sync_bench`).
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from copy import deepcopy
 from decimal import Decimal
 from typing import Any
 
+from bench import wallet_sync_bench
 from bench.timing import Figure, measure, reference
 from bot.feeds.hyperliquid import (
     WEIGHT_PER_MINUTE,
@@ -90,7 +94,11 @@ def run() -> list[str]:
         ),
     ]
     ref = reference().median_us
-    return [*(f.line(ref) for f in figures), *budget_lines(figures[0].median_us)]
+    return [
+        *(f.line(ref) for f in figures),
+        *budget_lines(figures[0].median_us),
+        *wallet_sync_bench.run(),
+    ]
 
 
 if __name__ == "__main__":

@@ -16,6 +16,7 @@ from datetime import datetime
 
 from bot.alerts.funding_drift import funding_lines
 from bot.alerts.messages import AlertMessage
+from bot.alerts.watched_text import copy_button, copy_line, watched_aftermath, watched_fixes
 from bot.feeds.book import MarkQuote
 from bot.i18n import N_, Translator
 from bot.reply import Block, Button, Paragraph, Reply, Title
@@ -40,6 +41,11 @@ def _mark(tr: Translator, p: AlertMessage, now: datetime) -> str:
     if p.mark_source is None or p.mark_at is None:
         return tr("{price} (entry price, no live mark)", price=tr.price(p.mark))
     return mark_text(tr, MarkQuote(p.symbol, p.mark, p.mark_at, p.mark_source), now)
+
+
+def _currency(p: AlertMessage) -> str:
+    """The wallet's asset: a watched Hyperliquid wallet's is USDC."""
+    return "USDC" if p.watched else "USDT"
 
 
 def _subject(tr: Translator, p: AlertMessage) -> str:
@@ -73,9 +79,13 @@ def alert_reply(
         lines.append(
             tr("Distance {distance} · margin ratio {ratio}", distance=distance, ratio=ratio)
         )
-        lines.extend(block.text for block in funding_lines(tr, p.funding))  # the cause
+        lines.extend(
+            block.text for block in funding_lines(tr, p.funding, _currency(p))
+        )  # the cause
         lines.extend(_fix_lines(tr, p)[:2])
-    if not p.active:
+    if p.watched:
+        lines.append(copy_line(tr, p))
+    elif not p.active:
         lines.append(_elsewhere(tr, p))
     blocks = (_title(tr, p), Paragraph("\n".join(lines)))
     return Reply(blocks, buttons=_buttons(tr, p, message_id), private_only=True)
@@ -83,6 +93,8 @@ def alert_reply(
 
 def _aftermath(tr: Translator, p: AlertMessage) -> list[str]:
     """What happened and what is left; no fix can undo a liquidation."""
+    if p.watched:
+        return watched_aftermath(tr, p)
     lines: list[str] = []
     if p.lost is not None and p.left is not None:
         template = (
@@ -100,6 +112,19 @@ def _fix_lines(tr: Translator, p: AlertMessage) -> list[str]:
     (cross) or the other margin mode."""
     whole = (p.target * 100) == (p.target * 100).to_integral_value()
     target = tr.percent(p.target, 0 if whole else 1)
+    found = watched_fixes(tr, p, target) if p.watched else _typed_fixes(tr, p, target)
+    if p.other_mode is not None:
+        template = (
+            N_("In isolated mode its liquidation price would be {price}.")
+            if p.cross
+            else N_("In cross mode the liquidation price would be {price}.")
+        )
+        found.append(tr(template, price=tr.liquidation(p.other_mode, p.mark)))
+    return found
+
+
+def _typed_fixes(tr: Translator, p: AlertMessage, target: str) -> list[str]:
+    """A typed portfolio's margin and close fixes, with the commands that make them."""
     found: list[str] = []
     add = p.add_margin
     if add is not None and p.cross:
@@ -140,13 +165,6 @@ def _fix_lines(tr: Translator, p: AlertMessage) -> list[str]:
                 target=target,
             )
         )
-    if p.other_mode is not None:
-        template = (
-            N_("In isolated mode its liquidation price would be {price}.")
-            if p.cross
-            else N_("In cross mode the liquidation price would be {price}.")
-        )
-        found.append(tr(template, price=tr.liquidation(p.other_mode, p.mark)))
     return found
 
 
@@ -163,7 +181,9 @@ def _buttons(
     """The best fix (its preview), Details, and a snooze; each answers below the alert."""
     row: list[Button] = []
     add = p.add_margin
-    if add is not None and p.active and p.level is not Level.LIQUIDATED:
+    if p.watched:  # its fixes are made on Hyperliquid; a copy takes the what-ifs
+        row.append(copy_button(tr, p))
+    elif add is not None and p.active and p.level is not Level.LIQUIDATED:
         if p.cross:
             row.append(
                 Button(
@@ -198,7 +218,9 @@ def alert_details(tr: Translator, p: AlertMessage, now: datetime) -> Reply:
     blocks: list[Block] = [_title(tr, p), Paragraph(facts)]
     more = _aftermath(tr, p) if p.level is Level.LIQUIDATED else _fix_lines(tr, p)
     blocks.extend(Paragraph(line) for line in more)
-    if not p.active:
+    if p.watched:
+        blocks.append(Paragraph(copy_line(tr, p)))
+    elif not p.active:
         blocks.append(Paragraph(_elsewhere(tr, p)))
     if p.advice is not None:
         blocks.append(Title(tr("Margin mode")))

@@ -78,6 +78,7 @@ class Place:
     portfolio_id: int
     name: str
     active: bool
+    watched: bool = False  # a watched Hyperliquid wallet: its fixes are made on the exchange
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,6 +155,7 @@ def alert_message(
         portfolio_id=scene.place.portfolio_id,
         portfolio=scene.place.name,
         active=scene.place.active,
+        watched=scene.place.watched,
         cross=subject.cross,
         positions=len(subject.position_ids),
         position=position.id,

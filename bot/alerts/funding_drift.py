@@ -22,7 +22,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 from bot.alerts.decide import Decision, Rules, Seen, decide
 from bot.alerts.placed import Placed, WatchedSubject
 from bot.feeds.book import PriceBook
-from bot.i18n import Translator
+from bot.i18n import N_, Translator
 from bot.reply import Paragraph
 from engine.alerts import Level, Risk
 from engine.funding import FundingRate, funding_danger
@@ -99,13 +99,26 @@ def funding_warning(
     )
 
 
-def funding_lines(tr: Translator, part: FundingDriftPart | None) -> list[Paragraph]:
+_FUNDING_LINE = {  # by the wallet's asset: a watched Hyperliquid wallet's is USDC
+    "USDT": N_(
+        "Funding at {rate} per {interval} h brings this position to danger within {hours} h "
+        "with the price unchanged ({paid} USDT paid by then)."
+    ),
+    "USDC": N_(
+        "Funding at {rate} per {interval} h brings this position to danger within {hours} h "
+        "with the price unchanged ({paid} USDC paid by then)."
+    ),
+}
+
+
+def funding_lines(
+    tr: Translator, part: FundingDriftPart | None, currency: str = "USDT"
+) -> list[Paragraph]:
     """The alert's line about funding, when funding is why it was sent."""
     if part is None:
         return []
     text = tr(
-        "Funding at {rate} per {interval} h brings this position to danger within {hours} h "
-        "with the price unchanged ({paid} USDT paid by then).",
+        _FUNDING_LINE.get(currency, _FUNDING_LINE["USDT"]),
         rate=tr.percent(part.rate, 4),
         interval=tr.quantity(part.interval_hours),
         hours=tr.integer(part.after_hours),

@@ -179,6 +179,7 @@ class AlertMessage(_Priced):
     portfolio_id: int
     portfolio: str
     active: bool  # the portfolio is the user's active one (the fixes' commands act on it)
+    watched: bool = False  # a watched wallet's (read-only): fixes are made on Hyperliquid
     cross: bool
     positions: int  # how many positions the subject has
     position: str

@@ -21,12 +21,19 @@ from bot.alerts.messages import (
 )
 from bot.alerts.render_wallets import change_reply, stale_reply
 from bot.alerts.symbol_price import SymbolPriceMessage, render_symbol_price
-from bot.i18n import Translator
+from bot.i18n import N_, Translator
 from bot.reply import Block, Paragraph, Reply, Table, Title
 from bot.views.advice import brief_blocks
 from bot.views.tables import age_text, side_name
+from storage.portfolios import is_watched
 
 __all__ = ["render"]
+
+# a digest's portfolio line by whether it is a watched wallet (its asset: USDC)
+_DIGEST_HEAD = {
+    False: N_("Portfolio “{name}”, wallet {wallet} USDT"),
+    True: N_("Portfolio “{name}”, wallet {wallet} USDC"),
+}
 
 
 def render(tr: Translator, message: Message, now: datetime, message_id: int | None = None) -> Reply:
@@ -71,7 +78,7 @@ def _digest(tr: Translator, p: DigestMessage, now: datetime) -> Reply:
         blocks.append(
             Paragraph(
                 tr(
-                    "Portfolio “{name}”, wallet {wallet} USDT",
+                    _DIGEST_HEAD[is_watched(portfolio.name)],
                     name=portfolio.name,
                     wallet=tr.money(portfolio.wallet),
                 )

@@ -17,6 +17,9 @@ liquidation is re-read four times as often.
   that open, change or close positions are one `WalletChangeMessage` per watcher.
 * A read that fails (network, 429, garbage) changes nothing stored; once the last
   good snapshot is two intervals old the watchers are told once that it is stale.
+* Each mark goes to the price book with the coin's hourly funding rate (the funding
+  drift and the positions' funding lines read it); a position's funding since it
+  opened (`cumFunding.sinceOpen`) is its `funding_paid` (`bot.feeds.hyperliquid.convert`).
 * For every watched position the engine's liquidation price is set beside
   Hyperliquid's: the gaps are logged each round as a metric (count, median, max),
   and a gap above `DRIFT_WARNING` as an engine-drift warning with the inputs (the
@@ -35,8 +38,10 @@ from bot.alerts.messages import WalletChange, WalletChangeMessage, WalletStaleMe
 from bot.alerts.watch import AlertWatch
 from bot.feeds.base import FeedError, RawMark
 from bot.feeds.book import MarkQuote
+from bot.feeds.funding import RawFunding
 from bot.feeds.hyperliquid import (
     InfoClient,
+    Market,
     MarketSnapshot,
     WatchedAccount,
     evaluate_account,
@@ -48,7 +53,15 @@ from engine.margin import Evaluation
 from engine.models import Exchange, Side
 from storage.wallets import HeldPosition, WalletSnapshot, Watcher
 
-__all__ = ["DRIFT_WARNING", "RISKY_DISTANCE", "RISKY_RATIO", "SyncReport", "WalletSync"]
+__all__ = [
+    "DRIFT_WARNING",
+    "FUNDING_INTERVAL",
+    "RISKY_DISTANCE",
+    "RISKY_RATIO",
+    "SyncReport",
+    "WalletSync",
+    "mark_of",
+]
 
 log = logging.getLogger(__name__)
 
@@ -56,6 +69,7 @@ HL = Exchange.HYPERLIQUID
 DRIFT_WARNING = Decimal("0.01")  # 1%: the engine and the exchange disagree
 RISKY_RATIO = Decimal("0.5")  # a margin ratio from which a wallet is read 4x as often
 RISKY_DISTANCE = Decimal("0.1")  # ... or a position this near its liquidation price
+FUNDING_INTERVAL = timedelta(hours=1)  # Hyperliquid settles funding every hour
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,7 +148,7 @@ class WalletSync:
         accepted = {}
         for market in markets.markets.values():
             if market.symbol in followed:
-                verdict = self.services.prices.offer(HL, RawMark(market.symbol, market.mark), now)
+                verdict = self.services.prices.offer(HL, mark_of(market), now)
                 if isinstance(verdict, MarkQuote):
                     accepted[market.symbol] = verdict
         return accepted
@@ -168,7 +182,7 @@ class WalletSync:
         for held in account.positions:
             market = markets.markets.get(held.coin)
             if market is not None:
-                self.services.prices.offer(HL, RawMark(market.symbol, market.mark), now)
+                self.services.prices.offer(HL, mark_of(market), now)
 
     async def _tell(
         self, watcher: Watcher, first: bool, changes: tuple[WalletChange, ...], done: _Round
@@ -250,6 +264,13 @@ def _snapshot(account: WatchedAccount) -> WalletSnapshot:
         for held in account.positions
     )
     return WalletSnapshot(account.account_value, rows)
+
+
+def mark_of(market: Market) -> RawMark:
+    """The market's mark with its hourly funding rate (metaAndAssetCtxs `funding`), so the
+    funding drift judges watched positions as it does typed ones."""
+    funding = None if market.funding is None else RawFunding(market.funding, None, FUNDING_INTERVAL)
+    return RawMark(market.symbol, market.mark, funding=funding)
 
 
 def _name(watcher: Watcher) -> str:

@@ -337,7 +337,7 @@ class AlertWatch:
         assert level is not None
         feed = FEED_FOR[stored.exchange_for(user)]
         quotes = {s: q for s in subject.symbols if (q := self.services.prices.mark(feed, s, now))}
-        place = Place(stored.id, stored.name, user.active_portfolio_id == stored.id)
+        place = Place(stored.id, stored.name, user.active_portfolio_id == stored.id, stored.watched)
         scene = Scene(found.portfolio, found.evaluation, book, judged.thresholds, quotes, place)
         advice = mode_advice(
             found.portfolio,

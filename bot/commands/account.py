@@ -109,7 +109,7 @@ async def risk(ctx: Context, _: Risk) -> Reply:
     result = ctx.evaluate(portfolio)
     blocks: list[Title | Paragraph | Table] = [
         Title(tr("Account “{name}” on {exchange}", name=stored.name, exchange=ctx.exchange.value)),
-        account_table(tr, result.account),
+        account_table(tr, result.account, ctx.currency),
     ]
     closest = result.closest()
     if closest is not None:

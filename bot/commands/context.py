@@ -17,6 +17,7 @@ from bot.views.funding import funding_note
 from bot.views.mark_problems import problems_note
 from bot.views.tables import generic_tables_note, marks_note
 from engine.errors import EngineError
+from engine.exchanges import profile
 from engine.margin import Evaluation, evaluate
 from engine.models import Exchange, Portfolio, Position
 from engine.other_mode import other_mode_liquidations
@@ -113,11 +114,16 @@ class Context:
 
     def funding_note(self, portfolio: Portfolio) -> list[Paragraph]:
         """Each isolated position's funding at its feed's current rate, and its drift."""
-        if self.user.exchange not in FEED_FOR:
+        if self.exchange not in FEED_FOR:
             return []
-        feed, prices = FEED_FOR[self.user.exchange], self.services.prices
+        feed, prices = FEED_FOR[self.exchange], self.services.prices
         rates = {p.symbol: prices.funding(feed, p.symbol, self.now) for p in portfolio.positions}
-        return funding_note(self.tr, portfolio, rates, self.services.book)
+        return funding_note(self.tr, portfolio, rates, self.services.book, self.currency)
+
+    @property
+    def currency(self) -> str:
+        """The asset the portfolio's wallet is in: USDT, or USDC for a watched wallet."""
+        return profile(self.exchange).settlement
 
     def _generic_table(self, symbol: str) -> bool:
         if self.exchange is Exchange.CUSTOM:  # the trader's own rates, no table

@@ -181,6 +181,30 @@ def _position_buttons(
     )
 
 
+def _title(tr: Translator, stored: StoredPortfolio, currency: str) -> Title:
+    """The portfolio's name, size and wallet, in its asset (a watched wallet's: USDC)."""
+    n, name, wallet = len(stored.positions), stored.name, tr.money(stored.wallet_balance)
+    if currency == "USDC":
+        return Title(
+            tr.plural(
+                "Portfolio “{name}”: {n} position, wallet {wallet} USDC",
+                "Portfolio “{name}”: {n} positions, wallet {wallet} USDC",
+                n,
+                name=name,
+                wallet=wallet,
+            )
+        )
+    return Title(
+        tr.plural(
+            "Portfolio “{name}”: {n} position, wallet {wallet} USDT",
+            "Portfolio “{name}”: {n} positions, wallet {wallet} USDT",
+            n,
+            name=name,
+            wallet=wallet,
+        )
+    )
+
+
 @commands.command(
     "positions", simple.positions, aliases=("pos", "p", "list"), reads_only=always
 ).help(("/positions", "/positions"), N_("Every position with its liquidation price in both modes."))
@@ -193,15 +217,7 @@ async def show(ctx: Context, _: ShowPositions) -> Reply:
     result = ctx.evaluate(portfolio)
     lines = [Paragraph(position_line(tr, s.position.id, s.position)) for s in stored.positions]
     blocks: list[Block] = [
-        Title(
-            tr.plural(
-                "Portfolio “{name}”: {n} position, wallet {wallet} USDT",
-                "Portfolio “{name}”: {n} positions, wallet {wallet} USDT",
-                len(stored.positions),
-                name=stored.name,
-                wallet=tr.money(stored.wallet_balance),
-            )
-        ),
+        _title(tr, stored, ctx.currency),
         *lines,
         positions_table(tr, result.positions, other_mode_prices(ctx, portfolio)),
         *ctx.funding_note(portfolio),

@@ -22,8 +22,15 @@ from engine.tiers import TierBook
 
 __all__ = ["drift_text", "funding_note", "interval_text"]
 
-_PAYS = N_("pays {amount} USDT a settlement")
-_RECEIVES = N_("receives {amount} USDT a settlement")
+# by the wallet's asset (a watched Hyperliquid wallet's is USDC)
+_PAYS = {
+    "USDT": N_("pays {amount} USDT a settlement"),
+    "USDC": N_("pays {amount} USDC a settlement"),
+}
+_RECEIVES = {
+    "USDT": N_("receives {amount} USDT a settlement"),
+    "USDC": N_("receives {amount} USDC a settlement"),
+}
 
 
 def interval_text(tr: Translator, interval: timedelta) -> str:
@@ -35,11 +42,17 @@ def interval_text(tr: Translator, interval: timedelta) -> str:
 
 
 def drift_text(
-    tr: Translator, seq: str, quote: FundingQuote, drift: FundingDrift, mark: Decimal
+    tr: Translator,
+    seq: str,
+    quote: FundingQuote,
+    drift: FundingDrift,
+    mark: Decimal,
+    currency: str = "USDT",
 ) -> str:
     """One position's funding line."""
+    templates = _PAYS if drift.per_interval >= 0 else _RECEIVES
     settlement = tr(
-        _PAYS if drift.per_interval >= 0 else _RECEIVES, amount=tr.money(abs(drift.per_interval))
+        templates.get(currency, templates["USDT"]), amount=tr.money(abs(drift.per_interval))
     )
     head = tr(
         "#{n} funding {rate} per {interval} ({source}): {settlement}",
@@ -69,6 +82,7 @@ def funding_note(
     portfolio: Portfolio,
     rates: Mapping[str, FundingQuote | None],
     book: TierBook,
+    currency: str = "USDT",
 ) -> list[Paragraph]:
     """A line per isolated position whose symbol has a funding rate."""
     lines = []
@@ -83,5 +97,7 @@ def funding_note(
         except EngineError:
             continue
         if drift is not None:
-            lines.append(Paragraph(drift_text(tr, position.id, quote, drift, position.mark)))
+            lines.append(
+                Paragraph(drift_text(tr, position.id, quote, drift, position.mark, currency))
+            )
     return lines

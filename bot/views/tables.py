@@ -117,7 +117,7 @@ def positions_table(
     return Table(header, rows)
 
 
-def account_table(tr: Translator, account: AccountResult) -> Table:
+def account_table(tr: Translator, account: AccountResult, currency: str = "USDT") -> Table:
     """The account's figures; on OKX also its liquidation fee (kept apart from `mmr`, as
     OKX reports it) and the margin ratio the way OKX shows it (`mgnRatio`, the reciprocal)."""
     rows: list[tuple[str, str]] = [
@@ -137,7 +137,7 @@ def account_table(tr: Translator, account: AccountResult) -> Table:
         (tr("Cross wallet"), tr.money(account.cross_wallet)),
         (tr("Cross margin ratio"), _ratio(tr, account.cross_margin_ratio)),
     ]
-    return Table((tr("Account"), "USDT"), tuple(rows))
+    return Table((tr("Account"), currency), tuple(rows))
 
 
 def fallback_note(tr: Translator, results: tuple[PositionResult, ...]) -> list[Paragraph]:

@@ -131,7 +131,7 @@ async def test_a_watched_wallet_appears_then_warns_once_and_is_in_danger_once(
     assert "Watching 0x1212…1212 as “hl:main”" in reply
     assert "ETHUSDT — Hyperliquid: 2,424.25 · IsoCross: 2,424.25" in reply
     positions = await chat.text("/positions")
-    assert "Portfolio “hl:main”: 1 position, wallet 10,000.00 USDT" in positions
+    assert "Portfolio “hl:main”: 1 position, wallet 10,000.00 USDC" in positions
     assert "Hyperliquid: 2,424.25 · IsoCross: 2,424.25" in positions
     assert await sync(harness) == []  # the state it starts in is silent
 
@@ -267,3 +267,83 @@ async def test_several_wallets_per_user(harness: Harness, hyperliquid: FakeHyper
 
     assert "hl:main" in listed and "hl:second" in listed and "0x3434…3434" in listed
     assert "Portfolio “hl:second”: 1 position" in await chat.text("/positions")
+
+
+def _funding(answer: Any, coin: str, rate: str) -> Any:
+    coins = [asset["name"] for asset in answer[0]["universe"]]
+    answer[1][coins.index(coin)]["funding"] = rate
+    return answer
+
+
+@pytest.mark.e2e
+async def test_a_watched_isolated_position_has_its_funding_line_in_usdc(
+    harness: Harness,
+) -> None:
+    # Hyperliquid's hourly rate 0.00125%: 1 × 3,000 × 0.0000125 = 0.0375 a settlement;
+    # 24 of them (0.9) move the liquidation price by 0.9 / 0.99 to 2,425.15, shown
+    # toward danger as 2,425.16; 168 (6.3) by 6.36 to 2,430.61
+    chat = harness.chat()
+    await chat.send(f"/watch {USER} main")
+
+    positions = await chat.text("/positions")
+
+    assert (
+        "#1 funding 0.0012% per 1 h (hyperliquid): pays 0.04 USDC a settlement; at this rate "
+        "and an unchanged price the liquidation price moves to 2,425.16 in 24 h and 2,430.61 "
+        "in 7 days."
+    ) in positions
+    assert "USDT" not in positions.replace("ETHUSDT", "")
+    assert "Account       USDC" in await chat.text("/risk")
+
+
+@pytest.mark.e2e
+async def test_a_watched_alert_fixes_on_hyperliquid_and_offers_the_copy(
+    harness: Harness, hyperliquid: FakeHyperliquid
+) -> None:
+    # at 2,650 the fix restores 10%: a liquidation price of 2,385 needs margin m with
+    # 600 + m + (2,385 - 3,000) = 0.01 × 2,385, m = 38.85
+    chat = harness.chat()
+    await chat.send("/alerts distance 10% 5%")
+    await chat.send(f"/watch {USER} main")
+    await chat.send("/portfolio new typed")  # the watched one is not the active one
+    assert await sync(harness) == []
+
+    hyperliquid.markets = markets("2650.0")
+    (warning,) = await sync(harness)
+
+    assert warning.splitlines()[2:] == [
+        "Mark 2,650.00 (hyperliquid, 0 s old) · liquidation 2,424.25",
+        "Distance 8.5% · margin ratio 10.6%",
+        "Add 38.85 USDC margin on Hyperliquid to get back to 10% from liquidation.",
+        "For a what-if, copy the wallet: /portfolio copy hl:main sandbox",
+    ]
+    actions = [b.action for row in harness.transport.delivered[-1].reply.buttons for b in row]
+    assert actions == ["/portfolio copy hl:main sandbox", "ad:1", "/alerts snooze ETH 2h"]
+    copied = await chat.text("/portfolio copy hl:main sandbox")  # what the button runs
+    assert copied == "Copied “hl:main” to “sandbox”; it is now active, and yours to change."
+
+
+@pytest.mark.e2e
+async def test_hyperliquids_hourly_funding_warns_a_resized_position(
+    harness: Harness, hyperliquid: FakeHyperliquid
+) -> None:
+    # ETH long 2 @ 3,000, margin 1,200: liquidation 4,800 / 1.98 = 2,424.24. At 0.6% an
+    # hour it pays 2 × 3,000 × 0.006 = 36 a settlement; danger (5%) is a liquidation
+    # price of 2,850: (4,800 + paid) / 1.98 >= 2,850 from paid 843, the 24th hour (864)
+    chat = harness.chat()
+    await chat.send("/alerts distance 10% 5%")
+    await chat.send(f"/watch {USER} main")
+    hyperliquid.markets = _funding(markets("3000.0"), "ETH", "0.006")
+    bigger = deepcopy(ETH)
+    bigger["position"].update(szi="2.0", positionValue="6000.0", marginUsed="1200.0")
+    hyperliquid.account(USER, account(bigger))
+    harness.clock.advance(WATCH_EVERY.total_seconds())
+
+    (warning,) = await sync(harness)
+
+    assert warning.startswith("Warning: ETHUSDT long is 19.2% from liquidation")
+    assert (
+        "Funding at 0.6000% per 1 h brings this position to danger within 24 h with the price "
+        "unchanged (864.00 USDC paid by then)."
+    ) in warning
+    assert "/close" not in warning

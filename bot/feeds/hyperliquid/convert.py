@@ -12,6 +12,13 @@ The mapping, and why:
   in this very answer, so the engine's equity at the snapshot is the account value;
 * isolated margin (the engine's isolated wallet) = `marginUsed - unrealizedPnl`:
   Hyperliquid's isolated `marginUsed` is the margin with its PnL in it;
+* funding: Hyperliquid settles an isolated position's funding out of its margin every
+  hour, so `marginUsed` is already net of `cumFunding.sinceOpen`. The engine's margin
+  balance is `isolated_margin - funding_paid` (+ PnL), so the position carries
+  `funding_paid = sinceOpen` and `isolated_margin = marginUsed - unrealizedPnl +
+  sinceOpen` (what went in): the net, and so the liquidation price, is the exchange's,
+  and `funding_paid` says what funding has cost, never counted twice. A cross
+  position's funding is already in the account value (the wallet): `funding_paid` 0;
 * the wallet balance = `marginSummary.accountValue - sum(unrealizedPnl)`: the engine
   adds unrealized PnL to the wallet itself, so the account value is not counted twice;
 * the leverage limits are not checked: the exchange already accepted the position.
@@ -98,16 +105,20 @@ def _watched(row: AccountPosition, markets: MarketSnapshot) -> WatchedPosition:
     funding = row.cum_funding.since_open if row.cum_funding is not None else None
     return WatchedPosition(
         coin=row.coin,
-        position=_position(row, market.symbol, market.table),
+        position=_position(row, market.symbol, market.table, funding or ZERO),
         exchange_liquidation=row.liquidation,
         funding_since_open=funding,
         funding_rate=market.funding,
     )
 
 
-def _position(row: AccountPosition, symbol: str, table: TierTable) -> Position:
+def _position(row: AccountPosition, symbol: str, table: TierTable, funding: Decimal) -> Position:
+    """The engine's position; an isolated one carries its funding since open (see above)."""
     qty = abs(row.szi)
     isolated = row.leverage.type == "isolated"
+    net = row.margin_used - row.unrealized_pnl
+    # funding received beyond the margin put in would make that negative: keep the net alone
+    paid = funding if isolated and net + funding >= ZERO else ZERO
     try:
         return build(
             Position,
@@ -119,7 +130,8 @@ def _position(row: AccountPosition, symbol: str, table: TierTable) -> Position:
                 "entry_price": row.entry_px,
                 "leverage": row.leverage.value,
                 "margin_mode": MarginMode.ISOLATED if isolated else MarginMode.CROSS,
-                "isolated_margin": row.margin_used - row.unrealized_pnl if isolated else None,
+                "isolated_margin": net + paid if isolated else None,
+                "funding_paid": paid,
                 "mark_price": row.position_value / qty,
                 "tiers": table,
             },
