@@ -16,7 +16,7 @@ from bot.commands.contracts import (
 )
 from bot.commands.cross_margin import cross_margin_reply
 from bot.commands.netting import existing_position
-from bot.commands.stale import position_buttons
+from bot.commands.stale import position_buttons, stamped
 from bot.commands.watch import exchange_liquidations
 from bot.feeds.book import MarkQuote
 from bot.i18n import N_
@@ -243,7 +243,8 @@ async def adjust_margin(ctx: Context, intent: AdjustMargin) -> Reply:
     seq = _find(stored, intent.seq, (), "margin")
     position = stored.positions[seq - 1].position
     if position.margin_mode is MarginMode.CROSS:
-        return cross_margin_reply(ctx.tr, seq, intent.delta, stored.wallet_balance)
+        switch = stamped(stored.id, stored.positions[seq - 1], f"/mode {seq} iso")
+        return cross_margin_reply(ctx.tr, seq, intent.delta, stored.wallet_balance, switch)
     if intent.funding_paid is not None:
         return await _set_funding(ctx, stored, seq, position, intent.funding_paid)
     changed = position.model_copy(update={"extra_margin": position.extra_margin + intent.delta})

@@ -65,7 +65,7 @@ def decode(payload: str, key: bytes) -> Link | None:
     raw = _raw(payload)
     if raw is None or len(raw) <= _HEAD_SIZE + _MAC:
         return None
-    head, rest = raw[: _HEAD_SIZE], raw[_HEAD_SIZE :]
+    head, rest = raw[:_HEAD_SIZE], raw[_HEAD_SIZE:]
     mac, line = rest[:_MAC], rest[_MAC:]
     if not hmac.compare_digest(mac, hmac.new(key, head + line, hashlib.sha256).digest()[:_MAC]):
         return None

@@ -111,3 +111,30 @@ async def test_a_forged_stamp_is_out_of_date(chat: Chat) -> None:
 async def test_the_buttons_fit_telegram(chat: Chat) -> None:
     added = await chat.send("/long BTC 0.5 @ 62000 x10 iso")
     assert all(b.fits for row in added.buttons for b in row)
+
+
+async def test_a_netting_question_under_a_renumbered_list_is_out_of_date(chat: Chat) -> None:
+    await chat.send("/long BTC 0.5 @ 62000 x10 iso")
+    await chat.send("/long ETH 3 @ 3100 x20 iso")
+    question = await chat.send("/short BTC 0.5 @ 63000")
+    assert "/@" in button(question, "Close").action
+    await chat.send("/close 1")  # BTC closed by hand: ETH is #1 now
+
+    pressed = await chat.send(button(question, "Close").action)
+
+    assert pressed.plain_text().startswith(OUT_OF_DATE)
+    assert await symbols(chat) == ("ETHUSDT",)
+
+
+async def test_a_cross_positions_switch_button_follows_it(chat: Chat) -> None:
+    await chat.send("/balance 10000")
+    await chat.send("/long BTC 0.5 @ 62000 x10 iso")
+    await chat.send("/long ETH 3 @ 3100 x20 cross")
+    refusal = await chat.send("/margin 2 +100")
+    await chat.send("/close 1")  # ETH is #1 now
+
+    switched = await chat.send(button(refusal, "Switch to isolated").action)
+
+    assert not switched.is_error
+    stored = await chat.layer.services.portfolios.active(chat.caller.user_id)
+    assert [s.position.margin_mode.value for s in stored.positions] == ["isolated"]

@@ -54,7 +54,8 @@ async def test_portfolio_commands_in_a_group_show_nothing_and_link_to_a_private_
     new = (await bot.say(ALICE, "/new@IsoCrossTestBot", **group))[0]
     assert new.text == "Positions are added in a private chat, step by step."
     new_link = parse_qs(urlsplit(new.button("Continue in private")["url"]).query)["start"][0]
-    assert deeplink.decode(new_link, deeplink.key_for(bot.api.token)).request == "/new"
+    new_found = deeplink.decode(new_link, deeplink.key_for(bot.api.token))
+    assert new_found is not None and new_found.request == "/new"
 
     # The link opens the private chat: a request that only shows runs at once...
     payload = signed("/positions", ALICE, bot)
