@@ -88,7 +88,7 @@ class StaleButtons(RuleBasedStateMachine):
 
 StaleButtons.TestCase.settings = settings(
     max_examples=40,
-    stateful_step_count=25,
+    stateful_step_count=40,
     deadline=None,
     suppress_health_check=list(HealthCheck),
 )
