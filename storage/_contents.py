@@ -48,6 +48,7 @@ POSITION_FIELDS = (
     "mark_price",
     "funding_paid",
 )
+_NEW_KEY = "lower(hex(randomblob(5)))"  # a new position's stable key (migration 0012)
 _NOW = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')"
 # positions carry no user id: reach them only through a portfolio the user owns
 _OWNED = "(SELECT id FROM portfolios WHERE id = ? AND user_id = ?)"
@@ -65,6 +66,7 @@ class PortfolioRef:
 class Leg:
     position: Position
     created_at: str | None = None  # None until stored: SQLite stamps it
+    key: str | None = None  # stable identity (migration 0012); None until stored
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,7 +130,10 @@ def _field(record: sqlite3.Row | dict[str, Any], field: str) -> Any:
 
 def state_to_json(state: State) -> str:
     """The undo snapshot: every number as a decimal string."""
-    legs = [{**_record(leg.position), "created_at": leg.created_at} for leg in state.legs]
+    legs = [
+        {**_record(leg.position), "created_at": leg.created_at, "key": leg.key}
+        for leg in state.legs
+    ]
     return json.dumps(
         {
             "wallet_balance": str(state.wallet_balance),
@@ -145,7 +150,7 @@ def state_from_json(text: str, mode: PositionMode) -> State:
     return State(
         to_decimal(data["wallet_balance"], "wallet_balance"),
         tuple(
-            Leg(position_from_record(item, seq), item.get("created_at"))
+            Leg(position_from_record(item, seq), item.get("created_at"), item.get("key"))
             for seq, item in enumerate(data["positions"], 1)
         ),
         PositionMode(data.get("position_mode", mode)),
@@ -175,7 +180,7 @@ async def load_active(conn: aiosqlite.Connection, user_id: int) -> tuple[Portfol
     rows = await fetch_all(
         conn,
         "SELECT p.id AS portfolio_id, p.name, p.wallet_balance, p.position_mode,"
-        f" pos.seq, pos.created_at, {columns}"
+        f" pos.seq, pos.created_at, pos.key, {columns}"
         " FROM users u"
         " JOIN portfolios p ON p.id = u.active_portfolio_id AND p.user_id = u.id"
         " LEFT JOIN positions pos ON pos.portfolio_id = p.id"
@@ -186,7 +191,7 @@ async def load_active(conn: aiosqlite.Connection, user_id: int) -> tuple[Portfol
         raise NotFound(what="user", user_id=user_id)
     head = rows[0]
     legs = tuple(
-        Leg(position_from_record(row, row["seq"]), row["created_at"])
+        Leg(position_from_record(row, row["seq"]), row["created_at"], row["key"])
         for row in rows
         if row["seq"] is not None
     )
@@ -205,11 +210,13 @@ async def load_state(conn: aiosqlite.Connection, ref: PortfolioRef) -> State:
         raise NotFound(what="portfolio", portfolio_id=ref.id)
     rows = await fetch_all(
         conn,
-        f"SELECT seq, created_at, {', '.join(POSITION_FIELDS)} FROM positions"
+        f"SELECT seq, created_at, key, {', '.join(POSITION_FIELDS)} FROM positions"
         f" WHERE portfolio_id = {_OWNED} ORDER BY seq",
         (ref.id, ref.user_id),
     )
-    legs = tuple(Leg(position_from_record(row, row["seq"]), row["created_at"]) for row in rows)
+    legs = tuple(
+        Leg(position_from_record(row, row["seq"]), row["created_at"], row["key"]) for row in rows
+    )
     wallet = to_decimal(head["wallet_balance"], "wallet_balance")
     return State(wallet, legs, PositionMode(head["position_mode"]))
 
@@ -240,10 +247,10 @@ async def write_state(
     )
     placeholders = ", ".join("?" for _ in POSITION_FIELDS)
     await conn.executemany(
-        f"INSERT INTO positions (portfolio_id, seq, created_at, {', '.join(POSITION_FIELDS)})"
-        f" VALUES (?, ?, COALESCE(?, {_NOW}), {placeholders})",
+        f"INSERT INTO positions (portfolio_id, seq, created_at, key, {', '.join(POSITION_FIELDS)})"
+        f" VALUES (?, ?, COALESCE(?, {_NOW}), COALESCE(?, {_NEW_KEY}), {placeholders})",
         [
-            (ref.id, seq, leg.created_at, *_record(leg.position).values())
+            (ref.id, seq, leg.created_at, leg.key, *_record(leg.position).values())
             for seq, leg in enumerate(state.legs, 1)
         ],
     )

@@ -60,6 +60,7 @@ _MAX_NAME = 32
 class StoredPosition:
     seq: int  # the number the user sees and types: 1, 2, 3 …
     position: Position  # its `id` is str(seq)
+    key: str | None = None  # stable across renumbering and edits (migration 0012)
 
 
 @dataclass(frozen=True, slots=True)
@@ -265,7 +266,7 @@ class PortfolioRepository:
 
         def edit(state: State) -> State:
             index = _index(state, seq)
-            replaced = Leg(position, state.legs[index].created_at)
+            replaced = replace(state.legs[index], position=position)
             return replace(state, legs=(*state.legs[:index], replaced, *state.legs[index + 1 :]))
 
         await self._change(user_id, Change.REPLACE_POSITION, edit, based_on)
@@ -288,7 +289,7 @@ class PortfolioRepository:
 
         def switched(leg: Leg) -> Leg:
             position = leg.position.model_copy(update={"margin_mode": mode})
-            return Leg(normalize(position), leg.created_at)
+            return replace(leg, position=normalize(position))
 
         def edit(state: State) -> State:
             return replace(state, legs=tuple(switched(leg) for leg in state.legs))
@@ -326,7 +327,7 @@ class PortfolioRepository:
 
         def edit(state: State) -> State:
             index = _index(state, seq)
-            kept = () if replaced is None else (Leg(replaced, state.legs[index].created_at),)
+            kept = () if replaced is None else (replace(state.legs[index], position=replaced),)
             legs = (*state.legs[:index], *kept, *state.legs[index + 1 :])
             return replace(state, wallet_balance=state.wallet_balance + pnl, legs=legs)
 
@@ -412,7 +413,9 @@ def is_watched(name: str) -> bool:
 
 
 def _stored(ref: PortfolioRef, name: str, state: State) -> StoredPortfolio:
-    positions = tuple(StoredPosition(seq, leg.position) for seq, leg in enumerate(state.legs, 1))
+    positions = tuple(
+        StoredPosition(seq, leg.position, leg.key) for seq, leg in enumerate(state.legs, 1)
+    )
     return StoredPortfolio(ref.id, name, state.wallet_balance, positions, state.position_mode)
 
 

@@ -13,7 +13,7 @@ from collections.abc import Awaitable
 from dataclasses import replace
 from typing import Any
 
-from bot.commands import confirm
+from bot.commands import confirm, stale
 from bot.commands.command import Command, Place, Registry
 from bot.commands.context import Caller, Context
 from bot.commands.messages import engine_error_reply, parse_error_reply, usage_blocks
@@ -80,6 +80,31 @@ class CommandLayer:
         return await self._answer(text, caller, known)
 
     async def _answer(self, text: str, caller: Caller, known: User | None) -> Reply:
+        pressed = stale.parse(text)
+        if pressed is not None:
+            return await self._pressed(pressed, caller, known)
+        return await self._line(text, caller, known)
+
+    async def _pressed(self, pressed: stale.Pressed, caller: Caller, known: User | None) -> Reply:
+        """A button bound to a position (`stale`): its line at the position's current number,
+        or "out of date" with the current view, changing nothing."""
+        tr = self._translator(caller, known)
+        if known is None:
+            return Reply.error(tr("This message is out of date."))
+        try:
+            portfolio = await self.services.portfolios.active(caller.user_id)
+        except NotFound:
+            return Reply.error(tr("This message is out of date."))
+        line = stale.resolve(pressed, portfolio)
+        if line is not None:
+            return await self._line(line, caller, known)
+        view = await self._line("/positions", caller, known)
+        still = stale.target(pressed, portfolio)
+        fresh = () if still is None else stale.position_buttons(tr, portfolio.id, still)
+        note = Paragraph(tr("This message is out of date: here is your portfolio now."))
+        return replace(view, blocks=(note, *view.blocks), buttons=fresh or view.buttons)
+
+    async def _line(self, text: str, caller: Caller, known: User | None) -> Reply:
         tr = self._translator(caller, known)
         command: Command[Any] | None = None
         try:

@@ -16,8 +16,11 @@ from bot.views.lines import plain
 __all__ = ["cross_margin_reply"]
 
 
-def cross_margin_reply(tr: Translator, seq: int, delta: Decimal, wallet: Decimal) -> Reply:
-    """The refusal, with a button that sets the balance `delta` higher (a deposit)."""
+def cross_margin_reply(
+    tr: Translator, seq: int, delta: Decimal, wallet: Decimal, switch: str | None = None
+) -> Reply:
+    """The refusal, with a button that sets the balance `delta` higher (a deposit), and
+    one that switches #seq to isolated (`switch`: that line bound to the position)."""
     explain = tr(
         "#{n} is a cross position: it has no margin of its own, it uses the shared "
         "wallet balance ({wallet} USDT), like every cross position.",
@@ -40,7 +43,7 @@ def cross_margin_reply(tr: Translator, seq: int, delta: Decimal, wallet: Decimal
     buttons = (
         (
             Button(tr("Deposit {amount} USDT", amount=tr.money(delta)), f"/balance {plain(after)}"),
-            Button(tr("Switch to isolated"), f"/mode {seq} iso"),
+            Button(tr("Switch to isolated"), switch or f"/mode {seq} iso"),
         ),
     )
     return Reply((Paragraph(explain), Paragraph(advice)), buttons, private_only=True)

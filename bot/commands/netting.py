@@ -15,6 +15,7 @@ from decimal import Decimal
 
 from bot.commands.context import Context
 from bot.commands.contracts import converted, resolve
+from bot.commands.stale import stamped
 from bot.commands.trades import book, closed_reply, price_or_mark
 from bot.parsing.intents import OpenPosition
 from bot.reply import CALLBACK_LIMIT, Button, Paragraph, Reply
@@ -41,10 +42,10 @@ async def existing_position(ctx: Context, typed: OpenPosition) -> Reply | None:
     price = price_or_mark(ctx, intent.price, intent.symbol, intent.side.value)
     qty = intent.qty if intent.qty is not None else (intent.notional or Decimal(0)) / price
     if item.position.side is intent.side:
-        return _add_question(ctx, item, qty, price)
+        return _add_question(ctx, stored.id, item, qty, price)
     fill = net_order(item.position, qty, price)
     if fill.opened is None:
-        return _reduce_question(ctx, item, fill, qty, price)
+        return _reduce_question(ctx, stored.id, item, fill, qty, price)
     opened = _as_ordered(fill.opened, intent)
     if not intent.confirmed:
         return _flip_question(ctx, item, fill, opened, _order_line(intent, qty, price))
@@ -82,15 +83,22 @@ def _number(value: Decimal) -> str:
     return plain(value.normalize())
 
 
-def _question(ctx: Context, text: Paragraph, label: str, line: str) -> Reply:
+def _question(
+    ctx: Context, text: Paragraph, label: str, line: str, pressed: str | None = None
+) -> Reply:
+    """The question; its button runs `pressed` (the line bound to the position asked
+    about, `stale`), a plain "yes" the line itself."""
     tr = ctx.tr
     buttons: tuple[tuple[Button, ...], ...] = ()
-    if len(line.encode()) <= CALLBACK_LIMIT:
-        buttons = ((Button(label, line), Button(tr("Cancel"), "/positions")),)
+    press = pressed or line
+    if len(press.encode()) <= CALLBACK_LIMIT:
+        buttons = ((Button(label, press), Button(tr("Cancel"), "/positions")),)
     return Reply((text,), buttons=buttons, private_only=True, confirm=line)
 
 
-def _add_question(ctx: Context, item: StoredPosition, qty: Decimal, price: Decimal) -> Reply:
+def _add_question(
+    ctx: Context, portfolio_id: int, item: StoredPosition, qty: Decimal, price: Decimal
+) -> Reply:
     tr, position = ctx.tr, item.position
     line = f"/add {item.seq} {_number(qty)} @ {_number(price)}"
     text = tr(
@@ -99,17 +107,22 @@ def _add_question(ctx: Context, item: StoredPosition, qty: Decimal, price: Decim
         qty=tr.quantity(qty),
         price=tr.price(price),
     )
-    return _question(ctx, Paragraph(text), tr("Add"), line)
+    return _question(ctx, Paragraph(text), tr("Add"), line, stamped(portfolio_id, item, line))
 
 
 def _reduce_question(
-    ctx: Context, item: StoredPosition, fill: Fill, qty: Decimal, price: Decimal
+    ctx: Context,
+    portfolio_id: int,
+    item: StoredPosition,
+    fill: Fill,
+    qty: Decimal,
+    price: Decimal,
 ) -> Reply:
     tr = ctx.tr
     line = f"/close {item.seq} {_number(qty)} @ {_number(price)}"
     text = reduce_question(tr, item.seq, item.position, fill.reduction)
     label = tr("Close") if fill.reduction.remaining is None else tr("Reduce")
-    return _question(ctx, text, label, line)
+    return _question(ctx, text, label, line, stamped(portfolio_id, item, line))
 
 
 def _flip_question(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from decimal import Decimal
 
 from bot.commands.checks import concerns, question
@@ -15,6 +16,7 @@ from bot.commands.contracts import (
 )
 from bot.commands.cross_margin import cross_margin_reply
 from bot.commands.netting import existing_position
+from bot.commands.stale import position_buttons, stamped
 from bot.commands.watch import exchange_liquidations
 from bot.feeds.book import MarkQuote
 from bot.i18n import N_, Translator
@@ -32,7 +34,6 @@ from bot.views.position_summary import defaults_note, position_summary
 from bot.views.tables import (
     fallback_note,
     mark_text,
-    mode_name,
     position_line,
     positions_table,
 )
@@ -90,6 +91,7 @@ def _new_position(ctx: Context, intent: OpenPosition, seq: int, price: Decimal) 
     )
 
 
+log = logging.getLogger(__name__)
 commands = Feature()
 
 
@@ -128,12 +130,13 @@ async def open_position(ctx: Context, typed: OpenPosition) -> Reply:
         return question(tr, typed, line, about, found_concerns)
     seq = await ctx.services.portfolios.add_position(ctx.user.id, position)
     await ctx.changed()
+    buttons = await _buttons_for(ctx, seq)
     blocks = [Title(tr("Added {line}", line=position_line(tr, str(seq), position))), *about]
     blocks.extend(await _opening_level(ctx, result))
     if stored.wallet_balance == 0:
         blocks.append(Paragraph(tr(_NO_BALANCE[position.margin_mode])))
     blocks.extend(fallback_note(tr, (result,)))
-    return Reply(tuple(blocks), buttons=_position_buttons(tr, seq, position), private_only=True)
+    return Reply(tuple(blocks), buttons=buttons, private_only=True)
 
 
 async def _opening_level(ctx: Context, result: PositionResult) -> list[Block]:
@@ -168,17 +171,15 @@ def _about(
     return blocks
 
 
-def _position_buttons(
-    tr: Translator, seq: int, position: Position
-) -> tuple[tuple[Button, ...], ...]:
-    other = position.margin_mode.other
-    return (
-        (Button(tr("Close"), f"/close {seq}"), Button(tr("Add margin"), f"/margin {seq} +100")),
-        (
-            Button(tr("Switch to {mode}", mode=mode_name(tr, other)), f"/mode {seq} {other}"),
-            Button(tr("What if -10%"), f"/whatif {position.symbol} -10%"),
-        ),
-    )
+async def _buttons_for(ctx: Context, seq: int) -> tuple[tuple[Button, ...], ...]:
+    """The new position's buttons, bound to its stable key (`stale`): read back, since
+    the key is stamped when it is stored. A failure here never fails the committed add."""
+    try:
+        after = await ctx.services.portfolios.active(ctx.user.id)
+        return position_buttons(ctx.tr, after.id, after.positions[seq - 1])
+    except Exception:
+        log.exception("position buttons not built: user=%s", ctx.user.id)
+        return ()
 
 
 def _title(tr: Translator, stored: StoredPortfolio, currency: str) -> Title:
@@ -258,7 +259,8 @@ async def adjust_margin(ctx: Context, intent: AdjustMargin) -> Reply:
     seq = _find(stored, intent.seq, (), "margin")
     position = stored.positions[seq - 1].position
     if position.margin_mode is MarginMode.CROSS:
-        return cross_margin_reply(ctx.tr, seq, intent.delta, stored.wallet_balance)
+        switch = stamped(stored.id, stored.positions[seq - 1], f"/mode {seq} iso")
+        return cross_margin_reply(ctx.tr, seq, intent.delta, stored.wallet_balance, switch)
     if intent.funding_paid is not None:
         return await _set_funding(ctx, stored, seq, position, intent.funding_paid)
     changed = position.model_copy(update={"extra_margin": position.extra_margin + intent.delta})

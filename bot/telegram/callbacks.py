@@ -9,6 +9,8 @@ buttons: nobody acts on, or rewrites, what someone else asked for.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from telegram import CallbackQuery, Chat, Message, Update
 
 from bot.commands import reads_only
@@ -52,9 +54,8 @@ async def on_button(update: Update, context: IsoContext) -> None:
         await query.answer(tr("That button no longer works."))
         return
     reply = await runtime.layer.handle(command, caller_of(update))
-    await edit_reply(
-        context.bot, message, target_of(message), reply, tr, command=command, page=index
-    )
+    target = replace(target_of(message), asker=query.from_user.id)  # a link is the presser's
+    await edit_reply(context.bot, message, target, reply, tr, command=command, page=index)
     await confirmed(update, context, command, reply, tr)
     await query.answer(_toast(tr, reply.is_error))
 

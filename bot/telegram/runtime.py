@@ -90,13 +90,15 @@ class Target:
     private: bool
     thread_id: int | None = None
     reply_to: int | None = None
+    asker: int | None = None  # who sent the message answered: whose a deep link is
 
 
 def target_of(message: Message) -> Target:
     """Answer in the message's chat and topic; in groups, as a reply to the asker."""
     private = message.chat.type == Chat.PRIVATE
     thread = message.message_thread_id if message.is_topic_message else None
-    return Target(message.chat.id, private, thread, None if private else message.message_id)
+    asker = message.from_user.id if message.from_user is not None else None
+    return Target(message.chat.id, private, thread, None if private else message.message_id, asker)
 
 
 def caller_of(update: Update) -> Caller:

@@ -14,6 +14,7 @@ delivery deadline; 0: once, as the outbox asks).
 from __future__ import annotations
 
 import logging
+import time
 
 from telegram import InlineKeyboardMarkup, Message, ReplyParameters
 from telegram.constants import ParseMode
@@ -64,11 +65,11 @@ async def send_reply(
     texts = render.pages(reply)
     navigation = _navigation(texts, command, 0)
     if navigation is not None:
-        markup = _markup(bot, reply, tr, navigation, app)
+        markup = _markup(bot, reply, tr, navigation, app, asker=target.asker)
         return [*sent, await send_page(bot, target, texts[0], markup, retry_for=retry_for)]
     for index, text in enumerate(texts):
         last = index == len(texts) - 1
-        markup = _markup(bot, reply, tr, app=app) if last else None
+        markup = _markup(bot, reply, tr, app=app, asker=target.asker) if last else None
         sent.append(await send_page(bot, target, text, markup, retry_for=retry_for))
     return sent
 
@@ -117,12 +118,14 @@ async def edit_reply(
     page = min(page, len(texts) - 1)
     navigation = _navigation(texts, command, page)
     if navigation is not None or len(texts) == 1:
-        await _edit(message, texts[page], _markup(bot, reply, tr, navigation))
+        await _edit(message, texts[page], _markup(bot, reply, tr, navigation, asker=target.asker))
     else:
         await _edit(message, texts[0], None)
         for index, text in enumerate(texts[1:], start=1):
             last = index == len(texts) - 1
-            await send_page(bot, target, text, _markup(bot, reply, tr) if last else None)
+            await send_page(
+                bot, target, text, _markup(bot, reply, tr, asker=target.asker) if last else None
+            )
     if reply.picture is not None:
         await bot.send_photo(target.chat_id, reply.picture, message_thread_id=target.thread_id)
 
@@ -146,13 +149,18 @@ def _markup(
     tr: Translator,
     navigation: tuple[Button, ...] | None = None,
     app: tuple[str, str] | None = None,
+    *,
+    asker: int | None = None,
 ) -> InlineKeyboardMarkup | None:
-    """The reply's buttons (under the page buttons), and the deep link a refusal carries;
-    None if they cannot be built (the reply still goes, without them)."""
+    """The reply's buttons (under the page buttons), and the deep link a refusal carries,
+    signed for its asker (`deeplink`: a link is good for nobody else); None if they cannot
+    be built (the reply still goes, without them)."""
     try:
         link = None
-        if reply.private_request is not None:
-            link = (tr("Continue in private"), deeplink.link(bot.username, reply.private_request))
+        if reply.private_request is not None and asker is not None:
+            key = deeplink.key_for(bot.token)
+            url = deeplink.link(bot.username, reply.private_request, asker, key, time.time())
+            link = (tr("Continue in private"), url)
         rows = [navigation, *reply.buttons] if navigation else list(reply.buttons)
         return render.keyboard(rows, link, app)
     except Exception:  # a committed change is confirmed with or without its buttons

@@ -12,7 +12,13 @@ from tests.bot.conftest import Chat
 
 
 def _buttons(reply: Reply) -> list[tuple[str, str]]:
-    return [(b.label, b.action) for row in reply.buttons for b in row]
+    """Label and line; a line bound to its position ("/@<ref> /mode 1 iso", issue 14)
+    shows as the line it runs."""
+    return [(b.label, _line(b.action)) for row in reply.buttons for b in row]
+
+
+def _line(action: str) -> str:
+    return action.split(" ", 1)[1] if action.startswith("/@") else action
 
 
 def _squeezed(text: str) -> str:

@@ -76,17 +76,29 @@ def test_page_buttons_point_to_the_neighbouring_pages() -> None:
     assert render.page_row(0, 2, "/whatif " + "BTC -10% " * 6) is None  # would not fit
 
 
+KEY = deeplink.key_for("123:TEST")
+NOW = 1_800_000_000.0
+
+
 @pytest.mark.parametrize(
     "request_line", ["/positions", "/long BTC 0.5 @ 62000 x10 iso", "/whatif btc -15% eth -20%"]
 )
 def test_deep_link_payloads_round_trip(request_line: str) -> None:
-    payload = deeplink.encode(request_line)
+    payload = deeplink.encode(request_line, 8_123_456_789, KEY, NOW)
     assert len(payload) <= 64 and payload.replace("-", "").replace("_", "").isalnum()
-    assert deeplink.decode(payload) == request_line
+    found = deeplink.decode(payload, KEY)
+    assert found is not None and found.request == request_line
+    assert found.for_user(8_123_456_789, NOW + deeplink.LIFETIME - 1)
+    assert not found.for_user(8_123_456_788, NOW)  # someone else
+    assert not found.for_user(8_123_456_789, NOW + deeplink.LIFETIME + 3600)  # expired
 
 
 def test_deep_link_payloads_stay_short_and_foreign_ones_are_ignored() -> None:
     long_line = "/whatif " + " ".join(f"sym{n} -1%" for n in range(20))
-    assert deeplink.decode(deeplink.encode(long_line)) == "/whatif"
-    assert deeplink.decode("ref_campaign_42") is None
-    assert deeplink.decode("c%%%") is None
+    found = deeplink.decode(deeplink.encode(long_line, 5, KEY, NOW), KEY)
+    assert found is not None and found.request == "/whatif"
+    assert deeplink.decode("ref_campaign_42", KEY) is None
+    assert deeplink.decode("c%%%", KEY) is None
+    # another bot's key, and the unsigned links of old, are not ours
+    assert deeplink.decode(deeplink.encode("/reset yes", 5, b"other", NOW), KEY) is None
+    assert deeplink.decode("cL3Jlc2V0IHllcw", KEY) is None  # '/reset yes' unsigned
