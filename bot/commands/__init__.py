@@ -8,7 +8,9 @@ command is one `Command` record declared beside its handler; `registry` composes
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import secrets
 from collections.abc import Awaitable
 from dataclasses import replace
 from typing import Any
@@ -140,7 +142,7 @@ class CommandLayer:
             return None
 
 
-_STALE_TRIES = 8  # another process wrote between a command's read and its write
+_STALE_TRIES = 12  # another process wrote between a command's read and its write
 
 
 async def _handled(
@@ -151,11 +153,12 @@ async def _handled(
 ) -> Reply:
     """Run the handler; when its write finds the portfolio changed since its read (Stale:
     nothing was written), run it again on a fresh read, like a compare-and-swap loop."""
-    for _ in range(_STALE_TRIES - 1):
+    for attempt in range(_STALE_TRIES - 1):
         try:
             return await command.handler(Context(services, *ctx_args), intent)
         except Stale:
-            continue
+            # a random pause, growing, so two writers in lockstep fall out of step
+            await asyncio.sleep(secrets.randbelow(1000) / 1000 * 0.001 * 2 ** min(attempt, 6))
     return await command.handler(Context(services, *ctx_args), intent)
 
 
