@@ -12,7 +12,7 @@ import gettext
 import io
 from collections.abc import Iterable
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import Decimal, localcontext
 from functools import cache
 from pathlib import Path
 
@@ -22,6 +22,7 @@ from babel.messages.pofile import read_po
 from babel.numbers import (
     NumberPattern,
     format_decimal,
+    format_scientific,
     get_decimal_symbol,
     get_group_symbol,
     parse_pattern,
@@ -139,8 +140,20 @@ class Translator:
         return self._fixed(fraction * 100, places) + "%"
 
     def _fixed(self, value: Decimal, places: int) -> str:
+        """`value` with `places` decimals, grouped the locale's way. Babel quantizes in
+        the current decimal context, so the context holds every digit (a 1e30 balance
+        would not fit its 28); a number past any market's size is shown in scientific
+        notation rather than as thirty digits."""
         locale = _babel_locale(self.locale)
-        return str(_pattern(places).apply(value, locale, decimal_quantization=True))
+        digits = value.adjusted() + 1 if value.is_finite() and value else 1
+        if digits > _MAX_DIGITS:
+            return str(format_scientific(value, "0.###E0", locale=locale))
+        with localcontext() as context:
+            context.prec = max(context.prec, digits + places + 2)
+            return str(_pattern(places).apply(value, locale, decimal_quantization=True))
+
+
+_MAX_DIGITS = 24  # integer digits shown in full; more is no market's figure
 
 
 def price_places(value: Decimal) -> int:

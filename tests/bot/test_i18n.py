@@ -150,3 +150,18 @@ def test_a_liquidation_price_rounds_toward_the_mark_on_either_side() -> None:
     # a hedge long's account can liquidate above the mark: rounding down keeps it no farther
     assert tr.liquidation(Decimal("63032.367972"), Decimal("60000")) == "63,032.36"
     assert tr.liquidation(Decimal("2450.980392"), Decimal("60000")) == "2,450.99"
+
+
+@pytest.mark.parametrize("language", ["en", "es", "ru"])
+def test_a_figure_past_the_decimal_context_still_formats(language: str) -> None:
+    """A hostile 1e30 position made /recommend's distance overflow Babel's quantize (the
+    fuzz's two internal errors): the figure is shown, in full up to 24 digits, else in
+    scientific notation."""
+    tr = Catalogs().translator(language)
+    assert (
+        tr.money(Decimal("123456789012345678901234"))
+        .replace("\u00a0", " ")
+        .startswith({"en": "123,456,789", "es": "123.456.789", "ru": "123 456 789"}[language])
+    )
+    assert tr.percent(Decimal("1e308"), 1) == "1E310%"
+    assert tr.money(Decimal("1e30")) == "1E30"
