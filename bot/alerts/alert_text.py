@@ -14,9 +14,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from bot.alerts.fix_lines import FixTexts, margin_fixes
 from bot.alerts.funding_drift import funding_lines
 from bot.alerts.messages import AlertMessage
-from bot.alerts.watched_text import copy_button, copy_line, watched_aftermath, watched_fixes
+from bot.alerts.watched_text import WATCHED, copy_button, copy_line, watched_aftermath
 from bot.feeds.book import MarkQuote
 from bot.i18n import N_, Translator
 from bot.reply import Block, Button, Paragraph, Reply, Title
@@ -112,7 +113,7 @@ def _fix_lines(tr: Translator, p: AlertMessage) -> list[str]:
     (cross) or the other margin mode."""
     whole = (p.target * 100) == (p.target * 100).to_integral_value()
     target = tr.percent(p.target, 0 if whole else 1)
-    found = watched_fixes(tr, p, target) if p.watched else _typed_fixes(tr, p, target)
+    found = margin_fixes(tr, p, target, WATCHED if p.watched else _TYPED)
     if p.other_mode is not None:
         template = (
             N_("In isolated mode its liquidation price would be {price}.")
@@ -123,49 +124,13 @@ def _fix_lines(tr: Translator, p: AlertMessage) -> list[str]:
     return found
 
 
-def _typed_fixes(tr: Translator, p: AlertMessage, target: str) -> list[str]:
-    """A typed portfolio's margin and close fixes, with the commands that make them."""
-    found: list[str] = []
-    add = p.add_margin
-    if add is not None and p.cross:
-        found.append(
-            tr(
-                "Deposit {amount} USDT to get back to {target} from liquidation.",
-                amount=tr.money(add),
-                target=target,
-            )
-        )
-    elif add is not None and p.add_enough:
-        found.append(
-            tr(
-                "Add {amount} USDT margin to get back to {target} from liquidation.",
-                amount=tr.money(add),
-                target=target,
-            )
-        )
-    elif add is not None:
-        found.append(
-            tr(
-                "Add your free {amount} USDT as margin: liquidation at {price}, {distance} away.",
-                amount=tr.money(add),
-                price="—"
-                if p.add_liquidation is None
-                else tr.liquidation(p.add_liquidation, p.mark),
-                distance="—" if p.add_distance is None else tr.percent(abs(p.add_distance), 1),
-            )
-        )
-    elif not p.cross:
-        found.append(tr("No free balance for more margin: /close {n} ends the risk.", n=p.position))
-    if p.close_qty is not None:
-        found.append(
-            tr(
-                "Or close {qty} {base} to get back to {target}.",
-                qty=tr.quantity(p.close_qty),
-                base=base_asset(p.symbol),
-                target=target,
-            )
-        )
-    return found
+_TYPED = FixTexts(
+    deposit=N_("Deposit {amount} USDT to get back to {target} from liquidation."),
+    add=N_("Add {amount} USDT margin to get back to {target} from liquidation."),
+    add_free=N_("Add your free {amount} USDT as margin: liquidation at {price}, {distance} away."),
+    no_free=N_("No free balance for more margin: /close {n} ends the risk."),
+    close=N_("Or close {qty} {base} to get back to {target}."),
+)
 
 
 def _elsewhere(tr: Translator, p: AlertMessage) -> str:

@@ -10,62 +10,26 @@ wording and the buttons differ.
 
 from __future__ import annotations
 
+from bot.alerts.fix_lines import FixTexts
 from bot.alerts.messages import AlertMessage
 from bot.i18n import N_, Translator
 from bot.reply import Button
-from engine.symbols import base_asset
 
-__all__ = ["COPY_NAME", "copy_button", "copy_line", "watched_aftermath", "watched_fixes"]
+__all__ = ["COPY_NAME", "WATCHED", "copy_button", "copy_line", "watched_aftermath"]
 
 COPY_NAME = "sandbox"  # the copy's suggested name
 
 
-def watched_fixes(tr: Translator, p: AlertMessage, target: str) -> list[str]:
-    """The fixes, best first, each one to make on Hyperliquid."""
-    found: list[str] = []
-    add = p.add_margin
-    if add is not None and p.cross:
-        found.append(
-            tr(
-                "Deposit {amount} USDC on Hyperliquid to get back to {target} from liquidation.",
-                amount=tr.money(add),
-                target=target,
-            )
-        )
-    elif add is not None and p.add_enough:
-        found.append(
-            tr(
-                "Add {amount} USDC margin on Hyperliquid to get back to {target} from liquidation.",
-                amount=tr.money(add),
-                target=target,
-            )
-        )
-    elif add is not None:
-        found.append(
-            tr(
-                "Add your free {amount} USDC as margin on Hyperliquid: liquidation at {price}, "
-                "{distance} away.",
-                amount=tr.money(add),
-                price="—"
-                if p.add_liquidation is None
-                else tr.liquidation(p.add_liquidation, p.mark),
-                distance="—" if p.add_distance is None else tr.percent(abs(p.add_distance), 1),
-            )
-        )
-    elif not p.cross:
-        found.append(
-            tr("No free balance for more margin: closing it on Hyperliquid ends the risk.")
-        )
-    if p.close_qty is not None:
-        found.append(
-            tr(
-                "Or close {qty} {base} on Hyperliquid to get back to {target}.",
-                qty=tr.quantity(p.close_qty),
-                base=base_asset(p.symbol),
-                target=target,
-            )
-        )
-    return found
+WATCHED = FixTexts(  # the fixes of a watched wallet, each made on Hyperliquid
+    deposit=N_("Deposit {amount} USDC on Hyperliquid to get back to {target} from liquidation."),
+    add=N_("Add {amount} USDC margin on Hyperliquid to get back to {target} from liquidation."),
+    add_free=N_(
+        "Add your free {amount} USDC as margin on Hyperliquid: liquidation at {price}, "
+        "{distance} away."
+    ),
+    no_free=N_("No free balance for more margin: closing it on Hyperliquid ends the risk."),
+    close=N_("Or close {qty} {base} on Hyperliquid to get back to {target}."),
+)
 
 
 def watched_aftermath(tr: Translator, p: AlertMessage) -> list[str]:
