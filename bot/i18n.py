@@ -21,7 +21,6 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import (
     NumberPattern,
-    format_decimal,
     format_scientific,
     get_decimal_symbol,
     get_group_symbol,
@@ -111,7 +110,7 @@ class Translator:
         return number_format(self.locale)
 
     def integer(self, value: int) -> str:
-        return format_decimal(value, locale=_babel_locale(self.locale))
+        return self._fixed(Decimal(value), 0)
 
     def money(self, value: Decimal) -> str:
         """An amount of USDT: two decimals."""

@@ -165,3 +165,4 @@ def test_a_figure_past_the_decimal_context_still_formats(language: str) -> None:
     )
     assert tr.percent(Decimal("1e308"), 1) == "1E310%"
     assert tr.money(Decimal("1e30")) == "1E30"
+    assert tr.integer(10**40) == "1E40"  # a chart's axis of such a portfolio, too
